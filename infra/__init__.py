@@ -1,0 +1,1 @@
+"""Adapters to the outside world: settings, storage, database, queues, local stack."""
