@@ -1,0 +1,518 @@
+"""Find ``label : value`` pairs on read pages, by word boxes, using YAML layouts as data.
+
+A layout (``extractors/layouts/*.yaml``) lists, per document type and service, the printed
+labels of each field and the kind of value it holds. Matching tolerates numbering
+(``1. Nama Lengkap``), OCR noise in labels, a colon read as ``>``/``»``/``-``/``1``, and
+label and value columns that Tesseract read apart: words are paired by their boxes on the
+same text line, and a wide horizontal gap ends a value (a second column starts there).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz.distance import Levenshtein
+
+from extractors import normalize as norm
+from models.domain import Field, Page, Word
+from models.errors import ConfigurationError
+
+LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
+
+#: Tokens OCR makes of the colon between a label and its value.
+SEPARATOR_TOKENS = frozenset({":", ";", ">", "»", "«", "-", "—", "–", "=", "~", "|", "1", "l", "I",
+                              "i", "!", ".", ",", "::", ":-", "_", "'", "`"})
+#: Horizontal gap (in line heights) that separates two columns on one line.
+COLUMN_GAP = 1.6
+#: Gap (in line heights) after which a value stops, once it has started.
+VALUE_GAP = 2.4
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a layout: its key, the kind of value, and the labels printed for it."""
+
+    key: str
+    """Canonical field key (DESIGN.md)."""
+    kind: str
+    """A key of ``extractors.normalize.NORMALIZERS``, or ``place_date``."""
+    labels: tuple[str, ...]
+    """Labels as printed; matched fuzzily."""
+    also: str | None = None
+    """Second key filled from the same value (``birth_date`` of a ``place_date``)."""
+    multiline: bool = False
+    """Whether the value may continue on the next lines (addresses)."""
+    section: str | None = None
+    """Only match under this section heading (see ``Layout.sections``)."""
+
+
+@dataclass(frozen=True)
+class HeaderSpec:
+    """A field read from the header lines of a card rather than from a label."""
+
+    key: str
+    kind: str
+    starts_with: str | None = None
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Labels and kinds of one document type (and service, for forms), loaded from YAML."""
+
+    document_type: str
+    service: str | None
+    title: str | None
+    fields: tuple[FieldSpec, ...]
+    headers: tuple[HeaderSpec, ...] = ()
+    sections: tuple[tuple[str, str], ...] = ()
+    signature_date: str | None = None
+    source: str = ""
+
+
+@dataclass
+class Line:
+    """Words of one visual text line on a page, left to right."""
+
+    page: int
+    words: list[Word]
+    height: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.words.sort(key=lambda w: w.bbox[0])
+        heights = [w.bbox[3] - w.bbox[1] for w in self.words if w.text.strip()]
+        self.height = statistics.median(heights) if heights else 10.0
+
+    @property
+    def top(self) -> float:
+        """Top of the line's box."""
+        return min(w.bbox[1] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        """Bottom of the line's box."""
+        return max(w.bbox[3] for w in self.words)
+
+    @property
+    def text(self) -> str:
+        """The line's words joined by spaces."""
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class LabelMatch:
+    """Where a label was found on a line: words ``start:end`` are the label."""
+
+    spec: FieldSpec
+    start: int
+    end: int
+    distance: int
+    remainder: Word | None = None
+    """The value part of the label's last word when the two were read glued together."""
+
+
+def key_of(text: str) -> str:
+    """Matching key of a label or word: upper-case letters and digits only."""
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+# ---------------------------------------------------------------------------------- layouts
+
+
+def _layout_from_yaml(path: Path) -> Layout:
+    try:
+        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        fields = tuple(
+            FieldSpec(
+                key=f["key"],
+                kind=f["kind"],
+                labels=tuple(f.get("labels", ())),
+                also=f.get("also"),
+                multiline=bool(f.get("multiline", False)),
+                section=f.get("section"),
+            )
+            for f in data.get("fields", ())
+        )
+        for spec in fields:
+            if spec.kind != "place_date" and spec.kind not in norm.NORMALIZERS:
+                raise ValueError(f"field {spec.key}: unknown kind {spec.kind!r}")
+        headers = tuple(
+            HeaderSpec(key=h["key"], kind=h["kind"], starts_with=h.get("starts_with"),
+                       after=h.get("after"))
+            for h in data.get("headers", ())
+        )
+        sections = tuple((s["heading"], s["prefix"]) for s in data.get("sections", ()))
+        return Layout(
+            document_type=data["document_type"],
+            service=data.get("service"),
+            title=data.get("title"),
+            fields=fields,
+            headers=headers,
+            sections=sections,
+            signature_date=data.get("signature_date"),
+            source=path.name,
+        )
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as e:
+        raise ConfigurationError(f"layout {path} is malformed: {e}") from e
+
+
+@functools.cache
+def load_layouts(directory: Path = LAYOUT_DIR) -> dict[tuple[str, str | None], Layout]:
+    """Load every ``*.yaml`` layout, keyed by ``(document_type, service)``."""
+    layouts: dict[tuple[str, str | None], Layout] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        layout = _layout_from_yaml(path)
+        layouts[(layout.document_type, layout.service)] = layout
+    return layouts
+
+
+def layout_for(document_type: str, service: str | None = None) -> Layout | None:
+    """The layout of a document type (and service for forms), or ``None`` if there is none."""
+    return load_layouts().get((document_type, service))
+
+
+# ------------------------------------------------------------------------------------ lines
+
+
+def _split_glued(word: Word) -> list[Word]:
+    """Split ``Perkawinan:KAWIN`` into label and value words (box split by character share)."""
+    match = re.match(r"^(.*[A-Za-z)])([:;>»])(.+)$", word.text)
+    if not match or len(match.group(1)) < 2:
+        return [word]
+    left, sep, right = match.groups()
+    x0, y0, x1, y1 = word.bbox
+    cut = x0 + (x1 - x0) * (len(left) + len(sep)) / max(1, len(word.text))
+    return [
+        word.model_copy(update={"text": left + sep, "bbox": (x0, y0, cut, y1)}),
+        word.model_copy(update={"text": right, "bbox": (cut, y0, x1, y1)}),
+    ]
+
+
+def page_lines(page: Page) -> list[Line]:
+    """Group a page's words into visual lines; lines that overlap vertically are merged.
+
+    Merging pairs a label column and a value column that OCR read as separate blocks.
+    """
+    groups: dict[int, list[Word]] = {}
+    for word in page.words:
+        if word.text.strip():
+            for part in _split_glued(word):
+                groups.setdefault(word.line, []).append(part)
+    lines = [Line(page=page.number, words=ws) for _, ws in sorted(groups.items())]
+    lines.sort(key=lambda ln: (ln.top + ln.bottom) / 2)
+    merged: list[Line] = []
+    for line in lines:
+        if merged:
+            last = merged[-1]
+            overlap = min(last.bottom, line.bottom) - max(last.top, line.top)
+            if overlap > 0.6 * min(last.height, line.height) and not _overlaps_horizontally(last, line):
+                merged[-1] = Line(page=page.number, words=last.words + line.words)
+                continue
+        merged.append(line)
+    return merged
+
+
+def _overlaps_horizontally(a: Line, b: Line) -> bool:
+    for wa in a.words:
+        for wb in b.words:
+            if min(wa.bbox[2], wb.bbox[2]) - max(wa.bbox[0], wb.bbox[0]) > 2:
+                return True
+    return False
+
+
+def _segment_starts(line: Line) -> list[int]:
+    starts = [0]
+    first = 0
+    while first < len(line.words) and re.fullmatch(r"\(?\d{1,2}[.)]?|[a-hA-H][.)]|[•*\-]", line.words[first].text):
+        first += 1
+        starts.append(first)
+    for j in range(max(1, first), len(line.words)):
+        gap = line.words[j].bbox[0] - line.words[j - 1].bbox[2]
+        if gap > COLUMN_GAP * line.height:
+            starts.append(j)
+    return sorted(set(s for s in starts if s < len(line.words)))
+
+
+def _remainder(words: list[Word], label_chars: int) -> Word | None:
+    """The part of the last word after the first ``label_chars`` label characters."""
+    before = sum(len(key_of(w.text)) for w in words[:-1])
+    last = words[-1]
+    needed = label_chars - before
+    if needed <= 0:
+        return None
+    seen = 0
+    for position, ch in enumerate(last.text):
+        if key_of(ch):
+            seen += 1
+        if seen == needed:
+            rest = last.text[position + 1:]
+            if len(key_of(rest)) < 1:
+                return None
+            x0, y0, x1, y1 = last.bbox
+            cut = x0 + (x1 - x0) * (position + 1) / max(1, len(last.text))
+            return last.model_copy(update={"text": rest, "bbox": (cut, y0, x1, y1)})
+    return None
+
+
+def _allowed_distance(length: int) -> int:
+    if length <= 3:
+        return 0
+    if length <= 6:
+        return 1
+    if length <= 12:
+        return 2
+    return 3
+
+
+@functools.cache
+def _label_keys(spec: FieldSpec) -> tuple[tuple[str, int], ...]:
+    return tuple((key_of(label), len(label.split())) for label in spec.labels)
+
+
+def match_label_at(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> LabelMatch | None:
+    """The best label starting at word ``start`` of ``line``, preferring longer labels."""
+    best: LabelMatch | None = None
+    best_rank: tuple[int, int] | None = None
+    for spec in specs:
+        for label_key, label_words in _label_keys(spec):
+            if not label_key:
+                continue
+            for span in range(1, label_words + 2):
+                end = start + span
+                if end > len(line.words):
+                    break
+                candidate = "".join(key_of(w.text) for w in line.words[start:end])
+                if not candidate:
+                    continue
+                distance = Levenshtein.distance(candidate, label_key)
+                remainder = None
+                if len(candidate) > len(label_key) + 1:
+                    # A label glued to its value (``KewarganegaraanWNI``): match the prefix.
+                    glued = Levenshtein.distance(candidate[: len(label_key)], label_key) + 1
+                    if glued < distance:
+                        remainder = _remainder(line.words[start:end], len(label_key))
+                        if remainder is None:
+                            continue
+                        distance = glued
+                if distance > _allowed_distance(len(label_key)):
+                    if len(candidate) > len(label_key) + 3:
+                        break
+                    continue
+                rank = (len(label_key) - 2 * distance, -distance)
+                if best_rank is None or rank > best_rank:
+                    best, best_rank = LabelMatch(spec, start, end, distance, remainder), rank
+    return best
+
+
+def _is_separator(text: str) -> bool:
+    return key_of(text) == "" or text in SEPARATOR_TOKENS or (
+        len(text) <= 2 and all(ch in ":;>»1lI|i!.-—" for ch in text)
+    )
+
+
+def _value_words(line: Line, start: int, stop: int) -> list[Word]:
+    words = line.words[start:stop]
+    # Skip what OCR made of the colon, directly after the label.
+    while words and len(words) > 1 and _is_separator(words[0].text):
+        words = words[1:]
+    if len(words) == 1 and key_of(words[0].text) == "":
+        return []
+    out: list[Word] = []
+    for word in words:
+        if out and word.bbox[0] - out[-1].bbox[2] > VALUE_GAP * line.height:
+            break
+        out.append(word)
+    return out
+
+
+# ------------------------------------------------------------------------------ extraction
+
+
+def _union_box(words: list[Word]) -> tuple[float, float, float, float] | None:
+    if not words:
+        return None
+    return (
+        min(w.bbox[0] for w in words),
+        min(w.bbox[1] for w in words),
+        max(w.bbox[2] for w in words),
+        max(w.bbox[3] for w in words),
+    )
+
+
+def _confidence(words: list[Word], result: norm.Normalized) -> float:
+    base = statistics.fmean(w.confidence for w in words) if words else 0.0
+    if result.value is None:
+        return 0.0
+    if not result.valid:
+        base *= 0.5
+    if result.repairs:
+        base *= 0.85 ** min(3, len(result.repairs))
+    if result.edit_distance:
+        base *= max(0.4, 1.0 - 0.12 * result.edit_distance)
+    return round(max(0.0, min(1.0, base)), 4)
+
+
+def make_field(kind: str, words: list[Word], page: int, source: str, raw: str | None = None) -> Field | None:
+    """Normalise the text of ``words`` as ``kind`` and wrap it in a ``Field`` (or ``None``)."""
+    raw = raw if raw is not None else " ".join(w.text for w in words)
+    result = norm.normalize(kind, raw)
+    if result.value is None:
+        return None
+    return Field(
+        value=result.value,
+        raw=norm.clean_spaces(raw),
+        confidence=_confidence(words, result),
+        page=page,
+        bbox=_union_box(words),
+        source=source,  # type: ignore[arg-type]
+        repairs=result.repairs,
+        edit_distance=result.edit_distance,
+    )
+
+
+def _place_date_fields(spec: FieldSpec, words: list[Word], page: int, source: str) -> dict[str, Field]:
+    raw = " ".join(w.text for w in words)
+    place_text, date_text = norm.split_place_date(raw)
+    split = next((i for i, w in enumerate(words) if re.search(r"\d", w.text)), len(words))
+    if split and words[split - 1].text.endswith(","):
+        pass
+    place_words, date_words = words[:split], words[split:]
+    out: dict[str, Field] = {}
+    place = make_field("place", place_words or words, page, source, raw=place_text)
+    if place is not None:
+        place.raw = norm.clean_spaces(raw)
+        out[spec.key] = place
+    if spec.also:
+        when = make_field("date", date_words or words, page, source, raw=date_text)
+        if when is not None:
+            when.raw = norm.clean_spaces(raw)
+            out[spec.also] = when
+    return out
+
+
+def _continuation(lines: list[Line], index: int, value_words: list[Word],
+                  specs: tuple[FieldSpec, ...]) -> list[Word]:
+    """Words of following lines that continue a multi-line value (aligned under it)."""
+    if not value_words:
+        return []
+    x0 = value_words[0].bbox[0]
+    extra: list[Word] = []
+    previous = lines[index]
+    for line in lines[index + 1: index + 4]:
+        if line.page != previous.page or line.top - previous.bottom > 1.5 * line.height:
+            break
+        first = line.words[0]
+        if abs(first.bbox[0] - x0) > 2.5 * line.height:
+            break
+        if any(match_label_at(line, s, specs) for s in _segment_starts(line)):
+            break
+        extra.extend(_value_words(line, 0, len(line.words)))
+        previous = line
+    return extra
+
+
+def _section_of(line: Line, sections: tuple[tuple[str, str], ...]) -> str | None:
+    key = key_of(line.text)
+    for heading, prefix in sections:
+        heading_key = key_of(heading)
+        if key.startswith(heading_key) or Levenshtein.distance(key[: len(heading_key)], heading_key) <= 2:
+            return prefix
+    return None
+
+
+_SIGNATURE_DATE = re.compile(
+    r"^[^\d:]{3,40},\s*([0-9OoIl]{1,2}\s*[-/. ]\s*(?:[0-9OoIl]{1,2}|[A-Za-z]{3,10})\.?\s*[-/. ]\s*[0-9OoIl]{4})\s*$"
+)
+
+
+def _signature_date(lines: list[Line], source: str) -> Field | None:
+    for line in reversed(lines):
+        match = _SIGNATURE_DATE.match(line.text.strip())
+        if not match:
+            continue
+        words = [w for w in line.words if not w.text.endswith(",") or re.search(r"\d", w.text)]
+        date_words = [w for w in words if line.text.find(w.text) >= match.start(1)] or line.words
+        field_ = make_field("date", date_words, line.page, source, raw=line.text.strip())
+        if field_ is not None:
+            return field_
+    return None
+
+
+def _header_fields(lines: list[Line], layout: Layout, source: str) -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    found_at: dict[str, int] = {}
+    for header in layout.headers:
+        if header.starts_with:
+            wanted = key_of(header.starts_with)
+            for i, line in enumerate(lines[:6]):
+                head = key_of(line.words[0].text)
+                if Levenshtein.distance(head[: len(wanted)], wanted) <= 2 and len(head) >= len(wanted) - 2:
+                    made = make_field(header.kind, line.words, line.page, source)
+                    if made is not None:
+                        out[header.key], found_at[header.key] = made, i
+                    break
+        elif header.after and header.after in found_at:
+            i = found_at[header.after] + 1
+            if i < len(lines):
+                line = lines[i]
+                words = _value_words(line, 0, len(line.words))
+                made = make_field(header.kind, words, line.page, source)
+                if made is not None:
+                    out[header.key], found_at[header.key] = made, i
+    return out
+
+
+def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
+    """Extract the fields ``layout`` lists from ``pages`` (first occurrence of each key wins)."""
+    lines = [line for page in pages for line in page_lines(page)]
+    source_of = {page.number: page.source for page in pages}
+    fields: dict[str, Field] = {}
+    if layout.headers and lines:
+        fields.update(_header_fields(lines, layout, source_of.get(lines[0].page, "ocr")))
+    section: str | None = None
+    for index, line in enumerate(lines):
+        source = source_of.get(line.page, "ocr")
+        if layout.sections:
+            section = _section_of(line, layout.sections) or section
+        specs = tuple(s for s in layout.fields if s.section in (None, section))
+        matches = [m for s in _segment_starts(line) if (m := match_label_at(line, s, specs))]
+        matches = _drop_overlapping(matches)
+        for n, match in enumerate(matches):
+            stop = matches[n + 1].start if n + 1 < len(matches) else len(line.words)
+            words = _value_words(line, match.end, stop)
+            if match.remainder is not None:
+                words = [match.remainder, *words]
+            if match.spec.multiline:
+                words = words + _continuation(lines, index, words, specs)
+            if not words:
+                continue
+            spec = match.spec
+            if spec.kind == "place_date":
+                for key, made in _place_date_fields(spec, words, line.page, source).items():
+                    fields.setdefault(key, made)
+                continue
+            if spec.key in fields:
+                continue
+            made = make_field(spec.kind, words, line.page, source)
+            if made is not None:
+                fields[spec.key] = made
+    if layout.signature_date and layout.signature_date not in fields:
+        signed = _signature_date(lines, source_of.get(pages[-1].number, "ocr") if pages else "ocr")
+        if signed is not None:
+            fields[layout.signature_date] = signed
+    return fields
+
+
+def _drop_overlapping(matches: list[LabelMatch]) -> list[LabelMatch]:
+    out: list[LabelMatch] = []
+    for match in sorted(matches, key=lambda m: m.start):
+        if out and match.start < out[-1].end:
+            continue
+        out.append(match)
+    return out

@@ -1,0 +1,637 @@
+"""The spaCy pipeline for letters: Indonesian tokeniser, entity ruler and the shipped NER.
+
+``get_nlp()`` loads the trained model in ``extractors/ner_model/`` once per process and puts
+an ``entity_ruler`` before its ``ner`` for identifiers (NIK, KK number, letter numbers),
+dates and times. ``extract_letter_fields()`` turns the text of a surat keterangan or surat
+pengantar into the fields of DESIGN.md's ``letter`` type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+from models.errors import ConfigurationError
+
+MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
+"""Where the trained Indonesian NER model ships (written by ``intake ner train``)."""
+
+TOKENIZER_NAME = "intake.id_tokenizer.v1"
+"""Registry name of the trimmed Indonesian tokeniser, referenced by the model's config."""
+
+# Identifiers and numeric dates stay one token: "17-08-1985", "17/08/1985",
+# "470/123/KEL/2026", "474.1/45/DS-SKL/VIII/2026". Checked by the tokeniser after each
+# prefix/suffix strip, so a trailing "." or "," is still split off.
+_TOKEN_MATCH = re.compile(
+    r"^(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+    r"|(?=[^/]*\d)[0-9A-Za-z][0-9A-Za-z.\-]*(?:/[0-9A-Za-z.\-]*[0-9A-Za-z]){2,})$"
+)
+
+
+_LETTER_ABBREVIATIONS = (
+    "Jl.", "Jln.", "Gg.", "Kel.", "Kec.", "Kab.", "Prov.", "Ds.", "Dsn.", "Dk.", "Ny.", "Tn.",
+    "Sdr.", "Sdri.", "Bpk.", "Bp.", "An.", "Tgl.", "Pkl.", "Kp.", "Perum.", "Komp.", "Lt.",
+    "Telp.", "Hp.", "Rt.", "Rw.", "Bd.", "Amd.Keb.",
+)
+"""Abbreviations common in letters that must keep their full stop (``Jl.``, ``Kec.``)."""
+
+
+def _trimmed_exceptions() -> dict[str, list[dict[int, str]]]:
+    """Return spaCy's Indonesian tokeniser exceptions without the ~15,600 hyphenated words.
+
+    Those entries only stop the tokeniser from splitting reduplications (``anak-anak``);
+    ``_infixes_without_letter_hyphen`` does the same job without them and the pipeline then
+    builds in milliseconds instead of seconds. Titles and abbreviations (``Hj.``, ``S.Pd.``,
+    ``No.``) are kept.
+    """
+    from spacy.lang.id.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
+    from spacy.symbols import ORTH
+
+    rules = {orth: rule for orth, rule in TOKENIZER_EXCEPTIONS.items() if "-" not in orth}
+    for orth in _LETTER_ABBREVIATIONS:
+        for variant in (orth, orth.upper()):
+            rules.setdefault(variant, [{ORTH: variant}])
+    return rules
+
+
+def _infixes_without_letter_hyphen(infixes: list[str]) -> list[str]:
+    """Drop the infix rules that split ``anak-anak`` or ``Kab-Malang`` at the hyphen."""
+    return [pattern for pattern in infixes if not re.search(pattern, "anak-anak")]
+
+
+@spacy.registry.tokenizers(TOKENIZER_NAME)
+def create_intake_tokenizer() -> Callable[[Language], Tokenizer]:
+    """Build spaCy's Indonesian tokeniser with trimmed exceptions and identifier tokens.
+
+    Differences from ``spacy.blank("id")``: hyphenated words stay whole through the infix
+    rules instead of 15,600 exceptions, and dates and letter numbers are one token each.
+    """
+
+    def make_tokenizer(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        return Tokenizer(
+            nlp.vocab,
+            rules=_trimmed_exceptions(),
+            prefix_search=compile_prefix_regex(defaults.prefixes or []).search,
+            suffix_search=compile_suffix_regex(defaults.suffixes or []).search,
+            infix_finditer=compile_infix_regex(
+                _infixes_without_letter_hyphen(list(defaults.infixes or []))
+            ).finditer,
+            token_match=_TOKEN_MATCH.match,
+            url_match=defaults.url_match,
+        )
+
+    return make_tokenizer
+
+
+def blank_indonesian() -> Language:
+    """Return a blank ``id`` pipeline with the trimmed tokeniser (no trained components)."""
+    return spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
+
+
+def load_model(model_dir: Path = MODEL_DIR) -> Language:
+    """Load the trained NER model from ``model_dir``, offline; raise if it is missing."""
+    if not (model_dir / "config.cfg").is_file():
+        raise ConfigurationError(
+            f"No trained NER model in {model_dir}; build it with `intake ner train`."
+        )
+    return spacy.load(model_dir)
+
+
+# --------------------------------------------------------------------------------------------
+# Entity ruler: identifiers, dates, times
+# --------------------------------------------------------------------------------------------
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "maret": 3,
+    "mar": 3, "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agst": 8, "september": 9, "sep": 9,
+    "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "nop": 11,
+    "nopember": 11, "desember": 12, "des": 12,
+}
+"""Indonesian month names and abbreviations (lower case) to month numbers."""
+
+_MONTH_TOKENS = sorted({m for m in MONTHS} | {f"{m}." for m in MONTHS})
+_NUMERIC_DATE = r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
+_LETTER_NUMBER = (
+    rf"^(?!{_NUMERIC_DATE}$)(?=[^/]*\d)[0-9A-Za-z][0-9A-Za-z.\-]*"
+    r"(?:/[0-9A-Za-z.\-]*[0-9A-Za-z]){2,}$"
+)
+
+RULER_PATTERNS: list[dict[str, Any]] = [
+    {"label": "NIK", "id": "nik", "pattern": [{"TEXT": {"REGEX": r"^\d{16}$"}}]},
+    {"label": "LETTER_NUMBER", "id": "letter_number",
+     "pattern": [{"TEXT": {"REGEX": _LETTER_NUMBER}}]},
+    {"label": "DATE", "id": "date_numeric",
+     "pattern": [{"TEXT": {"REGEX": rf"^{_NUMERIC_DATE}$"}}]},
+    {"label": "DATE", "id": "date_numeric_split",
+     "pattern": [
+         {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"TEXT": {"IN": ["-", "/", "."]}},
+         {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"TEXT": {"IN": ["-", "/", "."]}},
+         {"TEXT": {"REGEX": r"^\d{4}$"}},
+     ]},
+    {"label": "DATE", "id": "date_long",
+     "pattern": [
+         {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"LOWER": {"IN": _MONTH_TOKENS}},
+         {"TEXT": {"REGEX": r"^\d{4}$"}},
+     ]},
+    {"label": "TIME", "id": "time",
+     "pattern": [
+         {"LOWER": {"IN": ["pukul", "pkl", "pkl.", "jam"]}},
+         {"TEXT": ":", "OP": "?"},
+         {"TEXT": {"REGEX": r"^([01]?\d|2[0-3])[.:][0-5]\d$"}},
+         {"LOWER": {"IN": ["wib", "wita", "wit"]}, "OP": "?"},
+     ]},
+]
+"""Token patterns of the ``entity_ruler`` that runs before ``ner``."""
+
+_KK_CUES = {"kk", "keluarga", "kk.", "kartu"}
+
+
+@Language.component("intake_identifier_context")
+def identifier_context(doc: Doc) -> Doc:
+    """Relabel a 16-digit ``NIK`` entity as ``KK_NUMBER`` when a KK label precedes it."""
+    entities = []
+    for entity in doc.ents:
+        if entity.label_ == "NIK":
+            window = doc[max(entity.start - 4, 0) : entity.start]
+            cues = {token.lower_ for token in window if "\n" not in token.text}
+            if cues & _KK_CUES and "nik" not in cues:
+                entity = Span(doc, entity.start, entity.end, label="KK_NUMBER")
+        entities.append(entity)
+    doc.ents = entities
+    return doc
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """Return the letter pipeline, built once per process.
+
+    The shipped NER model (trimmed ``id`` tokeniser, ``tok2vec``, ``ner``) plus an
+    ``entity_ruler`` before ``ner`` labelling ``NIK``, ``KK_NUMBER``, ``LETTER_NUMBER``,
+    ``DATE`` and ``TIME``. Raises ``ConfigurationError`` when the model is missing.
+    """
+    nlp = load_model()
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    ruler.add_patterns(RULER_PATTERNS)  # type: ignore[attr-defined]
+    nlp.add_pipe("intake_identifier_context", after="entity_ruler")
+    return nlp
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisers
+# --------------------------------------------------------------------------------------------
+
+_DAY_NAMES = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)"
+_DATE_NUMERIC_RE = re.compile(r"^\s*(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})\s*$")
+_DATE_LONG_RE = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})\s*$")
+_TIME_RE = re.compile(r"([01]?\d|2[0-3])\s*[.:]\s*([0-5]\d)")
+
+
+def parse_date(raw: str) -> str | None:
+    """Parse an Indonesian date as printed into ISO ``YYYY-MM-DD``; ``None`` if not a date.
+
+    Accepts ``17-08-1945``, ``17/08/1945``, ``17.08.1945``, ``17 Agustus 1945``,
+    ``17 AGT 1945``, ``17 Agt. 1945`` and a leading day name (``Senin, 16 Maret 2026``).
+    """
+    text = re.sub(rf"^\s*{_DAY_NAMES}\s*,?\s*", "", raw.strip(), flags=re.IGNORECASE)
+    numeric = _DATE_NUMERIC_RE.match(text)
+    if numeric:
+        day, month, year = int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4))
+    else:
+        long_form = _DATE_LONG_RE.match(text)
+        if not long_form or long_form.group(2).lower() not in MONTHS:
+            return None
+        day = int(long_form.group(1))
+        month = MONTHS[long_form.group(2).lower()]
+        year = int(long_form.group(3))
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_time(raw: str) -> str | None:
+    """Parse ``Pukul 10.30 WIB`` or ``10:30`` into ``HH:MM``; ``None`` if there is no time."""
+    found = _TIME_RE.search(raw)
+    return f"{int(found.group(1)):02d}:{found.group(2)}" if found else None
+
+
+def normalise_sex(raw: str) -> str | None:
+    """Map ``laki-laki``, ``L``, ``pria``, ``perempuan``, ``P``, ``wanita`` to DESIGN's values."""
+    word = re.sub(r"[^a-z]", "", raw.lower())
+    if word.startswith(("laki", "pria", "lk")) or word == "l":
+        return "LAKI-LAKI"
+    if word.startswith(("perempuan", "wanita", "pr")) or word == "p":
+        return "PEREMPUAN"
+    return None
+
+
+def collapse_spaces(text: str) -> str:
+    """Collapse runs of whitespace (also line breaks inside an entity) to one space."""
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------------------------
+# Letter fields
+# --------------------------------------------------------------------------------------------
+
+LetterField = dict[str, Any]
+"""``{"value", "raw", "start_char", "end_char", "source"}``; source is ``ner`` or ``pattern``."""
+
+LETTER_TYPES: tuple[tuple[str, str], ...] = (
+    (r"KETERANGAN\s+(?:TELAH\s+)?(?:KE)?LAHIR(?:AN)?", "keterangan_lahir"),
+    (r"KETERANGAN\s+(?:KE)?MATI(?:AN)?|KETERANGAN\s+MENINGGAL", "keterangan_kematian"),
+    (r"KETERANGAN\s+(?:TEMPAT\s+TINGGAL|DOMISILI)", "keterangan_domisili"),
+    (r"KETERANGAN\s+(?:TIDAK|TDK)\s+MAMPU", "keterangan_tidak_mampu"),
+    (r"KETERANGAN\s+(?:DOMISILI\s+)?USAHA", "keterangan_usaha"),
+    (r"KETERANGAN\s+(?:BELUM\s+(?:PERNAH\s+)?(?:MENIKAH|KAWIN))", "keterangan_belum_menikah"),
+    (r"KETERANGAN\s+PINDAH", "keterangan_pindah"),
+    (r"KETERANGAN\s+(?:BERKELAKUAN|KELAKUAN)\s+BAIK", "keterangan_kelakuan_baik"),
+    (r"PENGANTAR\s+(?:KE)?LAHIR(?:AN)?", "pengantar_kelahiran"),
+    (r"PENGANTAR(?:\s+(?:RT|RW|RT\s*/\s*RW|RUKUN\s+TETANGGA|KETUA\s+RT))?", "pengantar_rt_rw"),
+    (r"KETERANGAN", "keterangan"),
+)
+"""Title regexes (after ``SURAT``) to ``letter_type`` codes, most specific first."""
+
+_TITLE_RE = re.compile(r"SURAT\s+(?:KETERANGAN|PENGANTAR)[^\n]*", re.IGNORECASE)
+
+_ISSUER_KEYWORDS: tuple[tuple[str, int], ...] = (
+    (r"\bRUKUN\s+TETANGGA\b|\bRUKUN\s+WARGA\b|\bKETUA\s+RT\b|^\s*RT\.?\s*\d", 5),
+    (r"\bRUMAH\s+SAKIT\b|\bRSU?D?\b|\bRSIA\b|\bPUSKESMAS\b|\bKLINIK\b|\bBIDAN\b|"
+     r"\bPRAKTI[CK]\b|\bPOLINDES\b|\bPOSKESDES\b|\bRUMAH\s+BERSALIN\b", 4),
+    (r"\bDESA\b|\bKELURAHAN\b|\bKAMPUNG\b|\bNAGARI\b|\bGAMPONG\b", 3),
+    (r"\bKECAMATAN\b|\bDISTRIK\b", 2),
+    (r"\bKABUPATEN\b|\bKOTA\b|\bPEMERINTAH\b|\bPROVINSI\b|\bDINAS\b", 1),
+)
+_ADDRESS_LINE_RE = re.compile(
+    r"^\s*(?:alamat|jl\b|jln\b|jalan\b|telp|telepon|tlp|hp\b|email|e-mail|website|kode\s+pos|"
+    r"fax|faks)",
+    re.IGNORECASE,
+)
+_NUMBER_LINE_RE = re.compile(
+    r"^[ \t]*(?:Nomor|Nomer|No\.?|Nmr\.?)(?![ \t]*\.?[ \t]*(?:KK|HP|Telp|Tel|Induk|Rumah))"
+    r"[ \t]*[:.]?[ \t]*(?P<value>[^\n]*\d[^\n]*?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PLACE_DATE_RE = re.compile(
+    r"^[ \t]*(?P<place>[A-Za-z][A-Za-z .'()-]{1,40}?)[ \t]*,[ \t]*(?P<date>"
+    r"\d{1,2}[ \t]*[-/.][ \t]*\d{1,2}[ \t]*[-/.][ \t]*\d{4}|\d{1,2}[ \t]+[A-Za-z]+\.?[ \t]+\d{4})"
+    r"[ \t]*$",
+    re.MULTILINE,
+)
+_ISSUED_ON_RE = re.compile(
+    r"(?:pada\s+tanggal|tanggal\s+dikeluarkan|dikeluarkan\s+tanggal)[ \t]*:?[ \t]*(?P<date>"
+    r"\d{1,2}[ \t]*[-/.][ \t]*\d{1,2}[ \t]*[-/.][ \t]*\d{4}|\d{1,2}[ \t]+[A-Za-z]+\.?[ \t]+\d{4})",
+    re.IGNORECASE,
+)
+_LABEL_LINE_RE = re.compile(
+    r"^[ \t]*(?:\d{1,2}[.)][ \t]*|[a-z][.)][ \t]+|[-•][ \t]*)?"
+    r"(?P<label>[A-Za-z][A-Za-z /.()'-]{1,40}?)[ \t]*[:=][ \t]*(?P<value>[^\n]*?)[ \t]*$",
+    re.MULTILINE,
+)
+_ROLE_CUES: tuple[tuple[str, str], ...] = (
+    (r"\bibu\b|\bibunya\b|\bistri\b", "mother"),
+    (r"\bayah\b|\bayahnya\b|\bbapak\b|\bsuami\b", "father"),
+    (r"\bbayi\b|\banak\b|\blahir\b|\bkelahiran\b", "child"),
+)
+_BERNAMA_RE = re.compile(
+    r"(?:bernama|diberi\s+nama|atas\s+nama)[ \t]*:?[ \t]*"
+    r"(?P<name>[A-Z][A-Za-z'.]*(?:[ \t]+[A-Z][A-Za-z'.]*){0,5})"
+)
+
+
+def make_field(value: Any, raw: str, start: int, end: int, source: str) -> LetterField:
+    """Build one field dict with character offsets into the letter text."""
+    return {"value": value, "raw": raw, "start_char": start, "end_char": end, "source": source}
+
+
+def find_title(text: str) -> re.Match[str] | None:
+    """Return the first ``SURAT KETERANGAN ...`` / ``SURAT PENGANTAR ...`` title line."""
+    return _TITLE_RE.search(text)
+
+
+def classify_letter(title: str) -> str | None:
+    """Map a letter title to its ``letter_type`` code (``keterangan_lahir``, ...)."""
+    upper = collapse_spaces(title.upper())
+    for pattern, code in LETTER_TYPES:
+        if re.search(pattern, upper):
+            return code
+    return None
+
+
+def extract_letter_type(text: str) -> LetterField | None:
+    """The ``letter_type`` field from the title line, or ``None`` without a title."""
+    title = find_title(text)
+    if title is None:
+        return None
+    code = classify_letter(title.group(0))
+    raw = title.group(0).strip()
+    start = title.start() + title.group(0).index(raw)
+    return make_field(code, raw, start, start + len(raw), "pattern") if code else None
+
+
+def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
+    offsets, position = [], 0
+    for line in text.splitlines(keepends=True):
+        offsets.append((position, line.rstrip("\r\n")))
+        position += len(line)
+    return offsets
+
+
+def extract_issuer(text: str, doc: Doc) -> LetterField | None:
+    """The issuing organisation: the most specific letterhead line, else the first ORG entity.
+
+    The letterhead is everything above the title. A line naming an RT/RW beats a health
+    facility, which beats a village office, a district, a regency (``PEMERINTAH ...``).
+    """
+    title = find_title(text)
+    head_end = title.start() if title else min(len(text), 400)
+    best: tuple[int, int, str] | None = None
+    for start, line in _lines_with_offsets(text[:head_end]):
+        stripped = line.strip()
+        if not stripped or _ADDRESS_LINE_RE.match(stripped):
+            continue
+        rank = max(
+            (score for pattern, score in _ISSUER_KEYWORDS
+             if re.search(pattern, stripped, re.IGNORECASE)),
+            default=0,
+        )
+        if rank and (best is None or rank > best[0]):
+            best = (rank, start + line.index(stripped), stripped)
+    if best is not None:
+        _, start, raw = best
+        return make_field(collapse_spaces(raw), raw, start, start + len(raw), "pattern")
+    organisations = [e for e in doc.ents if e.label_ == "ORG"]
+    head_orgs = [e for e in organisations if e.start_char < head_end]
+    chosen = (head_orgs or organisations or [None])[0]
+    if chosen is None:
+        return None
+    return make_field(
+        collapse_spaces(chosen.text), chosen.text, chosen.start_char, chosen.end_char, "ner"
+    )
+
+
+def extract_letter_number(text: str, doc: Doc) -> LetterField | None:
+    """The letter number: the value of the first ``Nomor :`` line, else a LETTER_NUMBER entity."""
+    for found in _NUMBER_LINE_RE.finditer(text):
+        raw = found.group("value")
+        value = re.sub(r"\s*/\s*", "/", collapse_spaces(raw))
+        if "/" in value or re.fullmatch(r"[\w.\-]+", value):
+            return make_field(value, raw, found.start("value"), found.end("value"), "pattern")
+    for entity in doc.ents:
+        if entity.label_ == "LETTER_NUMBER":
+            return make_field(
+                entity.text, entity.text, entity.start_char, entity.end_char, "pattern"
+            )
+    return None
+
+
+def extract_letter_date(text: str, doc: Doc) -> LetterField | None:
+    """The date of issue: ``Place, date`` near the signature, ``Pada tanggal : date``, or the
+    last DATE entity of the letter."""
+    signature_dates = [
+        found for found in _PLACE_DATE_RE.finditer(text)
+        if not re.fullmatch(_DAY_NAMES, found.group("place").strip(), re.IGNORECASE)
+    ]
+    candidates = [
+        (found.start("date"), found.end("date"), found.group("date"))
+        for found in [*signature_dates, *_ISSUED_ON_RE.finditer(text)]
+    ]
+    for start, end, raw in sorted(candidates, reverse=True):
+        iso = parse_date(raw)
+        if iso:
+            return make_field(iso, raw, start, end, "pattern")
+    dates = [e for e in doc.ents if e.label_ == "DATE" and parse_date(collapse_spaces(e.text))]
+    if dates:
+        last = dates[-1]
+        return make_field(
+            parse_date(collapse_spaces(last.text)), last.text, last.start_char, last.end_char,
+            "pattern",
+        )
+    return None
+
+
+def _entity_field(entity: Span) -> LetterField:
+    source = "ner" if entity.label_ in ("PER", "LOC", "ORG") else "pattern"
+    raw = entity.text
+    value: Any = collapse_spaces(raw).strip(" ,.:;")
+    if entity.label_ == "DATE":
+        value = parse_date(collapse_spaces(raw))
+    elif entity.label_ == "TIME":
+        value = parse_time(raw)
+    return make_field(value, raw, entity.start_char, entity.end_char, source)
+
+
+def entities_by_label(doc: Doc, label: str) -> list[LetterField]:
+    """Distinct entities of ``label`` as fields (first mention of each value kept)."""
+    fields: list[LetterField] = []
+    seen: set[str] = set()
+    for entity in doc.ents:
+        if entity.label_ != label:
+            continue
+        field = _entity_field(entity)
+        key = str(field["value"]).upper()
+        if field["value"] and key not in seen:
+            seen.add(key)
+            fields.append(field)
+    return fields
+
+
+_NON_PERSON_NAME_LABELS = ("usaha", "perusahaan", "instansi", "kantor", "jalan", "desa", "sekolah")
+
+
+def labelled_names(text: str) -> list[LetterField]:
+    """Person names printed as ``Nama ... : value`` lines (``Nama``, ``Nama Ibu``, ...)."""
+    names = []
+    for label, raw, start, end, _ in _labelled_values(text):
+        if label.startswith("nama") and not any(w in label for w in _NON_PERSON_NAME_LABELS):
+            value = collapse_spaces(raw).strip(" ,.;")
+            if value:
+                names.append(make_field(value, raw, start, end, "pattern"))
+    return names
+
+
+def merge_distinct(first: list[LetterField], second: list[LetterField]) -> list[LetterField]:
+    """Concatenate two field lists, dropping values (case-insensitive) already present."""
+    seen = {str(field["value"]).upper() for field in first}
+    merged = list(first)
+    for field in second:
+        key = str(field["value"]).upper()
+        if key not in seen:
+            seen.add(key)
+            merged.append(field)
+    return merged
+
+
+def _role_before(text: str, position: int, *, window: int = 60) -> str | None:
+    """The role (mother, father, child) whose cue word is closest before ``position``."""
+    context = text[max(0, position - window) : position].lower()
+    best: tuple[int, str] | None = None
+    for pattern, role in _ROLE_CUES:
+        for found in re.finditer(pattern, context):
+            if best is None or found.end() > best[0]:
+                best = (found.end(), role)
+    return best[1] if best else None
+
+
+def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
+    """``label : value`` lines as (label, value, start, end, section role) in reading order.
+
+    The section role comes from the nearest heading or lead-in above the line
+    (``Dari seorang ibu:``, ``Data Ayah``, ``Telah lahir seorang anak:``).
+    """
+    rows = []
+    section: str | None = None
+    for start, line in _lines_with_offsets(text):
+        labelled = _LABEL_LINE_RE.match(line)
+        if labelled and labelled.group("value"):
+            label = collapse_spaces(labelled.group("label")).lower()
+            rows.append((
+                label, labelled.group("value"), start + labelled.start("value"),
+                start + labelled.end("value"), section,
+            ))
+            continue
+        heading_role = _role_before(line + " ", len(line) + 1, window=len(line) + 1)
+        if heading_role and line.strip():
+            section = heading_role
+    return rows
+
+
+_BIRTH_LABELS: dict[str, tuple[str, ...]] = {
+    "child_name": ("nama anak", "nama bayi", "nama lengkap anak"),
+    "mother_name": ("nama ibu", "nama ibu kandung", "ibu kandung", "ibu"),
+    "father_name": ("nama ayah", "nama bapak", "nama ayah kandung", "ayah", "bapak"),
+    "child_sex": ("jenis kelamin", "jenis kelamin anak", "jenis kelamin bayi", "kelamin"),
+    "birth_date": ("tanggal lahir", "tgl lahir", "tgl. lahir", "hari/tanggal", "hari / tanggal",
+                   "hari, tanggal", "tanggal", "tanggal kelahiran", "hari/tanggal lahir",
+                   "hari/tgl", "tgl"),
+    "birth_time": ("pukul", "jam", "waktu", "jam lahir", "pukul lahir", "waktu lahir"),
+    "birth_place": ("tempat lahir", "tempat kelahiran", "tempat", "di"),
+}
+
+
+def _parse_birth_value(key: str, raw: str) -> Any:
+    if key == "child_sex":
+        return normalise_sex(raw)
+    if key == "birth_date":
+        date_part = re.search(
+            r"\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}|\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}", raw
+        )
+        return parse_date(date_part.group(0)) if date_part else None
+    if key == "birth_time":
+        return parse_time(raw)
+    return collapse_spaces(raw).strip(" ,.;")
+
+
+def _birth_fields_from_labels(text: str) -> dict[str, LetterField]:
+    fields: dict[str, LetterField] = {}
+    for label, raw, start, end, section in _labelled_values(text):
+        for key, labels in _BIRTH_LABELS.items():
+            if label not in labels:
+                continue
+            if key in ("child_sex", "birth_date", "birth_time", "birth_place") and section not in (
+                None, "child"
+            ):
+                continue
+            value = _parse_birth_value(key, raw)
+            if value and key not in fields:
+                fields[key] = make_field(value, raw, start, end, "pattern")
+        if label in ("nama", "nama lengkap") and section:
+            key = f"{section}_name"
+            if key not in fields:
+                fields[key] = make_field(collapse_spaces(raw), raw, start, end, "pattern")
+    return fields
+
+
+def _birth_fields_from_prose(text: str, doc: Doc) -> dict[str, LetterField]:
+    fields: dict[str, LetterField] = {}
+    for entity in doc.ents:
+        if entity.label_ != "PER":
+            continue
+        role = _role_before(text, entity.start_char)
+        if role and f"{role}_name" not in fields:
+            fields[f"{role}_name"] = _entity_field(entity)
+    for found in _BERNAMA_RE.finditer(text):
+        role = _role_before(text, found.start())
+        name = found.group("name").strip(" .")
+        if role and f"{role}_name" not in fields and name:
+            start = found.start("name")
+            fields[f"{role}_name"] = make_field(name, name, start, start + len(name), "pattern")
+    sex = re.search(
+        r"\b(?:bayi|anak|jenis\s+kelamin)\s+(?P<sex>laki-laki|laki\s+laki|perempuan|pria|wanita)",
+        text, re.IGNORECASE,
+    )
+    if sex:
+        fields["child_sex"] = make_field(
+            normalise_sex(sex.group("sex")), sex.group("sex"), sex.start("sex"), sex.end("sex"),
+            "pattern",
+        )
+    born = re.search(r"\blahir\b", text, re.IGNORECASE)
+    after_born = born.end() if born else 0
+    for entity in doc.ents:
+        if entity.start_char < after_born:
+            continue
+        if entity.label_ == "DATE" and "birth_date" not in fields:
+            fields["birth_date"] = _entity_field(entity)
+        elif entity.label_ == "TIME" and "birth_time" not in fields:
+            fields["birth_time"] = _entity_field(entity)
+        elif (
+            entity.label_ in ("LOC", "ORG")
+            and "birth_place" not in fields
+            and re.search(r"\bdi\s*$", text[max(0, entity.start_char - 6) : entity.start_char])
+        ):
+            fields["birth_place"] = _entity_field(entity)
+    return fields
+
+
+BIRTH_KEYS = (
+    "child_name", "child_sex", "birth_date", "birth_time", "birth_place", "mother_name",
+    "father_name",
+)
+"""Extra fields of a ``keterangan_lahir`` letter, filled when the letter states them."""
+
+
+def extract_birth_fields(text: str, doc: Doc) -> dict[str, LetterField]:
+    """Child, parents, date, time and place of birth: labelled lines first, then prose."""
+    fields = _birth_fields_from_labels(text)
+    for key, field in _birth_fields_from_prose(text, doc).items():
+        fields.setdefault(key, field)
+    return {key: fields[key] for key in BIRTH_KEYS if key in fields and fields[key]["value"]}
+
+
+def extract_letter_fields(text: str) -> dict[str, Any]:
+    """Extract DESIGN.md's ``letter`` fields from the text of a letter.
+
+    Returns ``letter_type``, ``issuer``, ``letter_number``, ``letter_date`` (each a
+    ``LetterField`` or absent when not found), ``persons``, ``places``, ``dates`` (lists of
+    ``LetterField``; dates as ISO), and for a ``keterangan_lahir`` the ``BIRTH_KEYS`` the
+    letter states. Offsets index ``text`` so the caller can map values to word boxes.
+    """
+    doc = get_nlp()(text)
+    fields: dict[str, Any] = {}
+    letter_type = extract_letter_type(text)
+    for key, found in (
+        ("letter_type", letter_type),
+        ("issuer", extract_issuer(text, doc)),
+        ("letter_number", extract_letter_number(text, doc)),
+        ("letter_date", extract_letter_date(text, doc)),
+    ):
+        if found is not None:
+            fields[key] = found
+    fields["persons"] = merge_distinct(entities_by_label(doc, "PER"), labelled_names(text))
+    fields["places"] = entities_by_label(doc, "LOC")
+    fields["dates"] = entities_by_label(doc, "DATE")
+    if letter_type is not None and letter_type["value"] == "keterangan_lahir":
+        fields.update(extract_birth_fields(text, doc))
+    return fields

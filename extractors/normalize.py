@@ -1,0 +1,420 @@
+"""Normalise values as read into DESIGN.md's canonical formats, repairing OCR confusions by type.
+
+Every normaliser takes the raw text and returns a ``Normalized``: the canonical value (or
+``None`` when nothing usable was read), the repairs made (``"O->0"``), whether the value
+is valid for its type, and the edit distance when it was snapped to an allowed value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import phonenumbers
+from rapidfuzz.distance import Levenshtein
+
+#: DOMAIN.md §7: letters that OCR reads inside digit fields, and the digit they stand for.
+DIGIT_REPAIRS: dict[str, str] = {
+    "O": "0", "o": "0", "D": "0", "Q": "0",
+    "I": "1", "l": "1", "|": "1", "!": "1", "i": "1", "L": "1",
+    "Z": "2", "z": "2",
+    "S": "5", "s": "5",
+    "B": "8", "b": "8",
+    "G": "6",
+    "g": "9", "q": "9",
+    "?": "7",
+}
+#: The reverse mapping for letter fields (names, places).
+LETTER_REPAIRS: dict[str, str] = {"0": "O", "1": "I", "5": "S", "8": "B"}
+
+MONTHS: dict[str, int] = {
+    "JANUARI": 1, "JAN": 1,
+    "FEBRUARI": 2, "PEBRUARI": 2, "FEB": 2, "PEB": 2,
+    "MARET": 3, "MAR": 3,
+    "APRIL": 4, "APR": 4,
+    "MEI": 5,
+    "JUNI": 6, "JUN": 6,
+    "JULI": 7, "JUL": 7,
+    "AGUSTUS": 8, "AGU": 8, "AGT": 8, "AGS": 8, "AUG": 8,
+    "SEPTEMBER": 9, "SEP": 9, "SEPT": 9,
+    "OKTOBER": 10, "OKT": 10, "OCT": 10,
+    "NOVEMBER": 11, "NOV": 11, "NOP": 11, "NOPEMBER": 11,
+    "DESEMBER": 12, "DES": 12, "DEC": 12,
+}
+
+RELIGIONS = ("ISLAM", "KRISTEN", "KATOLIK", "HINDU", "BUDDHA", "KONGHUCU",
+             "KEPERCAYAAN TERHADAP TUHAN YME")
+RELIGION_SPELLINGS = {"KATHOLIK": "KATOLIK", "BUDHA": "BUDDHA", "KHONGHUCU": "KONGHUCU",
+                      "PROTESTAN": "KRISTEN", "KRISTEN PROTESTAN": "KRISTEN"}
+SEXES = ("LAKI-LAKI", "PEREMPUAN")
+BLOOD_TYPES = ("A", "B", "AB", "O", "-")
+MARITAL_STATUSES = ("BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI")
+NATIONALITIES = ("WNI", "WNA")
+
+
+@dataclass
+class Normalized:
+    """A value after normalisation, with what was done to it."""
+
+    value: object | None
+    """Canonical value, or ``None`` when nothing usable was read."""
+    repairs: list[str] = field(default_factory=list)
+    """OCR repairs applied, as ``"O->0"``."""
+    valid: bool = True
+    """Whether the value has the shape its type requires."""
+    edit_distance: int | None = None
+    """Distance to the allowed value it was snapped to, for enumerated fields."""
+
+
+def clean_spaces(text: str) -> str:
+    """Collapse runs of whitespace and strip the ends."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def strip_separator(text: str) -> str:
+    """Remove a leading colon as OCR reads it (``:``, ``>``, ``»``, ``-``, ``;``) and trailing dots."""
+    text = clean_spaces(text)
+    text = re.sub(r"^[\s:;>»«\-—–=~|.,_'\"`]+", "", text)
+    return text.strip()
+
+
+def repair_digits(text: str) -> tuple[str, list[str]]:
+    """Map letters OCR confuses with digits to digits; return the text and repairs made."""
+    repairs: list[str] = []
+    out = []
+    for ch in text:
+        if ch in DIGIT_REPAIRS:
+            repairs.append(f"{ch}->{DIGIT_REPAIRS[ch]}")
+            out.append(DIGIT_REPAIRS[ch])
+        else:
+            out.append(ch)
+    return "".join(out), repairs
+
+
+def repair_letters(text: str) -> tuple[str, list[str]]:
+    """Map digits OCR confuses with letters to letters (names, places)."""
+    repairs: list[str] = []
+    out = []
+    for ch in text:
+        if ch in LETTER_REPAIRS:
+            repairs.append(f"{ch}->{LETTER_REPAIRS[ch]}")
+            out.append(LETTER_REPAIRS[ch])
+        else:
+            out.append(ch)
+    return "".join(out), repairs
+
+
+def _digit_run(text: str, length: int) -> tuple[str | None, list[str]]:
+    """Find a run of ``length`` digits in ``text`` after repairing confusable letters."""
+    compact = re.sub(r"[\s.\-]", "", text)
+    plain = re.search(rf"(?<!\d)\d{{{length}}}(?!\d)", compact)
+    if plain:
+        return plain.group(0), []
+    # Repair confusions only in a token that is mostly digits already.
+    for token in re.findall(r"[0-9A-Za-z|!?]+", compact):
+        digits = sum(ch.isdigit() for ch in token)
+        if digits >= max(1, len(token) // 2):
+            repaired, repairs = repair_digits(token)
+            match = re.search(rf"\d{{{length}}}", repaired)
+            if match and len(repaired) in (length, length + 1):
+                return match.group(0) if len(repaired) == length else repaired[-length:], repairs
+    digits_only = re.sub(r"\D", "", compact)
+    if len(digits_only) == length + 1 and digits_only[0] == "1":
+        return digits_only[1:], ["colon->dropped"]
+    return None, []
+
+
+def normalize_nik(raw: str) -> Normalized:
+    """16-digit NIK (also KK number): digits repaired, spaces and dots removed."""
+    value, repairs = _digit_run(strip_separator(raw), 16)
+    if value is None:
+        return Normalized(None, valid=False)
+    return Normalized(value, repairs)
+
+
+def normalize_digits(raw: str, lengths: tuple[int, ...]) -> Normalized:
+    """A digit identifier of one of ``lengths`` (NPWP 15/16, KBLI 5, postal code 5)."""
+    for length in sorted(lengths, reverse=True):
+        value, repairs = _digit_run(strip_separator(raw), length)
+        if value is not None:
+            return Normalized(value, repairs)
+    return Normalized(None, valid=False)
+
+
+def normalize_rt_rw(raw: str) -> Normalized:
+    """RT/RW as ``NNN/NNN`` (``7/8`` -> ``007/008``; a colon read as ``1`` is dropped)."""
+    text, repairs = repair_digits(strip_separator(raw).replace("\\", "/"))
+    match = re.search(r"(\d{1,4})\s*[/|1l]?\s*/\s*(\d{1,3})", text) or re.search(
+        r"(\d{3})\s*[/|]\s*(\d{3})", text
+    )
+    if not match:
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 6:
+            return Normalized(f"{digits[:3]}/{digits[3:]}", repairs + ["slash"], valid=True)
+        # Colon read as 1 and slash read as 1 or 7: ``10041002`` is ``:004/002``.
+        if len(digits) == 8 and digits[0] == "1" and digits[4] in "17":
+            return Normalized(f"{digits[1:4]}/{digits[5:]}", repairs + ["colon->dropped", "slash"])
+        if len(digits) == 7 and digits[3] in "17":
+            return Normalized(f"{digits[:3]}/{digits[4:]}", repairs + ["slash"])
+        return Normalized(None, valid=False)
+    rt, rw = match.group(1), match.group(2)
+    if len(rt) == 4:
+        rt = rt[1:]
+        repairs.append("colon->dropped")
+    return Normalized(f"{int(rt):03d}/{int(rw):03d}", repairs)
+
+
+def _month_number(word: str) -> tuple[int | None, int]:
+    key = re.sub(r"[^A-Z]", "", word.upper())
+    if not key:
+        return None, 0
+    if key in MONTHS:
+        return MONTHS[key], 0
+    best, best_distance = None, 99
+    for name, number in MONTHS.items():
+        if len(name) < 4 and len(key) > 4:
+            continue
+        distance = Levenshtein.distance(key, name)
+        if distance < best_distance:
+            best, best_distance = number, distance
+    limit = 1 if len(key) <= 4 else 2
+    return (best, best_distance) if best_distance <= limit else (None, best_distance)
+
+
+def parse_date(raw: str) -> Normalized:
+    """Parse ``17-08-1945``, ``17/08/1945``, ``17 Agustus 1945`` or ``17 AGT 1945`` to ISO."""
+    text = strip_separator(raw)
+    # Long form: day, month name, year.
+    long_form = re.search(r"([0-9OoIlSB]{1,2})\s*[-.\s]\s*([A-Za-z]{3,10})\.?\s*[-.\s]\s*([0-9OoIlSB]{4})", text)
+    if long_form:
+        month, distance = _month_number(long_form.group(2))
+        if month is not None:
+            day_text, r1 = repair_digits(long_form.group(1))
+            year_text, r2 = repair_digits(long_form.group(3))
+            result = _iso(int(year_text), month, int(day_text), r1 + r2)
+            if distance:
+                result.edit_distance = distance
+            if result.value is not None:
+                return result
+    repaired, repairs = repair_digits(re.sub(r"[A-Za-z]{3,}", " ", text))
+    numeric = re.search(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})", repaired)
+    if numeric:
+        day, month, year = (int(g) for g in numeric.groups())
+        return _iso(year, month, day, repairs)
+    squashed = re.sub(r"\D", "", repaired)
+    if len(squashed) == 8:
+        return _iso(int(squashed[4:]), int(squashed[2:4]), int(squashed[:2]), repairs + ["separators"])
+    return Normalized(None, valid=False)
+
+
+def _iso(year: int, month: int, day: int, repairs: list[str]) -> Normalized:
+    try:
+        return Normalized(date(year, month, day).isoformat(), repairs)
+    except ValueError:
+        return Normalized(None, repairs, valid=False)
+
+
+def normalize_valid_until(raw: str) -> Normalized:
+    """``SEUMUR HIDUP`` or an ISO date (older cards print an expiry date)."""
+    text = strip_separator(raw).upper()
+    letters = re.sub(r"[^A-Z]", "", text)
+    if letters and Levenshtein.distance(letters[:12], "SEUMURHIDUP") <= 3:
+        return Normalized("SEUMUR HIDUP", edit_distance=Levenshtein.distance(letters[:12], "SEUMURHIDUP"))
+    return parse_date(text)
+
+
+def normalize_name(raw: str) -> Normalized:
+    """A person's name: upper case, digits read for letters repaired, stray marks removed."""
+    text = strip_separator(raw).upper()
+    text, repairs = repair_letters(text)
+    text = re.sub(r"[^A-Z .,'\-]", "", text)
+    text = re.sub(r"\s*([.,])\s*", r"\1 ", text)
+    text = clean_spaces(re.sub(r"^[^A-Z]+|[^A-Z.]+$", "", text))
+    return Normalized(text or None, repairs, valid=bool(text))
+
+
+def normalize_text(raw: str) -> Normalized:
+    """Free text (address, occupation as printed, purpose): upper case, separators cleaned."""
+    text = clean_spaces(strip_separator(raw).replace("!", "").replace("|", "")).upper()
+    text = re.sub(r"\s+([.,])", r"\1", text)
+    text = re.sub(r"[\s\-—_|~=:;]+$", "", text)
+    return Normalized(text or None, valid=bool(text))
+
+
+def normalize_place(raw: str) -> Normalized:
+    """A place name (birth place, village, district): letters only, upper case."""
+    text = strip_separator(raw).upper()
+    text, repairs = repair_letters(text)
+    text = re.sub(r"[^A-Z .'\-/()]", "", text)
+    text = clean_spaces(re.sub(r"^[^A-Z]+|[^A-Z.)]+$", "", text))
+    return Normalized(text or None, repairs, valid=bool(text))
+
+
+def snap(raw: str, allowed: tuple[str, ...], *, spellings: dict[str, str] | None = None,
+         max_distance: int | None = None) -> Normalized:
+    """Snap ``raw`` to the closest allowed value (Levenshtein), recording the distance."""
+    text = clean_spaces(strip_separator(raw).upper())
+    text = re.sub(r"[^A-Z0-9 \-/+]", "", text).strip()
+    if not text:
+        return Normalized(None, valid=False)
+    candidates = dict.fromkeys(allowed, "")
+    for variant, canonical in (spellings or {}).items():
+        candidates[variant] = canonical
+    best_value, best_distance = None, 10**6
+    for candidate, canonical in candidates.items():
+        distance = Levenshtein.distance(text, candidate)
+        # A value read with trailing junk: compare to the same-length prefix too.
+        if len(text) > len(candidate) + 1:
+            distance = min(distance, Levenshtein.distance(text[: len(candidate)], candidate) + 1)
+        if distance < best_distance:
+            best_value, best_distance = canonical or candidate, distance
+    limit = max_distance if max_distance is not None else max(1, min(3, len(best_value or "") // 3))
+    if best_value is None or best_distance > limit:
+        return Normalized(text, valid=False, edit_distance=best_distance)
+    return Normalized(best_value, edit_distance=best_distance)
+
+
+def normalize_religion(raw: str) -> Normalized:
+    """Religion snapped to DESIGN.md's spellings (KATHOLIK->KATOLIK, BUDHA->BUDDHA, ...)."""
+    return snap(raw, RELIGIONS, spellings=RELIGION_SPELLINGS)
+
+
+def normalize_sex(raw: str) -> Normalized:
+    """``LAKI-LAKI`` or ``PEREMPUAN``."""
+    text = strip_separator(raw).upper()
+    text = re.sub(r"^(LAKI)\s*[-~—]?\s*(LAKI)", r"\1-\2", text)
+    return snap(text.split()[0] if text.split() else text, SEXES, spellings={"LAKILAKI": "LAKI-LAKI", "L": "LAKI-LAKI", "P": "PEREMPUAN", "PRIA": "LAKI-LAKI", "WANITA": "PEREMPUAN"})
+
+
+def normalize_blood_type(raw: str) -> Normalized:
+    """``A``, ``B``, ``AB``, ``O`` or ``-`` (``8`` read for ``B`` and ``0`` for ``O`` repaired)."""
+    text = strip_separator(raw).upper().replace(" ", "")
+    if text in ("", "-", "—", "–", "~"):
+        return Normalized("-") if text else Normalized(None, valid=False)
+    token = re.match(r"[A-Z0-9]+", text)
+    if not token:
+        return Normalized("-") if text[0] in "-—–~" else Normalized(None, valid=False)
+    letters, repairs = repair_letters(token.group(0)[:2])
+    letters = letters.replace("D", "O").replace("Q", "O")
+    for candidate in ("AB", "A", "B", "O"):
+        if letters.startswith(candidate):
+            return Normalized(candidate, repairs)
+    return Normalized(None, repairs, valid=False)
+
+
+def normalize_marital(raw: str) -> Normalized:
+    """Marital status snapped to BELUM KAWIN, KAWIN, CERAI HIDUP, CERAI MATI."""
+    return snap(raw, MARITAL_STATUSES, spellings={"KAWIN TERCATAT": "KAWIN", "BELUM MENIKAH": "BELUM KAWIN", "MENIKAH": "KAWIN"})
+
+
+def normalize_nationality(raw: str) -> Normalized:
+    """``WNI`` or ``WNA``."""
+    text = strip_separator(raw).upper()
+    token = text.split()[0] if text.split() else ""
+    token = token.replace("1", "I").replace("|", "I").replace("l", "I")
+    if token.startswith("INDONESIA"):
+        return Normalized("WNI")
+    return snap(token, NATIONALITIES, max_distance=1)
+
+
+def normalize_phone(raw: str) -> Normalized:
+    """Phone number in E.164 (``+62...``) via phonenumbers."""
+    text = strip_separator(raw)
+    repaired, repairs = repair_digits(re.sub(r"[A-Za-z]{3,}.*$", "", text))
+    candidate = re.sub(r"[^\d+]", "", repaired)
+    if not candidate:
+        return Normalized(None, valid=False)
+    try:
+        number = phonenumbers.parse(candidate, "ID")
+    except phonenumbers.NumberParseException:
+        return Normalized(candidate, repairs, valid=False)
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return Normalized(formatted, repairs, valid=phonenumbers.is_valid_number(number))
+
+
+def normalize_email(raw: str) -> Normalized:
+    """E-mail address in lower case."""
+    text = strip_separator(raw).replace(" ", "").lower()
+    text = text.replace("(at)", "@").replace("[at]", "@")
+    match = re.search(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}", text)
+    if match:
+        return Normalized(match.group(0))
+    return Normalized(text or None, valid=False)
+
+
+def normalize_time(raw: str) -> Normalized:
+    """Time of day as ``HH:MM`` (``Pukul 08.30 WIB`` -> ``08:30``)."""
+    text, repairs = repair_digits(re.sub(r"[A-Za-z]{3,}", " ", strip_separator(raw)))
+    match = re.search(r"(\d{1,2})\s*[:.,]\s*(\d{2})", text)
+    if not match:
+        return Normalized(None, valid=False)
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return Normalized(None, repairs, valid=False)
+    return Normalized(f"{hour:02d}:{minute:02d}", repairs)
+
+
+def normalize_money(raw: str) -> Normalized:
+    """An amount in rupiah as an integer (``Rp 50.000.000,-`` -> ``50000000``)."""
+    text = strip_separator(raw).upper().replace("RP", "")
+    text = re.sub(r",-.*$|,00\b.*$", "", text)
+    repaired, repairs = repair_digits(re.sub(r"[A-Z]{3,}.*$", "", text))
+    digits = re.sub(r"\D", "", repaired)
+    if not digits:
+        return Normalized(None, valid=False)
+    return Normalized(int(digits), repairs)
+
+
+def split_place_date(raw: str) -> tuple[str, str]:
+    """Split ``JAKARTA, 18-02-1986`` (or ``Jakarta, 17 Agustus 2025``) into place and date text."""
+    text = strip_separator(raw)
+    match = re.search(r"[0-9OoIlSB]{1,2}\s*[-/. ]\s*([0-9OoIlSB]{1,2}|[A-Za-z]{3,10})\.?\s*[-/. ]\s*[0-9OoIlSB]{4}", text)
+    if match:
+        place = text[: match.start()]
+        return place.strip(" ,.;:-"), text[match.start():]
+    if "," in text:
+        place, _, rest = text.rpartition(",")
+        return place.strip(), rest.strip()
+    return text, ""
+
+
+def normalize_province(raw: str) -> Normalized:
+    """Province from a KTP header: without the word PROVINSI."""
+    text = re.sub(r"^\W*P\s*R\s*O\s*V\s*I\s*N\s*S\s*I\b", "", strip_separator(raw).upper())
+    return normalize_place(text)
+
+
+NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
+    "nik": normalize_nik,
+    "kk_number": normalize_nik,
+    "date": parse_date,
+    "valid_until": normalize_valid_until,
+    "name": normalize_name,
+    "text": normalize_text,
+    "place": normalize_place,
+    "province": normalize_province,
+    "rt_rw": normalize_rt_rw,
+    "religion": normalize_religion,
+    "sex": normalize_sex,
+    "blood_type": normalize_blood_type,
+    "marital_status": normalize_marital,
+    "nationality": normalize_nationality,
+    "phone": normalize_phone,
+    "email": normalize_email,
+    "time": normalize_time,
+    "money": normalize_money,
+    "npwp": lambda raw: normalize_digits(raw, (16, 15)),
+    "kbli": lambda raw: normalize_digits(raw, (5,)),
+    "postal_code": lambda raw: normalize_digits(raw, (5,)),
+}
+
+
+def normalize(kind: str, raw: str) -> Normalized:
+    """Normalise ``raw`` as a value of ``kind`` (a key of ``NORMALIZERS``)."""
+    try:
+        normalizer = NORMALIZERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown field kind {kind!r}; known: {sorted(NORMALIZERS)}") from None
+    return normalizer(raw)

@@ -1,0 +1,294 @@
+"""From file bytes to a classified ``Document`` with fields: the extraction orchestrator.
+
+Stages: sniff -> load pages -> preprocess -> OCR (or PDF text) -> classify -> extract.
+Bad input never raises: it comes back as ``Document(status='rejected', error=...)``.
+An OCR failure degrades the page it happened on; the document goes on.
+Pages of a multi-page document are read on up to ``workers`` threads (each thread waits on
+its own single-threaded Tesseract process, so two pages use two cores).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors import classify as classify_mod
+from extractors import fields as fields_mod
+from extractors import preprocess as pre
+from extractors import tesseract
+from extractors.pages import PageInput, load_pages
+from extractors.sniff import sniff
+from models.domain import Document, ErrorInfo, Field, Limits, Page, Word
+from models.errors import OCRError, RejectedInput
+
+log = logging.getLogger(__name__)
+
+#: Preprocessing steps plus ``orient`` (try OSD and re-read when a page reads badly).
+DEFAULT_OPTIONS: tuple[str, ...] = (*pre.DEFAULT_STEPS, "orient")
+STAGES: tuple[str, ...] = ("sniff", "preprocess", "ocr", "classify", "extract")
+
+
+@dataclass
+class ReadOptions:
+    """How to read page images; the benchmark varies these for ablation."""
+
+    steps: tuple[str, ...] = DEFAULT_OPTIONS
+    """Preprocessing steps (``extractors.preprocess.ALL_STEPS``) and ``orient``."""
+    psm: int = tesseract.DEFAULT_PSM
+    lang: str = tesseract.DEFAULT_LANG
+    workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+
+
+def default_workers() -> int:
+    """Threads used for the pages of one document (``INTAKE_OCR_WORKERS``, default 2)."""
+    try:
+        return max(1, int(os.environ.get("INTAKE_OCR_WORKERS", "2")))
+    except ValueError:
+        return 2
+
+
+def extract_file(path: str | Path, limits: Limits | None = None,
+                 options: ReadOptions | None = None) -> Document:
+    """Read ``path`` and extract it (see ``extract_bytes``); an unreadable path is rejected."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Document(source=str(path), status="rejected",
+                        error=ErrorInfo(code="unreadable_file", message=f"cannot read {path}: {e.strerror}"))
+    return extract_bytes(data, str(path), limits, options)
+
+
+def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
+                  options: ReadOptions | None = None) -> Document:
+    """Sniff, read, classify and extract one file's bytes into a ``Document``; never raises for bad input."""
+    limits = limits or Limits()
+    options = options or ReadOptions(workers=default_workers())
+    timings = dict.fromkeys(STAGES, 0.0)
+    document = Document(source=source, sha256=hashlib.sha256(data).hexdigest())
+    started = time.perf_counter()
+    try:
+        document.media_type = sniff(data, Path(source).name, limits)
+    except RejectedInput as e:
+        timings["sniff"] = time.perf_counter() - started
+        document.status = "rejected"
+        document.error = ErrorInfo(code=e.code, message=e.message)
+        document.timings = timings
+        return document
+    timings["sniff"] = time.perf_counter() - started
+    try:
+        pages = read_pages(data, document.media_type, limits, options, timings)
+    except RejectedInput as e:
+        document.status = "rejected"
+        document.error = ErrorInfo(code=e.code, message=e.message)
+        document.timings = timings
+        return document
+    document.page_count = len(pages)
+    started = time.perf_counter()
+    document_type, service, confidence, own_pages = classify_pages(pages)
+    timings["classify"] = time.perf_counter() - started
+    document.document_type = document_type  # type: ignore[assignment]
+    document.service = service
+    document.classification_confidence = confidence
+    started = time.perf_counter()
+    document.fields = extract_document_fields(own_pages, document_type, service)
+    timings["extract"] = time.perf_counter() - started
+    document.timings = {k: round(v, 4) for k, v in timings.items()}
+    return document
+
+
+def classify_pages(pages: list[Page]) -> tuple[str, str | None, float, list[Page]]:
+    """Classify a document by its first page (the rest are often companions, e.g. a KTP copy).
+
+    Returns the type, service, confidence and the pages that belong to that document:
+    those classified the same way or not classifiable on their own (continuation pages).
+    """
+    if not pages:
+        return "unknown", None, 0.0, []
+    per_page = [classify_mod.classify([p.text]) for p in pages]
+    document_type, service, confidence = per_page[0]
+    if document_type == "unknown":
+        document_type, service, confidence = classify_mod.classify([p.text for p in pages])
+        return document_type, service, confidence, pages
+    own = [p for p, (t, s, _) in zip(pages, per_page, strict=True)
+           if t == "unknown" or (t == document_type and s == service)]
+    return document_type, service, confidence, own
+
+
+def read_pages(data: bytes, media_type: str, limits: Limits, options: ReadOptions,
+               timings: dict[str, float]) -> list[Page]:
+    """Decode, preprocess and read every page; ``timings`` gets the stage times added."""
+    started = time.perf_counter()
+    try:
+        inputs = load_pages(data, media_type, limits)
+    except (OSError, ValueError) as e:
+        raise RejectedInput(f"the file does not decode: {e}", code="corrupt_file") from e
+    timings["preprocess"] += time.perf_counter() - started
+    if len(inputs) > 1 and options.workers > 1:
+        with ThreadPoolExecutor(max_workers=options.workers) as pool:
+            results = list(pool.map(lambda p: read_page(p, options, limits), inputs))
+    else:
+        results = [read_page(p, options, limits) for p in inputs]
+    pages = []
+    for page, page_timings in results:
+        pages.append(page)
+        for stage, seconds in page_timings.items():
+            timings[stage] += seconds
+    return pages
+
+
+def read_page(page_input: PageInput, options: ReadOptions, limits: Limits) -> tuple[Page, dict[str, float]]:
+    """Read one page: its PDF text, or preprocess + OCR (with an orientation retry)."""
+    timings = {"preprocess": 0.0, "ocr": 0.0}
+    if page_input.text_page is not None:
+        return page_input.text_page, timings
+    assert page_input.image is not None
+    started = time.perf_counter()
+    prepared = pre.preprocess(page_input.image, tuple(s for s in options.steps if s != "orient"))
+    timings["preprocess"] += time.perf_counter() - started
+    started = time.perf_counter()
+    try:
+        page = _ocr(prepared.image, page_input.number, options, limits)
+        if "orient" in options.steps and looks_unreadable(page):
+            page, turned = _retry_orientation(prepared, page, page_input.number, options, limits)
+            prepared.angle += turned
+    except OCRError as e:
+        log.warning("page %d degraded: %s", page_input.number, e)
+        height, width = prepared.image.shape[:2]
+        page = Page(number=page_input.number, width=width, height=height)
+    timings["ocr"] += time.perf_counter() - started
+    page = to_original_scale(page, prepared.scale)
+    page.angle = round(prepared.angle, 2)
+    return page, timings
+
+
+def _ocr(image, number: int, options: ReadOptions, limits: Limits) -> Page:  # noqa: ANN001
+    return tesseract.ocr_page(image, number, lang=options.lang, psm=options.psm,
+                              timeout=limits.ocr_timeout_seconds)
+
+
+def page_quality(page: Page) -> float:
+    """Sum of confidences of words with at least three letters or digits (more is better)."""
+    return sum(w.confidence for w in page.words if len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 3)
+
+
+def looks_unreadable(page: Page) -> bool:
+    """Whether a page read so badly that it may be upside down or sideways."""
+    words = [w for w in page.words if len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 3]
+    if len(words) < 8:
+        return True
+    mean = sum(w.confidence for w in words) / len(words)
+    return mean < 0.62
+
+
+def _retry_orientation(prepared: pre.Prepared, page: Page, number: int, options: ReadOptions,
+                       limits: Limits) -> tuple[Page, int]:
+    orientation = tesseract.detect_orientation(prepared.image)
+    candidates = [orientation.rotate] if orientation.rotate and orientation.confidence >= 0.8 else []
+    candidates += [r for r in (180, 90, 270) if r not in candidates]
+    best, best_quality, best_turn = page, page_quality(page), 0
+    for turn in candidates[:2] if candidates and candidates[0] == orientation.rotate else candidates:
+        image = pre.rotate_quarter(prepared.image, turn)
+        if "deskew" in options.steps:
+            angle = pre.estimate_skew(image)
+            if abs(angle) >= 0.4:
+                image = pre.rotate(image, -angle)
+        candidate = _ocr(image, number, options, limits)
+        quality = page_quality(candidate)
+        if quality > best_quality * 1.3:
+            best, best_quality, best_turn = candidate, quality, turn
+            prepared.image = image
+            if not looks_unreadable(candidate):
+                break
+    return best, best_turn
+
+
+def to_original_scale(page: Page, scale: float) -> Page:
+    """Express word boxes in the pixels of the page before resizing (undo ``scale``)."""
+    if abs(scale - 1.0) < 1e-6:
+        return page
+    words = [
+        Word(text=w.text, confidence=w.confidence, line=w.line,
+             bbox=tuple(round(v / scale, 1) for v in w.bbox))  # type: ignore[arg-type]
+        for w in page.words
+    ]
+    return Page(number=page.number, width=round(page.width / scale), height=round(page.height / scale),
+                text=page.text, words=words, source=page.source, angle=page.angle)
+
+
+def extract_document_fields(pages: Sequence[Page], document_type: str, service: str | None) -> dict[str, Field]:
+    """Fields of a classified document: layout labels, KK members, or the letter NLP."""
+    pages = list(pages)
+    if document_type == "letter":
+        return letter_fields(pages)
+    layout = fields_mod.layout_for(document_type, service)
+    if layout is None:
+        return {}
+    found = fields_mod.extract_fields(pages, layout)
+    if document_type == "kk":
+        from extractors.kk import members_field
+
+        members = members_field(pages)
+        if members is not None:
+            found["members"] = members
+    return found
+
+
+def letter_fields(pages: list[Page]) -> dict[str, Field]:
+    """Fields of a letter from the spaCy pipeline (``extractors.nlp``), mapped to ``Field``."""
+    try:
+        from extractors.nlp import extract_letter_fields
+    except ImportError:
+        return {}
+    text = "\n".join(p.text for p in pages)
+    source = pages[0].source if pages else "ocr"
+    out: dict[str, Field] = {}
+    for key, item in extract_letter_fields(text).items():
+        value = item.get("value") if isinstance(item, dict) else item
+        if value is None:
+            continue
+        start, end = (item.get("start_char"), item.get("end_char")) if isinstance(item, dict) else (None, None)
+        page, bbox, confidence = _locate_span(pages, start, end)
+        item_source = item.get("source", "ner") if isinstance(item, dict) else "ner"
+        out[key] = Field(
+            value=value,
+            raw=str(item.get("raw", value)) if isinstance(item, dict) else str(value),
+            confidence=confidence if source == "ocr" else 0.95,
+            page=page,
+            bbox=bbox,
+            source=item_source if item_source in ("ner", "pattern") else "ner",
+        )
+    return out
+
+
+def _locate_span(pages: list[Page], start: int | None, end: int | None
+                 ) -> tuple[int, tuple[float, float, float, float] | None, float]:
+    """Map character offsets in the joined page text back to a page, word boxes and confidence."""
+    if start is None or end is None:
+        return 1, None, 0.8
+    offset = 0
+    for page in pages:
+        lines: dict[int, list[Word]] = {}
+        for w in page.words:
+            lines.setdefault(w.line, []).append(w)
+        position = offset
+        hit: list[Word] = []
+        for _, words in sorted(lines.items()):
+            for w in words:
+                w_start, w_end = position, position + len(w.text)
+                if w_end > start and w_start < end:
+                    hit.append(w)
+                position = w_end + 1
+        if hit:
+            box = (min(w.bbox[0] for w in hit), min(w.bbox[1] for w in hit),
+                   max(w.bbox[2] for w in hit), max(w.bbox[3] for w in hit))
+            return page.number, box, round(sum(w.confidence for w in hit) / len(hit), 4)
+        offset += len(page.text) + 1
+    return 1, None, 0.8

@@ -1,0 +1,925 @@
+"""The rule engine: YAML rule sets per service, loaded into pydantic models and evaluated.
+
+A rule set (``rules/<service>.yaml``) names the service, its agency and queue, the
+required document types, and a list of typed rules. Each rule has an id, a severity
+(``reject`` | ``flag`` | ``info``), a message in Indonesian and English, and parameters
+of its kind. ``evaluate`` turns an :class:`models.Application` into a list of
+:class:`models.Issue`; ``outcome`` turns issues into ``passed`` / ``flagged`` / ``rejected``.
+
+Field references in rule sets are ``<document type>.<field key>`` (``form.nik``), a key of
+every KK member (``kk.members[].nik``), or every field of a document (``ktp.*``).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import Field as PydField
+
+from models import Application, Document, Issue
+from models import Field as DocField
+from models.errors import ConfigurationError
+from rules import identifiers as ids
+
+RULES_DIR = Path(__file__).parent
+
+Severity = Literal["reject", "flag", "info"]
+Outcome = Literal["passed", "flagged", "rejected"]
+RuleDocumentType = Literal["ktp", "kk", "form", "letter"]
+
+#: Field sources read by a machine from an image; a rule's ``ocr_severity`` applies to them
+#: (DOMAIN.md §7: an identifier that still fails after OCR repair goes to an officer).
+MACHINE_READ_SOURCES = frozenset({"ocr", "ner", "pattern"})
+
+FIELD_REF_PATTERN = r"^(ktp|kk|form|letter)\.(\*|[a-z][a-z0-9_]*(\[\]\.[a-z][a-z0-9_]*)?)$"
+MESSAGE_PLACEHOLDERS = frozenset({"field", "document", "detail"})
+SERVICE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+FieldRef = Annotated[str, PydField(pattern=FIELD_REF_PATTERN)]
+
+DOCUMENT_LABELS: dict[str, tuple[str, str]] = {
+    "ktp": ("KTP", "identity card (KTP)"),
+    "kk": ("Kartu Keluarga", "family card (KK)"),
+    "form": ("formulir permohonan", "application form"),
+    "letter": ("surat keterangan", "letter"),
+    "unknown": ("dokumen", "document"),
+}
+
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "nik": ("NIK", "NIK"),
+    "full_name": ("Nama Lengkap", "full name"),
+    "birth_place": ("Tempat Lahir", "place of birth"),
+    "birth_date": ("Tanggal Lahir", "date of birth"),
+    "sex": ("Jenis Kelamin", "sex"),
+    "religion": ("Agama", "religion"),
+    "nationality": ("Kewarganegaraan", "nationality"),
+    "occupation": ("Pekerjaan", "occupation"),
+    "address": ("Alamat", "address"),
+    "phone": ("No. Telepon/HP", "phone number"),
+    "email": ("Email", "email"),
+    "purpose": ("Keperluan", "purpose"),
+    "application_date": ("Tanggal Permohonan", "application date"),
+    "child_name": ("Nama Anak", "child's name"),
+    "child_sex": ("Jenis Kelamin Anak", "child's sex"),
+    "birth_time": ("Pukul", "time of birth"),
+    "mother_name": ("Nama Ibu", "mother's name"),
+    "mother_nik": ("NIK Ibu", "mother's NIK"),
+    "father_name": ("Nama Ayah", "father's name"),
+    "father_nik": ("NIK Ayah", "father's NIK"),
+    "kk_number": ("No. KK", "family card number"),
+    "reporter_name": ("Nama Pelapor", "reporter's name"),
+    "reporter_nik": ("NIK Pelapor", "reporter's NIK"),
+    "owner_name": ("Nama Pemilik", "owner's name"),
+    "npwp": ("NPWP", "tax number (NPWP)"),
+    "business_name": ("Nama Usaha", "business name"),
+    "business_address": ("Alamat Usaha", "business address"),
+    "kbli": ("KBLI", "KBLI code"),
+    "capital": ("Modal Usaha", "business capital"),
+    "passport_type": ("Jenis Paspor", "passport type"),
+    "valid_until": ("Berlaku Hingga", "valid until"),
+    "members": ("Anggota Keluarga", "family members"),
+    "head_name": ("Nama Kepala Keluarga", "head of family"),
+    "postal_code": ("Kode Pos", "postal code"),
+    "rt_rw": ("RT/RW", "RT/RW"),
+    "blood_type": ("Gol. Darah", "blood type"),
+    "marital_status": ("Status Perkawinan", "marital status"),
+}
+
+
+# --- rule models ----------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleBase(_Strict):
+    """What every rule has: an id, a severity and a message in two languages.
+
+    Messages may use ``{field}``, ``{document}`` and ``{detail}``; they never carry the
+    value itself, so issues can be shown and logged without personal data.
+    """
+
+    id: str = PydField(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$",
+                       description="stable rule id, e.g. SKCK-NIK-FORMAT")
+    severity: Severity = PydField(description="reject | flag (to review) | info (recorded only)")
+    ocr_severity: Severity | None = PydField(
+        None, description="severity instead when a field involved was machine-read (OCR)")
+    message_id: str = PydField(description="message in Indonesian")
+    message_en: str = PydField(description="message in English")
+
+    @field_validator("message_id", "message_en")
+    @classmethod
+    def _known_placeholders(cls, message: str) -> str:
+        used = {name for _, name, _, _ in string.Formatter().parse(message) if name is not None}
+        unknown = used - MESSAGE_PLACEHOLDERS
+        if unknown:
+            raise ValueError(f"unknown placeholder(s) {sorted(unknown)}; "
+                             f"use {sorted(MESSAGE_PLACEHOLDERS)}")
+        return message
+
+
+class RequiredDocumentRule(RuleBase):
+    """Each listed document type must be present (default: the set's required_documents)."""
+
+    kind: Literal["required_document"]
+    document_types: list[RuleDocumentType] | None = None
+    unreadable_severity: Severity = PydField(
+        "flag", description="severity instead when the application holds an unreadable or "
+        "unclassified file, which may be the missing document")
+
+
+class RequiredFieldRule(RuleBase):
+    """Each listed field must have a non-empty value (skipped when its document is absent)."""
+
+    kind: Literal["required_field"]
+    fields: list[FieldRef] = PydField(min_length=1)
+
+
+FormatName = Literal["nik", "kk_number", "npwp", "npwp_checksum", "npwp_legacy", "phone",
+                     "postal_code", "rt_rw", "person_name", "regex"]
+
+
+class FormatRule(RuleBase):
+    """Each listed field, when present, has the named format (DOMAIN.md §1, §5)."""
+
+    kind: Literal["format"]
+    format: FormatName
+    fields: list[FieldRef] = PydField(min_length=1)
+    pattern: str | None = PydField(None, description="full-match regular expression for regex")
+    legacy_until: date = PydField(date(2024, 12, 31),
+                                  description="npwp_legacy: last day 15-digit NPWPs are fine")
+
+    @model_validator(mode="after")
+    def _pattern_compiles(self) -> FormatRule:
+        if self.format == "regex":
+            if not self.pattern:
+                raise ValueError("format regex needs a pattern")
+            try:
+                re.compile(self.pattern)
+            except re.error as e:
+                raise ValueError(f"pattern does not compile: {e}") from e
+        return self
+
+
+class AllowedValuesRule(RuleBase):
+    """Each listed field, when present, holds one of ``values`` (case-insensitive)."""
+
+    kind: Literal["allowed_values"]
+    fields: list[FieldRef] = PydField(min_length=1)
+    values: list[str] = PydField(min_length=1)
+
+
+class DateSanityRule(RuleBase):
+    """Each listed date is a real date, not in the future, and within the age limits.
+
+    Ages and day counts are taken at the application date (the form's
+    ``application_date``, else today).
+    """
+
+    kind: Literal["date_sanity"]
+    fields: list[FieldRef] = PydField(min_length=1)
+    not_in_future: bool = True
+    not_after_application: bool = True
+    min_age: int | None = PydField(None, ge=0)
+    max_age: int | None = PydField(None, ge=0)
+    max_days_before_application: int | None = PydField(None, ge=0)
+
+
+NikCheck = Literal["birth_date_valid", "serial", "printed_birth_date", "printed_sex",
+                   "region_known", "region_matches_address", "default_birth_date",
+                   "expected_sex"]
+
+
+class NikConsistencyRule(RuleBase):
+    """One NIK check (DOMAIN.md §1 R2-R8) on each listed NIK field that has 16 digits.
+
+    Printed values (birth date, sex, province, regency) are read from the same document,
+    or from the same KK member for ``kk.members[].nik``.
+    """
+
+    kind: Literal["nik_consistency"]
+    check: NikCheck
+    fields: list[FieldRef] = PydField(min_length=1)
+    birth_date_key: str = "birth_date"
+    sex_key: str = "sex"
+    province_key: str = "province"
+    regency_key: str = "regency"
+    expected_sex: Literal["LAKI-LAKI", "PEREMPUAN"] | None = None
+
+    @model_validator(mode="after")
+    def _expected_sex_given(self) -> NikConsistencyRule:
+        if self.check == "expected_sex" and self.expected_sex is None:
+            raise ValueError("check expected_sex needs expected_sex: LAKI-LAKI or PEREMPUAN")
+        return self
+
+
+CrossCheck = Literal["same_value", "name_match", "in_kk_members", "kk_member_field"]
+
+
+class CrossDocumentRule(RuleBase):
+    """Consistency across documents.
+
+    ``same_value``: the two fields are equal. ``name_match``: two names are alike after
+    titles are stripped (rapidfuzz token-sort ratio >= ``threshold``). ``in_kk_members``:
+    each field's value is the ``member_key`` of some KK member. ``kk_member_field``: the KK
+    member whose NIK is the first field has ``member_key`` equal (names: alike) to the second.
+    """
+
+    kind: Literal["cross_document"]
+    check: CrossCheck
+    fields: list[FieldRef] = PydField(min_length=1)
+    threshold: float = PydField(85.0, ge=0, le=100)
+    member_key: str = "nik"
+
+    @model_validator(mode="after")
+    def _field_count(self) -> CrossDocumentRule:
+        if self.check in ("same_value", "name_match", "kk_member_field") and len(self.fields) != 2:
+            raise ValueError(f"check {self.check} compares exactly 2 fields")
+        return self
+
+
+class MinConfidenceRule(RuleBase):
+    """Each listed field read with a confidence below ``minimum`` goes to review."""
+
+    kind: Literal["min_confidence"]
+    fields: list[FieldRef] = PydField(min_length=1)
+    minimum: float = PydField(ge=0, le=1)
+
+
+class ServiceMatchRule(RuleBase):
+    """The form found is the form of this rule set's service."""
+
+    kind: Literal["service_match"]
+
+
+Rule = Annotated[
+    Union[RequiredDocumentRule, RequiredFieldRule, FormatRule, AllowedValuesRule,
+          DateSanityRule, NikConsistencyRule, CrossDocumentRule, MinConfidenceRule,
+          ServiceMatchRule],
+    PydField(discriminator="kind"),
+]
+
+
+class RuleSet(_Strict):
+    """The rules of one service, as agency staff read and edit them in ``rules/<service>.yaml``."""
+
+    service: str = PydField(description="service code, e.g. polri.skck")
+    agency: str = PydField(description="agency code, the first part of the service code")
+    queue: str = PydField(description="agency queue, always mpp.<service>")
+    title: str = PydField("", description="the service's name as citizens know it")
+    required_documents: list[RuleDocumentType] = PydField(min_length=1)
+    applicant: dict[str, list[FieldRef]] = PydField(
+        default_factory=dict,
+        description="record key -> field references, the first non-empty one wins")
+    rules: list[Rule] = PydField(min_length=1)
+    _path: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleSet:
+        if not SERVICE_PATTERN.match(self.service):
+            raise ValueError(f"service {self.service!r} is not <agency>.<service>")
+        if self.agency != self.service.split(".")[0]:
+            raise ValueError(f"agency {self.agency!r} does not match service {self.service!r}")
+        if self.queue != f"mpp.{self.service}":
+            raise ValueError(f"queue must be mpp.{self.service}, not {self.queue!r}")
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id} is used twice")
+            seen.add(rule.id)
+        return self
+
+    @property
+    def path(self) -> Path | None:
+        """The YAML file this rule set was loaded from, if any."""
+        return self._path
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with id ``rule_id``; ``KeyError`` if there is none."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def _yaml_line(root: yaml.Node | None, loc: Iterable[int | str]) -> int | None:
+    """The 1-based line of the YAML node at pydantic error location ``loc`` (deepest found)."""
+    node = root
+    if node is None:
+        return None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            values = {getattr(k, "value", None): v for k, v in node.value}
+            kind = values.get("kind")
+            if isinstance(kind, yaml.ScalarNode) and kind.value == part:
+                continue  # the union's tag (the rule's kind), not a key
+            child = values.get(part)
+            if child is None:
+                continue  # a missing key: the error is about this mapping
+            node = child
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                node = node.value[part]
+    return node.start_mark.line + 1
+
+
+def _refuse_duplicate_ids(data: dict[str, Any], root: yaml.Node, where: str) -> None:
+    """Raise at the line of the second rule that reuses an id."""
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return
+    seen: set[Any] = set()
+    for index, rule in enumerate(rules):
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        if rule_id is not None and rule_id in seen:
+            line = _yaml_line(root, ("rules", index, "id"))
+            raise ConfigurationError(f"{where}:{line}: rules.{index} (rule #{index + 1} "
+                                     f"{rule_id}): rule id {rule_id} is used twice")
+        seen.add(rule_id)
+
+
+def _without_kind_tag(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """``rules.1.format.severity`` -> ``rules.1.severity``: drop the union tag pydantic adds."""
+    if len(loc) >= 3 and loc[0] == "rules" and isinstance(loc[1], int):
+        rules = data.get("rules") if isinstance(data, dict) else None
+        if (isinstance(rules, list) and 0 <= loc[1] < len(rules)
+                and isinstance(rules[loc[1]], dict) and rules[loc[1]].get("kind") == loc[2]):
+            return loc[:2] + loc[3:]
+    return loc
+
+
+def _rule_hint(data: Any, loc: tuple[int | str, ...]) -> str:
+    """`` (rule #3 SKCK-NIK-FORMAT)`` when the error is inside a rule."""
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rules = data.get("rules") if isinstance(data, dict) else None
+        rule_id = None
+        if isinstance(rules, list) and 0 <= loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+            rule_id = rules[loc[1]].get("id")
+        return f" (rule #{loc[1] + 1}{' ' + str(rule_id) if rule_id else ''})"
+    return ""
+
+
+def _parse_ruleset(text: str, where: str) -> RuleSet:
+    """Validate the YAML ``text`` of a rule set; errors name ``where`` and the line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise ConfigurationError(f"{where}{line}: invalid YAML: {problem}") from e
+    if not isinstance(data, dict):
+        raise ConfigurationError(f"{where}:1: a rule set must be a YAML mapping with "
+                                 "service, agency, queue, required_documents and rules")
+    _refuse_duplicate_ids(data, root, where)
+    try:
+        return RuleSet.model_validate(data)
+    except ValidationError as e:
+        errors = e.errors()
+        first = errors[0]
+        loc = _without_kind_tag(data, tuple(first["loc"]))
+        line = _yaml_line(root, loc)
+        dotted = ".".join(str(p) for p in loc) or "(top level)"
+        more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+        raise ConfigurationError(
+            f"{where}{f':{line}' if line else ''}: {dotted}{_rule_hint(data, loc)}: "
+            f"{first['msg']}{more}"
+        ) from e
+
+
+def load_ruleset_file(path: str | Path) -> RuleSet:
+    """Load and validate one YAML rule set; a broken file raises ``ConfigurationError``.
+
+    The error message names the file and the line (``rules/polri.skck.yaml:42: ...``).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigurationError(f"{path}: cannot read rule set: {e}") from e
+    ruleset = _parse_ruleset(text, str(path))
+    ruleset._path = path
+    return ruleset
+
+
+_CACHE: dict[tuple[Path, int], RuleSet] = {}
+
+
+def load_ruleset(service: str) -> RuleSet:
+    """The rule set of ``service`` from ``rules/<service>.yaml`` (re-read when the file changes)."""
+    if not SERVICE_PATTERN.match(service or ""):
+        raise ConfigurationError(f"service {service!r} is not a service code like polri.skck")
+    path = RULES_DIR / f"{service}.yaml"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as e:
+        known = ", ".join(p.stem for p in sorted(RULES_DIR.glob("*.yaml"))) or "none"
+        raise ConfigurationError(f"{path}: no rule set for service {service!r} "
+                                 f"(known: {known})") from e
+    cached = _CACHE.get((path, mtime))
+    if cached is not None:
+        return cached
+    ruleset = load_ruleset_file(path)
+    if ruleset.service != service:
+        raise ConfigurationError(f"{path}:1: file is named for {service} but says "
+                                 f"service: {ruleset.service}")
+    _CACHE[(path, mtime)] = ruleset
+    return ruleset
+
+
+def list_rulesets() -> list[RuleSet]:
+    """Every rule set in ``rules/``, sorted by service code."""
+    return [load_ruleset(p.stem) for p in sorted(RULES_DIR.glob("*.yaml"))]
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One value a field reference points at."""
+
+    document: Document
+    key: str
+    """field key as shown in issues: ``nik`` or ``members[2].nik``"""
+    value: Any
+    field: DocField | None
+    member: dict[str, Any] | None = None
+
+    def sibling(self, key: str) -> Any:
+        """Another value of the same KK member, else of the same document."""
+        if self.member is not None and key in self.member:
+            return self.member[key]
+        return self.document.value(key)
+
+    @property
+    def machine_read(self) -> bool:
+        """True when the value was read by OCR/NER rather than digital text or a reviewer."""
+        return self.field is not None and self.field.source in MACHINE_READ_SOURCES
+
+
+@dataclass(frozen=True)
+class _Context:
+    app: Application
+    ruleset: RuleSet
+    today: date
+    application_date: date
+    application_date_known: bool
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, dict)):
+        return not value
+    return False
+
+
+def _resolve(ctx: _Context, ref: str) -> list[_Target]:
+    """The values ``ref`` points at; empty when its document is not in the application."""
+    doc_type, path = ref.split(".", 1)
+    doc = ctx.app.first(doc_type)
+    if doc is None:
+        return []
+    if path == "*":
+        return [_Target(doc, key, f.value, f) for key, f in doc.fields.items()]
+    if "[]." in path:
+        list_key, sub = path.split("[].", 1)
+        holder = doc.fields.get(list_key)
+        items = holder.value if holder is not None and isinstance(holder.value, list) else []
+        return [
+            _Target(doc, f"{list_key}[{i}].{sub}", item.get(sub), holder, item)
+            for i, item in enumerate(items) if isinstance(item, dict)
+        ]
+    field = doc.fields.get(path)
+    return [_Target(doc, path, None if field is None else field.value, field)]
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _label(key: str, language: int) -> str:
+    base = re.sub(r"\[\d+\]", "", key).split(".")[-1]
+    return FIELD_LABELS.get(base, (base, base))[language]
+
+
+class _Placeholders(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _issue(rule: RuleBase, ctx: _Context, targets: list[_Target], *,
+           document: str | None = None, detail: tuple[str, str] = ("", ""),
+           severity: Severity | None = None, fields: list[str] | None = None) -> Issue:
+    """Build the issue of ``rule`` about ``targets``, with its messages filled in."""
+    if severity is None:
+        severity = rule.severity
+        if rule.ocr_severity is not None and any(t.machine_read for t in targets):
+            severity = rule.ocr_severity
+    keys = fields if fields is not None else list(dict.fromkeys(t.key for t in targets))
+    doc_type = document or (targets[0].document.document_type if targets else None)
+    messages = []
+    for language, template in enumerate((rule.message_id, rule.message_en)):
+        doc_label = DOCUMENT_LABELS.get(doc_type or "", (doc_type or "", doc_type or ""))[language]
+        messages.append(template.format_map(_Placeholders(
+            field=", ".join(_label(k, language) for k in keys),
+            document=doc_label,
+            detail=detail[language],
+        )).strip())
+    return Issue(rule_id=rule.id, severity=severity, fields=keys, document=doc_type,
+                 message_id=messages[0], message_en=messages[1])
+
+
+def _check_required_document(rule: RequiredDocumentRule, ctx: _Context) -> list[Issue]:
+    wanted = rule.document_types or ctx.ruleset.required_documents
+    present = {d.document_type for d in ctx.app.documents if d.status == "ok"}
+    unreadable = any(d.status != "ok" or d.document_type == "unknown" for d in ctx.app.documents)
+    severity = rule.unreadable_severity if unreadable else rule.severity
+    return [_issue(rule, ctx, [], document=t, severity=severity, fields=[])
+            for t in wanted if t not in present]
+
+
+def _check_required_field(rule: RequiredFieldRule, ctx: _Context) -> list[Issue]:
+    issues = []
+    for ref in rule.fields:
+        for target in _resolve(ctx, ref):
+            if _blank(target.value):
+                issues.append(_issue(rule, ctx, [target]))
+    return issues
+
+
+def _format_problem(rule: FormatRule, value: Any, ctx: _Context) -> tuple[str, str] | None:
+    """``(detail_id, detail_en)`` when ``value`` does not have the rule's format."""
+    text = str(value).strip()
+    match rule.format:
+        case "nik":
+            if ids.nik_parts(text) is None:
+                return ("harus 16 digit angka", "must be 16 digits")
+        case "kk_number":
+            problem = ids.kk_number_problem(text)
+            if problem is not None:
+                return {
+                    "length": ("harus 16 digit angka", "must be 16 digits"),
+                    "date": ("digit 7-12 bukan tanggal DDMMYY", "digits 7-12 are not a DDMMYY date"),
+                    "serial": ("nomor urut 0000", "serial 0000"),
+                }[problem]
+        case "npwp":
+            problem = ids.npwp_problem(text)
+            if problem == "length":
+                return ("harus 15, 16 atau 22 digit", "must be 15, 16 or 22 digits")
+            if problem == "nik":
+                return ("NPWP 16 digit berupa NIK yang tidak sah", "16-digit NPWP is not a valid NIK")
+        case "npwp_checksum":
+            if not ids.npwp_checksum_ok(text):
+                return ("digit pemeriksa tidak cocok", "check digit does not match")
+        case "npwp_legacy":
+            if ids.npwp_is_legacy(text) and ctx.application_date > rule.legacy_until:
+                return ("format lama 15 digit", "legacy 15-digit format")
+        case "phone":
+            if not ids.phone_ok(text):
+                return ("bukan nomor telepon Indonesia yang sah", "not a valid Indonesian number")
+        case "postal_code":
+            if not ids.POSTAL_CODE_RE.match(text):
+                return ("harus 5 digit", "must be 5 digits")
+        case "rt_rw":
+            if not ids.RT_RW_RE.match(text):
+                return ("harus NNN/NNN", "must be NNN/NNN")
+        case "person_name":
+            problem = ids.name_problem(text)
+            if problem is not None:
+                return {
+                    "digits_or_symbols": ("mengandung angka atau tanda baca",
+                                          "contains digits or punctuation"),
+                    "too_long": ("lebih dari 60 karakter", "longer than 60 characters"),
+                    "single_word": ("hanya satu kata", "a single word"),
+                    "apostrophe": ("mengandung apostrof", "contains an apostrophe"),
+                }[problem]
+        case "regex":
+            if not re.fullmatch(rule.pattern or "", text):
+                return ("format tidak sesuai", "wrong format")
+    return None
+
+
+def _check_format(rule: FormatRule, ctx: _Context) -> list[Issue]:
+    issues = []
+    for ref in rule.fields:
+        for target in _resolve(ctx, ref):
+            if _blank(target.value):
+                continue
+            detail = _format_problem(rule, target.value, ctx)
+            if detail is not None:
+                issues.append(_issue(rule, ctx, [target], detail=detail))
+    return issues
+
+
+def _check_allowed_values(rule: AllowedValuesRule, ctx: _Context) -> list[Issue]:
+    allowed = {v.strip().upper() for v in rule.values}
+    issues = []
+    for ref in rule.fields:
+        for target in _resolve(ctx, ref):
+            if not _blank(target.value) and str(target.value).strip().upper() not in allowed:
+                issues.append(_issue(rule, ctx, [target]))
+    return issues
+
+
+def _years_between(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _date_problem(rule: DateSanityRule, target: _Target, ctx: _Context) -> tuple[str, str] | None:
+    day = _as_date(target.value)
+    if day is None:
+        return ("bukan tanggal yang sah", "not a valid date")
+    if rule.not_in_future and day > ctx.today:
+        return ("tanggal di masa depan", "date is in the future")
+    is_application_date = target.key == "application_date" and target.document.document_type == "form"
+    if (rule.not_after_application and ctx.application_date_known and not is_application_date
+            and day > ctx.application_date):
+        return ("setelah tanggal permohonan", "after the application date")
+    age = _years_between(day, ctx.application_date)
+    if rule.max_age is not None and age > rule.max_age:
+        return (f"usia lebih dari {rule.max_age} tahun", f"age over {rule.max_age} years")
+    if rule.min_age is not None and age < rule.min_age:
+        return (f"usia kurang dari {rule.min_age} tahun", f"age under {rule.min_age} years")
+    if (rule.max_days_before_application is not None
+            and (ctx.application_date - day).days > rule.max_days_before_application):
+        n = rule.max_days_before_application
+        return (f"lebih dari {n} hari sebelum permohonan", f"more than {n} days before application")
+    return None
+
+
+def _check_date_sanity(rule: DateSanityRule, ctx: _Context) -> list[Issue]:
+    issues = []
+    for ref in rule.fields:
+        for target in _resolve(ctx, ref):
+            if _blank(target.value):
+                continue
+            detail = _date_problem(rule, target, ctx)
+            if detail is not None:
+                issues.append(_issue(rule, ctx, [target], detail=detail))
+    return issues
+
+
+def _nik_problem(rule: NikConsistencyRule, target: _Target, ctx: _Context) -> tuple[str, str] | None:
+    nik = ids.digits_only(target.value)
+    parts = ids.nik_parts(nik)
+    if parts is None:
+        return None  # not 16 digits: the format rule reports it
+    printed_date = _as_date(target.sibling(rule.birth_date_key))
+    encoded_date = ids.nik_birth_date(nik, printed_date.year if printed_date else None,
+                                      ctx.application_date)
+    match rule.check:
+        case "birth_date_valid":
+            if encoded_date is None:
+                return ("digit 7-12 bukan tanggal lahir yang sah (perempuan: tanggal + 40)",
+                        "digits 7-12 are not a valid birth date (women: day + 40)")
+        case "serial":
+            if not ids.nik_serial_ok(nik):
+                return ("nomor urut 0000", "serial 0000")
+        case "printed_birth_date":
+            if encoded_date is not None and printed_date is not None and encoded_date != printed_date:
+                return ("tanggal lahir dalam NIK berbeda dengan yang tercetak",
+                        "birth date in the NIK differs from the printed one")
+        case "printed_sex":
+            printed_sex = str(target.sibling(rule.sex_key) or "").strip().upper()
+            encoded_sex = ids.nik_sex(parts)
+            if printed_sex in (ids.MALE, ids.FEMALE) and encoded_sex and printed_sex != encoded_sex:
+                return ("jenis kelamin dalam NIK berbeda dengan yang tercetak",
+                        "sex in the NIK differs from the printed one")
+        case "region_known":
+            if not ids.region_known(parts.region):
+                return ("kode wilayah tidak dikenal", "unknown region code")
+        case "region_matches_address":
+            if ids.region_known(parts.region) and not ids.region_matches_address(
+                    parts.region, target.sibling(rule.province_key),
+                    target.sibling(rule.regency_key)):
+                return ("wilayah NIK berbeda dengan alamat (wajar setelah pindah)",
+                        "NIK region differs from the address (normal after a move)")
+        case "default_birth_date":
+            if encoded_date is not None and ids.is_default_birth_date(encoded_date):
+                return ("tanggal lahir bawaan (01-07 atau 31-12)",
+                        "default birth date (1 July or 31 December)")
+        case "expected_sex":
+            encoded_sex = ids.nik_sex(parts)
+            if encoded_sex is not None and encoded_sex != rule.expected_sex:
+                return (f"NIK bukan milik {rule.expected_sex}", f"NIK is not a {rule.expected_sex}")
+    return None
+
+
+def _check_nik_consistency(rule: NikConsistencyRule, ctx: _Context) -> list[Issue]:
+    issues = []
+    for ref in rule.fields:
+        for target in _resolve(ctx, ref):
+            if _blank(target.value):
+                continue
+            detail = _nik_problem(rule, target, ctx)
+            if detail is not None:
+                issues.append(_issue(rule, ctx, [target], detail=detail))
+    return issues
+
+
+def _normalised(value: Any) -> str:
+    day = _as_date(value)
+    if day is not None:
+        return day.isoformat()
+    digits = ids.digits_only(value)
+    if digits.isdigit():
+        return digits
+    return " ".join(str(value).upper().split())
+
+
+def _first_present(ctx: _Context, ref: str) -> _Target | None:
+    return next((t for t in _resolve(ctx, ref) if not _blank(t.value)), None)
+
+
+def _kk_members(ctx: _Context) -> list[dict[str, Any]] | None:
+    kk = ctx.app.first("kk")
+    members = kk.value("members") if kk is not None else None
+    if not isinstance(members, list) or not members:
+        return None
+    return [m for m in members if isinstance(m, dict)]
+
+
+def _member_matches(rule: CrossDocumentRule, member: dict[str, Any], key: str, value: Any) -> bool:
+    theirs = member.get(key)
+    if _blank(theirs):
+        return False
+    if key.endswith("name"):
+        return ids.name_similarity(theirs, value) >= rule.threshold
+    return _normalised(theirs) == _normalised(value)
+
+
+def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]:
+    if rule.check in ("same_value", "name_match"):
+        left, right = (_first_present(ctx, ref) for ref in rule.fields)
+        if left is None or right is None:
+            return []
+        if rule.check == "same_value":
+            differs = _normalised(left.value) != _normalised(right.value)
+        else:
+            differs = ids.name_similarity(left.value, right.value) < rule.threshold
+        return [_issue(rule, ctx, [left, right])] if differs else []
+    members = _kk_members(ctx)
+    if members is None:
+        return []
+    if rule.check == "in_kk_members":
+        issues = []
+        for ref in rule.fields:
+            target = _first_present(ctx, ref)
+            if target is not None and not any(
+                    _member_matches(rule, m, rule.member_key, target.value) for m in members):
+                issues.append(_issue(rule, ctx, [target]))
+        return issues
+    nik_target, value_target = (_first_present(ctx, ref) for ref in rule.fields)
+    if nik_target is None or value_target is None:
+        return []
+    member = next((m for m in members if _member_matches(rule, m, "nik", nik_target.value)), None)
+    if member is None or _blank(member.get(rule.member_key)):
+        return []  # not in the KK: an in_kk_members rule reports that
+    if _member_matches(rule, member, rule.member_key, value_target.value):
+        return []
+    return [_issue(rule, ctx, [value_target])]
+
+
+def _check_min_confidence(rule: MinConfidenceRule, ctx: _Context) -> list[Issue]:
+    issues = []
+    seen: set[tuple[int, str]] = set()
+    for ref in rule.fields:
+        doc_type, path = ref.split(".", 1)
+        list_ref = f"{doc_type}.{path.split('[].', 1)[0]}"  # a members[] path: the list field
+        for target in _resolve(ctx, list_ref):
+            field = target.field
+            if (field is None or _blank(field.value) or field.source == "review"
+                    or field.confidence >= rule.minimum):
+                continue
+            if (id(target.document), target.key) in seen:
+                continue
+            seen.add((id(target.document), target.key))
+            detail = (f"keyakinan {field.confidence:.2f} < {rule.minimum:.2f}",
+                      f"confidence {field.confidence:.2f} < {rule.minimum:.2f}")
+            issues.append(_issue(rule, ctx, [target], detail=detail))
+    return issues
+
+
+def _check_service_match(rule: ServiceMatchRule, ctx: _Context) -> list[Issue]:
+    form = ctx.app.first("form")
+    if form is None or not form.service or form.service == ctx.ruleset.service:
+        return []
+    return [_issue(rule, ctx, [], document="form", fields=[])]
+
+
+_CHECKS: dict[str, Callable[[Any, _Context], list[Issue]]] = {
+    "required_document": _check_required_document,
+    "required_field": _check_required_field,
+    "format": _check_format,
+    "allowed_values": _check_allowed_values,
+    "date_sanity": _check_date_sanity,
+    "nik_consistency": _check_nik_consistency,
+    "cross_document": _check_cross_document,
+    "min_confidence": _check_min_confidence,
+    "service_match": _check_service_match,
+}
+
+
+def _context(app: Application, ruleset: RuleSet, today: date | None) -> _Context:
+    today = today or date.today()
+    form = app.first("form")
+    applied = _as_date(form.value("application_date")) if form is not None else None
+    return _Context(app, ruleset, today, applied or today, applied is not None)
+
+
+def evaluate(app: Application, ruleset: RuleSet, today: date | None = None) -> list[Issue]:
+    """Every issue the rules of ``ruleset`` find in ``app``, in rule order, de-duplicated.
+
+    ``today`` (default: the current date) is the reference for "not in the future".
+    """
+    ctx = _context(app, ruleset, today)
+    issues: list[Issue] = []
+    seen: set[tuple[str, str | None, tuple[str, ...]]] = set()
+    for rule in ruleset.rules:
+        for issue in _CHECKS[rule.kind](rule, ctx):
+            key = (issue.rule_id, issue.document, tuple(issue.fields))
+            if key not in seen:
+                seen.add(key)
+                issues.append(issue)
+    return issues
+
+
+def outcome(issues: Iterable[Issue]) -> Outcome:
+    """``rejected`` if any issue rejects, else ``flagged`` if any flags, else ``passed``."""
+    severities = {i.severity for i in issues}
+    if "reject" in severities:
+        return "rejected"
+    if "flag" in severities:
+        return "flagged"
+    return "passed"
+
+
+#: Used when a rule set does not say where its applicant's details are.
+DEFAULT_APPLICANT: dict[str, list[str]] = {
+    "full_name": ["ktp.full_name", "form.full_name"],
+    "nik": ["ktp.nik", "form.nik"],
+    "birth_place": ["ktp.birth_place", "form.birth_place"],
+    "birth_date": ["ktp.birth_date", "form.birth_date"],
+    "sex": ["ktp.sex", "form.sex"],
+    "address": ["ktp.address", "form.address"],
+    "phone": ["form.phone"],
+    "email": ["form.email"],
+}
+
+
+def applicant_of(app: Application, ruleset: RuleSet | None = None) -> dict[str, Any]:
+    """The applicant as a normalised person for the record: identity from the KTP, else the form.
+
+    Which fields make the applicant is said by the rule set's ``applicant`` mapping (for a
+    birth report the applicant is the reporter); keys with no value are left out.
+    """
+    if ruleset is None:
+        try:
+            ruleset = load_ruleset(app.service)
+        except ConfigurationError:
+            ruleset = None
+    mapping = (ruleset.applicant if ruleset is not None and ruleset.applicant
+               else DEFAULT_APPLICANT)
+    ctx = _context(app, ruleset or _PLACEHOLDER_RULESET, None)
+    person: dict[str, Any] = {}
+    for key, refs in mapping.items():
+        for ref in refs:
+            target = _first_present(ctx, ref)
+            if target is not None:
+                value = target.value
+                if key in ("nik", "kk_number", "npwp"):
+                    value = ids.digits_only(value)
+                elif isinstance(value, str):
+                    value = " ".join(value.split())
+                person[key] = value
+                break
+    return person
+
+
+_PLACEHOLDER_RULESET = RuleSet(
+    service="none.none", agency="none", queue="mpp.none.none", required_documents=["form"],
+    rules=[ServiceMatchRule(kind="service_match", id="NONE", severity="info",
+                            message_id="-", message_en="-")],
+)

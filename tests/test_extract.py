@@ -1,0 +1,105 @@
+"""Extraction end to end: real specimen cards, generated samples against their ground truth, CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractors.pipeline import extract_file
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_KTP = Path("/work/shared/data/real/ktp")
+if not REAL_KTP.exists():
+    REAL_KTP = ROOT.parent / "shared" / "data" / "real" / "ktp"
+SAMPLES = ROOT / "sample_docs" / "docs"
+INTAKE = Path(sys.executable).with_name("intake")
+
+
+def real_cards() -> list[dict]:
+    path = REAL_KTP / "truth.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def sample_truths(pattern: str) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(SAMPLES.glob(f"{pattern}.json"))]
+
+
+def wrong_fields(document, truth: dict) -> dict:
+    return {
+        key: (expected, document.value(key))
+        for key, expected in truth["fields"].items()
+        if document.value(key) != expected
+    }
+
+
+@pytest.mark.skipif(not real_cards(), reason="real specimen KTP images not available")
+@pytest.mark.parametrize("card", real_cards(), ids=lambda c: c["file"])
+def test_real_specimen_ktp_every_field_exact(card: dict) -> None:
+    document = extract_file(REAL_KTP / card["file"])
+    assert document.status == "ok"
+    assert document.document_type == "ktp"
+    assert wrong_fields(document, card) == {}
+    nik = document.fields["nik"]
+    assert nik.source == "ocr" and nik.page == 1 and nik.bbox is not None
+    assert 0.0 < nik.confidence <= 1.0
+
+
+EXACT_RENDERINGS = ("clean", "digital", "multipage")
+
+
+@pytest.mark.parametrize("truth", sample_truths("s2-001_*"), ids=lambda t: t["file"])
+def test_generated_sample_matches_ground_truth(truth: dict) -> None:
+    document = extract_file(SAMPLES / truth["file"])
+    assert document.document_type == truth["document_type"]
+    assert document.service == truth["service"]
+    assert document.page_count == truth["page_count"]
+    wrong = wrong_fields(document, truth)
+    if truth["rendering"] in EXACT_RENDERINGS:
+        assert wrong == {}
+    else:
+        assert len(wrong) <= max(1, len(truth["fields"]) // 10), wrong
+    if truth["rendering"] == "digital":
+        assert {f.source for f in document.fields.values()} == {"pdf_text"}
+        assert document.timings["ocr"] == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("truth", sample_truths("s2-00[2-9]_*"), ids=lambda t: t["file"])
+def test_more_generated_samples(truth: dict) -> None:
+    test_generated_sample_matches_ground_truth(truth)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(INTAKE), "extract", *args], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, check=False)
+
+
+def test_cli_json_lines_in_input_order_with_rejections(tmp_path: Path) -> None:
+    bogus = tmp_path / "ktp.pdf"
+    bogus.write_text("<html><body>not a scan</body></html>")
+    digital = sorted(SAMPLES.glob("*_form_digital.pdf"))
+    files = [str(bogus), *(str(p) for p in digital[:1])]
+    done = run_cli(*files, "--json")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["source"] for line in lines] == files
+    assert lines[0]["status"] == "rejected"
+    assert lines[0]["error"]["code"] == "unsupported_type"
+    if digital:
+        form = lines[1]
+        assert form["status"] == "ok" and form["document_type"] == "form"
+        assert form["service"] == "polri.skck"
+        some = next(iter(form["fields"].values()))
+        assert set(some) == {"value", "raw", "confidence", "page", "bbox", "source"}
+
+
+def test_cli_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    done = run_cli(str(tmp_path / "missing.png"), "--json")
+    assert done.returncode == 2
+    assert done.stdout == ""

@@ -1,0 +1,219 @@
+"""The letter pipeline: shipped NER model, entity ruler, and letter field extraction.
+
+All people, numbers and places in these letters are generated.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from extractors.nlp import (
+    MODEL_DIR,
+    extract_letter_fields,
+    get_nlp,
+    parse_date,
+    parse_time,
+)
+
+MIDWIFE_LETTER = """PRAKTIK MANDIRI BIDAN RATNA DEWI, A.Md.Keb.
+Jl. Kaliurang Km 7 No. 12, Sleman, Yogyakarta
+Telp. 0274-555123
+
+SURAT KETERANGAN KELAHIRAN
+Nomor : 045/BPM-RD/III/2026
+
+Yang bertanda tangan di bawah ini, bidan Ratna Dewi, menerangkan bahwa pada hari Senin
+tanggal 16 Maret 2026 pukul 10.30 WIB telah lahir seorang bayi perempuan di Praktik
+Mandiri Bidan Ratna Dewi, Sleman, dengan data sebagai berikut:
+
+Nama Anak      : Putri Ayu Lestari
+Jenis Kelamin  : Perempuan
+Tanggal Lahir  : 16-03-2026
+Pukul          : 10.30 WIB
+Tempat Lahir   : Sleman
+
+Dari seorang ibu:
+Nama           : Siti Aminah
+NIK            : 3404015508950002
+Dan ayah:
+Nama           : Budi Santoso
+NIK            : 3404011203900001
+Alamat         : Dusun Karangasem RT 003/RW 005, Caturtunggal, Depok, Sleman
+
+Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.
+
+Sleman, 18 Maret 2026
+Bidan,
+
+Ratna Dewi, A.Md.Keb.
+"""
+
+HOSPITAL_LETTER = """RUMAH SAKIT UMUM DAERAH KABUPATEN BANYUMAS
+Jl. Rumah Sakit No. 1, Purwokerto
+
+SURAT KETERANGAN LAHIR
+Nomor: 474.1 / 233 / RSUD / 2026
+
+Dengan ini menerangkan bahwa pada tanggal 05-01-2026 Pukul 23.15 WIB telah lahir seorang
+bayi laki-laki bernama Rizky Pratama di Rumah Sakit Umum Daerah Banyumas dari seorang ibu
+bernama Dewi Lestari dan ayah bernama Agus Setiawan, beralamat di Desa Karangrau,
+Kecamatan Sokaraja, Kabupaten Banyumas.
+
+Purwokerto, 7 Jan 2026
+Direktur,
+
+dr. Bambang Wibisono, Sp.OG
+"""
+
+RT_LETTER = """RUKUN TETANGGA 004 RUKUN WARGA 011
+KELURAHAN SUKAMAJU KECAMATAN CIBEUNYING KIDUL
+KOTA BANDUNG
+
+SURAT PENGANTAR
+No. 12/RT.004/RW.011/IV/2026
+
+Yang bertanda tangan di bawah ini Ketua RT 004 RW 011 Kelurahan Sukamaju, Kota Bandung,
+menerangkan bahwa:
+
+Nama                : Ahmad Fauzi
+NIK                 : 3273012308880003
+Tempat/Tgl Lahir    : Bandung, 23 AGT 1988
+Alamat              : Jl. Sukamaju Dalam No. 8, Bandung
+No. KK              : 3273010101090004
+
+adalah benar warga kami yang berdomisili di lingkungan RT 004 RW 011. Surat ini diberikan
+sebagai pengantar untuk mengurus Surat Keterangan Catatan Kepolisian di Polrestabes Bandung.
+
+Bandung, 02/04/2026
+Ketua RT 004,
+
+Hendra Gunawan
+"""
+
+
+def _values(fields: list[dict[str, object]]) -> list[object]:
+    return [field["value"] for field in fields]
+
+
+def test_midwife_birth_letter_fields_are_extracted() -> None:
+    fields = extract_letter_fields(MIDWIFE_LETTER)
+
+    assert fields["letter_type"]["value"] == "keterangan_lahir"
+    assert "BIDAN RATNA DEWI" in fields["issuer"]["value"]
+    assert fields["letter_number"]["value"] == "045/BPM-RD/III/2026"
+    assert fields["letter_date"]["value"] == "2026-03-18"
+    assert fields["child_name"]["value"] == "Putri Ayu Lestari"
+    assert fields["child_sex"]["value"] == "PEREMPUAN"
+    assert fields["birth_date"]["value"] == "2026-03-16"
+    assert fields["birth_time"]["value"] == "10:30"
+    assert fields["birth_place"]["value"] == "Sleman"
+    assert fields["mother_name"]["value"] == "Siti Aminah"
+    assert fields["father_name"]["value"] == "Budi Santoso"
+    assert {"Putri Ayu Lestari", "Siti Aminah", "Budi Santoso"} <= set(_values(fields["persons"]))
+    assert {"2026-03-16", "2026-03-18"} <= set(_values(fields["dates"]))
+
+
+def test_prose_birth_letter_fields_are_extracted() -> None:
+    fields = extract_letter_fields(HOSPITAL_LETTER)
+
+    assert fields["letter_type"]["value"] == "keterangan_lahir"
+    assert fields["issuer"]["value"] == "RUMAH SAKIT UMUM DAERAH KABUPATEN BANYUMAS"
+    assert fields["letter_number"]["value"] == "474.1/233/RSUD/2026"
+    assert fields["letter_date"]["value"] == "2026-01-07"
+    assert fields["child_name"]["value"] == "Rizky Pratama"
+    assert fields["child_sex"]["value"] == "LAKI-LAKI"
+    assert fields["birth_date"]["value"] == "2026-01-05"
+    assert fields["birth_time"]["value"] == "23:15"
+    assert fields["mother_name"]["value"] == "Dewi Lestari"
+    assert fields["father_name"]["value"] == "Agus Setiawan"
+    assert any("Banyumas" in place for place in _values(fields["places"]))
+
+
+def test_rt_rw_cover_letter_fields_are_extracted() -> None:
+    fields = extract_letter_fields(RT_LETTER)
+
+    assert fields["letter_type"]["value"] == "pengantar_rt_rw"
+    assert fields["issuer"]["value"] == "RUKUN TETANGGA 004 RUKUN WARGA 011"
+    assert fields["letter_number"]["value"] == "12/RT.004/RW.011/IV/2026"
+    assert fields["letter_date"]["value"] == "2026-04-02"
+    assert "Ahmad Fauzi" in _values(fields["persons"])
+    assert "1988-08-23" in _values(fields["dates"])
+    assert "child_name" not in fields
+
+
+def test_every_field_points_at_its_text() -> None:
+    for letter in (MIDWIFE_LETTER, HOSPITAL_LETTER, RT_LETTER):
+        fields = extract_letter_fields(letter)
+        for value in fields.values():
+            for field in value if isinstance(value, list) else [value]:
+                assert letter[field["start_char"] : field["end_char"]] == field["raw"]
+                assert field["source"] in ("ner", "pattern")
+
+
+def test_ruler_labels_nik_kk_number_letter_number_dates_and_time() -> None:
+    doc = get_nlp()(RT_LETTER + "\nLahir 17-08-1985 Pukul 10.30 WIB.")
+    labelled = {(entity.text, entity.label_) for entity in doc.ents}
+
+    assert ("3273012308880003", "NIK") in labelled
+    assert ("3273010101090004", "KK_NUMBER") in labelled
+    assert ("12/RT.004/RW.011/IV/2026", "LETTER_NUMBER") in labelled
+    assert ("23 AGT 1988", "DATE") in labelled
+    assert ("02/04/2026", "DATE") in labelled
+    assert ("17-08-1985", "DATE") in labelled
+    assert ("Pukul 10.30 WIB", "TIME") in labelled
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("17-08-1945", "1945-08-17"),
+        ("17/08/1945", "1945-08-17"),
+        ("17 Agustus 1945", "1945-08-17"),
+        ("17 AGT 1945", "1945-08-17"),
+        ("17 Ags. 1945", "1945-08-17"),
+        ("3 Pebruari 2001", "2001-02-03"),
+        ("30 Nop 1999", "1999-11-30"),
+        ("Senin, 16 Maret 2026", "2026-03-16"),
+        ("31 Februari 2020", None),
+        ("10.30", None),
+    ],
+)
+def test_indonesian_dates_become_iso(raw: str, iso: str | None) -> None:
+    assert parse_date(raw) == iso
+
+
+def test_times_become_hh_mm() -> None:
+    assert parse_time("Pukul 9.05 WIB") == "09:05"
+    assert parse_time("pukul 23:15 WITA") == "23:15"
+
+
+def test_shipped_model_loads_offline_and_finds_a_person(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    get_nlp.cache_clear()
+    try:
+        doc = get_nlp()("Menurut Joko Widodo, rapat itu digelar di Surabaya kemarin.")
+    finally:
+        get_nlp.cache_clear()
+
+    persons = [entity.text for entity in doc.ents if entity.label_ == "PER"]
+    assert "Joko Widodo" in persons
+
+
+def test_metrics_show_f1_above_the_measured_floor() -> None:
+    metrics = json.loads((MODEL_DIR / "metrics.json").read_text(encoding="utf-8"))
+
+    assert metrics["idner-news-2k"]["overall"]["f"] >= F1_FLOOR
+    assert metrics["indonlu-nergrit"]["overall"]["f"] >= F1_FLOOR
+    assert metrics["training"]["model_bytes"] < 15_000_000
+    assert (MODEL_DIR / "licenses" / "idner-news-2k.LICENSE").is_file()
+    assert (MODEL_DIR / "licenses" / "indonlu-nergrit.LICENSE.indonlu").is_file()
+
+
+F1_FLOOR = 0.65
+"""Overall test F1 of the shipped model is well above this on both splits (see metrics.json)."""

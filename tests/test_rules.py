@@ -1,0 +1,545 @@
+"""Golden tests of the rule sets: valid applications pass, each seeded defect fires its rule.
+
+Every person, NIK and number here is made up in the test (``nik()`` composes valid-shaped
+NIKs from a Kemendagri district code, a birth date and a serial).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import typer
+from stdnum import luhn
+from typer.testing import CliRunner
+
+from cli import bench_rules, rules_cmd
+from models import Application, Document, Field
+from models.errors import ConfigurationError
+from rules import applicant_of, evaluate, list_rulesets, load_ruleset, load_ruleset_file, outcome
+from rules import identifiers as ids
+
+TODAY = date(2026, 11, 23)
+SURABAYA = "357801"  # Kec. Karang Pilang, Kota Surabaya, Jawa Timur
+JAKARTA_BARAT = "317301"  # Kota Administrasi Jakarta Barat
+MALANG = "350701"  # Kabupaten Malang
+
+
+def nik(region: str, born: date, sex: str, serial: int = 17) -> str:
+    """A valid-shaped NIK: region + DDMMYY (day + 40 for women) + serial."""
+    day = born.day + (40 if sex == "PEREMPUAN" else 0)
+    return f"{region}{day:02d}{born:%m%y}{serial:04d}"
+
+
+def doc(document_type: str, service: str | None = None, *, source: str = "pdf_text",
+        confidence: float = 0.97, **values: object) -> Document:
+    """A document whose fields hold ``values`` as a perfect extractor would return them."""
+    return Document(
+        source=f"inbox/test/{document_type}.png",
+        document_type=document_type,  # type: ignore[arg-type]
+        service=service,
+        fields={k: Field(value=v, raw=str(v), confidence=confidence, source=source)  # type: ignore[arg-type]
+                for k, v in values.items()},
+    )
+
+
+def with_field(document: Document, **values: object) -> Document:
+    """A copy of ``document`` with some field values replaced (or removed when None)."""
+    fields = dict(document.fields)
+    for key, value in values.items():
+        if value is None:
+            fields.pop(key, None)
+        else:
+            old = fields.get(key) or Field(value=value, confidence=0.97, source="pdf_text")
+            fields[key] = old.model_copy(update={"value": value, "raw": str(value)})
+    return document.model_copy(update={"fields": fields})
+
+
+# --- people and valid applications ----------------------------------------------------------
+
+SITI_BORN = date(1990, 8, 17)
+SITI_NIK = nik(SURABAYA, SITI_BORN, "PEREMPUAN", 3)
+
+
+def skck_ktp(**changes: object) -> Document:
+    """The KTP of a made-up woman from Surabaya."""
+    base = doc("ktp", province="JAWA TIMUR", regency="KOTA SURABAYA", nik=SITI_NIK,
+               full_name="SITI RAHAYU WIBOWO", birth_place="SURABAYA", birth_date="1990-08-17",
+               sex="PEREMPUAN", blood_type="O", address="JL. MAWAR NO. 12", rt_rw="003/004",
+               village="KARANGPILANG", district="KARANG PILANG", religion="ISLAM",
+               marital_status="KAWIN", occupation="KARYAWAN SWASTA", nationality="WNI",
+               valid_until="SEUMUR HIDUP")
+    return with_field(base, **changes)
+
+
+def skck_form(**changes: object) -> Document:
+    """Her SKCK application form."""
+    base = doc("form", "polri.skck", full_name="SITI RAHAYU WIBOWO", nik=SITI_NIK,
+               birth_place="SURABAYA", birth_date="1990-08-17", sex="PEREMPUAN",
+               religion="ISLAM", nationality="WNI", occupation="KARYAWAN SWASTA",
+               address="JL. MAWAR NO. 12, KARANGPILANG, KARANG PILANG",
+               phone="+6281234567890", purpose="MELAMAR PEKERJAAN",
+               application_date="2026-11-20")
+    return with_field(base, **changes)
+
+
+def skck_app(*documents: Document) -> Application:
+    """An SKCK application of ``documents`` (default: her valid form and KTP)."""
+    return Application(application_id="skck-test-001", service="polri.skck",
+                       documents=list(documents) or [skck_form(), skck_ktp()])
+
+
+def check(app: Application) -> tuple[str, dict[str, str]]:
+    """Outcome and {rule id: severity} of ``app`` under its service's rules."""
+    issues = evaluate(app, load_ruleset(app.service), today=TODAY)
+    return outcome(issues), {i.rule_id: i.severity for i in issues}
+
+
+# --- the rule sets themselves ---------------------------------------------------------------
+
+
+def test_every_shipped_rule_set_loads_with_its_queue_and_prefixed_ids() -> None:
+    rulesets = {r.service: r for r in list_rulesets()}
+    assert set(rulesets) == {"polri.skck", "dukcapil.akta_kelahiran", "dpmptsp.izin_usaha",
+                             "imigrasi.paspor"}
+    for service, ruleset in rulesets.items():
+        assert ruleset.queue == f"mpp.{service}"
+        assert ruleset.agency == service.split(".")[0]
+        prefix = bench_rules.SERVICE_PREFIX[service]
+        assert all(r.id.startswith(prefix + "-") for r in ruleset.rules)
+        assert all(r.message_id and r.message_en for r in ruleset.rules)
+
+
+def test_region_table_ships_with_its_licence() -> None:
+    data = Path(ids.REGIONS_CSV).parent
+    assert (data / "LICENSE.cahyadsn-wilayah").exists()
+    table = ids.regions()
+    assert len(table.provinces) == 38 and len(table.districts) > 7800
+    assert ids.region_known("960101") or any(c.startswith("96") for c in table.districts)
+
+
+# --- SKCK golden cases ----------------------------------------------------------------------
+
+
+def test_valid_skck_application_passes_with_no_issue() -> None:
+    result, fired = check(skck_app())
+    assert result == "passed"
+    assert fired == {}
+
+
+@pytest.mark.parametrize(
+    ("documents", "rule_id", "expected_outcome"),
+    [
+        pytest.param(lambda: [skck_form()], "SKCK-DOC-REQUIRED", "rejected", id="missing-ktp"),
+        pytest.param(lambda: [skck_form(nik=nik(SURABAYA, SITI_BORN, "PEREMPUAN", 4)), skck_ktp()],
+                     "SKCK-NIK-FORM-KTP", "rejected", id="nik-form-ktp"),
+        pytest.param(lambda: [skck_form(sex="LAKI-LAKI"), skck_ktp(sex="LAKI-LAKI")],
+                     "SKCK-NIK-SEX-PRINTED", "flagged", id="nik-sex"),
+        pytest.param(lambda: [skck_form(birth_date="1990-08-18"), skck_ktp(birth_date="1990-08-18")],
+                     "SKCK-NIK-BIRTHDATE-PRINTED", "flagged", id="nik-date"),
+        pytest.param(lambda: [skck_form(nik="356999" + SITI_NIK[6:]), skck_ktp(nik="356999" + SITI_NIK[6:])],
+                     "SKCK-NIK-REGION-UNKNOWN", "flagged", id="unknown-region"),
+        pytest.param(lambda: [skck_form(phone="+62123"), skck_ktp()], "SKCK-PHONE", "flagged",
+                     id="bad-phone"),
+        pytest.param(lambda: [skck_form(application_date="2027-01-05"), skck_ktp()],
+                     "SKCK-APPLICATION-DATE", "flagged", id="future-application-date"),
+        pytest.param(lambda: [skck_form(full_name="DEWI LESTARI HARAHAP"), skck_ktp()],
+                     "SKCK-NAME-FORM-KTP", "flagged", id="name-mismatch"),
+        pytest.param(lambda: [skck_form(nik=SITI_NIK[:15]), skck_ktp()], "SKCK-NIK-FORMAT",
+                     "rejected", id="nik-15-digits"),
+        pytest.param(lambda: [skck_form(nik=SITI_NIK[:6] + "35" + SITI_NIK[8:]), skck_ktp()],
+                     "SKCK-NIK-DATE", "rejected", id="nik-day-35"),
+        pytest.param(lambda: [skck_form(nik=SITI_NIK[:12] + "0000"),
+                              skck_ktp(nik=SITI_NIK[:12] + "0000")],
+                     "SKCK-NIK-SERIAL", "rejected", id="nik-serial-0000"),
+        pytest.param(lambda: [skck_form(phone=None), skck_ktp()], "SKCK-FORM-FIELD-MISSING",
+                     "flagged", id="missing-phone"),
+        pytest.param(lambda: [skck_form(religion="ATHEIS"), skck_ktp()], "SKCK-RELIGION-VALUE",
+                     "flagged", id="religion-value"),
+        pytest.param(lambda: [doc("form", "imigrasi.paspor", full_name="SITI RAHAYU WIBOWO"),
+                              skck_ktp()], "SKCK-FORM-SERVICE", "flagged", id="wrong-form"),
+    ],
+)
+def test_skck_defect_fires_its_rule(documents, rule_id: str, expected_outcome: str) -> None:
+    result, fired = check(skck_app(*documents()))
+    assert rule_id in fired
+    assert result == expected_outcome
+
+
+def test_future_birth_date_is_rejected_when_read_exactly() -> None:
+    result, fired = check(skck_app(skck_form(birth_date="2027-08-17"), skck_ktp()))
+    assert fired["SKCK-BIRTHDATE"] == "reject"
+    assert result == "rejected"
+
+
+def test_an_ocr_read_nik_that_fails_goes_to_an_officer_not_back_to_the_citizen() -> None:
+    # DOMAIN.md §7: after repair, a NIK that still fails is sent to an officer.
+    form = skck_form(nik=SITI_NIK[:15])
+    form.fields["nik"] = form.fields["nik"].model_copy(update={"source": "ocr"})
+    result, fired = check(skck_app(form, skck_ktp()))
+    assert fired["SKCK-NIK-FORMAT"] == "flag"
+    assert result == "flagged"
+
+
+def test_missing_document_with_an_unreadable_file_goes_to_review() -> None:
+    unreadable = Document(source="inbox/test/x.jpg", status="rejected", document_type="unknown")
+    result, fired = check(skck_app(skck_form(), unreadable))
+    assert fired["SKCK-DOC-REQUIRED"] == "flag"
+    assert result == "flagged"
+
+
+def test_low_confidence_field_is_flagged_for_review() -> None:
+    ktp = skck_ktp()
+    ktp.fields["nik"] = ktp.fields["nik"].model_copy(update={"confidence": 0.31, "source": "ocr"})
+    result, fired = check(skck_app(skck_form(), ktp))
+    assert fired == {"SKCK-LOW-CONFIDENCE": "flag"}
+    assert result == "flagged"
+
+
+def test_reviewed_field_is_not_flagged_for_low_confidence() -> None:
+    ktp = skck_ktp()
+    ktp.fields["nik"] = ktp.fields["nik"].model_copy(update={"confidence": 0.31, "source": "review"})
+    assert check(skck_app(skck_form(), ktp)) == ("passed", {})
+
+
+# --- DOMAIN.md subtleties -------------------------------------------------------------------
+
+
+def test_female_day_plus_40_is_a_valid_nik_date() -> None:
+    assert ids.nik_birth_date(SITI_NIK) == SITI_BORN
+    assert ids.nik_sex(ids.nik_parts(SITI_NIK)) == "PEREMPUAN"  # type: ignore[arg-type]
+    assert ids.nik_birth_date(SITI_NIK[:6] + "72" + SITI_NIK[8:]) is None  # 72 - 40 = 32
+    assert ids.nik_birth_date(SITI_NIK[:6] + "40" + SITI_NIK[8:]) is None
+
+
+def test_century_comes_from_the_printed_year() -> None:
+    born = date(1925, 3, 4)
+    number = nik(MALANG, born, "LAKI-LAKI")
+    assert ids.nik_birth_date(number, printed_year=1925) == born
+    assert ids.nik_birth_date(number, reference=TODAY) == date(2025, 3, 4)  # age 0..120 guess
+
+
+def test_past_berlaku_hingga_is_still_valid() -> None:
+    assert check(skck_app(skck_form(), skck_ktp(valid_until="2017-02-22"))) == ("passed", {})
+
+
+def test_region_differing_from_address_is_info_only() -> None:
+    moved = skck_ktp(province="JAWA BARAT", regency="KOTA BANDUNG")
+    result, fired = check(skck_app(skck_form(), moved))
+    assert fired == {"SKCK-NIK-REGION-ADDRESS": "info"}
+    assert result == "passed"
+
+
+def test_jakarta_card_without_kota_matches_its_region() -> None:
+    born = date(1985, 1, 9)
+    number = nik(JAKARTA_BARAT, born, "LAKI-LAKI", 88)
+    ktp = skck_ktp(province="DKI JAKARTA", regency="JAKARTA BARAT", nik=number,
+                   birth_date="1985-01-09", sex="LAKI-LAKI", full_name="BUDI SANTOSO")
+    form = skck_form(nik=number, birth_date="1985-01-09", sex="LAKI-LAKI", full_name="BUDI SANTOSO")
+    assert check(skck_app(form, ktp)) == ("passed", {})
+
+
+def test_unknown_region_prefix_flags_but_never_rejects() -> None:
+    odd = "356999" + SITI_NIK[6:]
+    result, fired = check(skck_app(skck_form(nik=odd), skck_ktp(nik=odd)))
+    assert fired["SKCK-NIK-REGION-UNKNOWN"] == "flag"
+    assert result == "flagged"
+
+
+def test_titles_are_stripped_before_names_are_compared() -> None:
+    form = skck_form(full_name="Hj. SITI RAHAYU WIBOWO, S.Kom")
+    ktp = skck_ktp(full_name="HJ. SITI RAHAYU WIBOWO")
+    assert check(skck_app(form, ktp)) == ("passed", {})
+
+
+def test_single_word_name_only_warns() -> None:
+    result, fired = check(skck_app(skck_form(full_name="SUKARNI"), skck_ktp(full_name="SUKARNI")))
+    assert fired == {"SKCK-NAME-FORMAT": "flag"}
+    assert result == "flagged"
+
+
+def test_skck_does_not_block_a_young_applicant_on_age() -> None:
+    born = date(2011, 5, 2)
+    number = nik(SURABAYA, born, "LAKI-LAKI", 5)
+    form = skck_form(nik=number, birth_date="2011-05-02", sex="LAKI-LAKI", full_name="ADI PRATAMA")
+    ktp = skck_ktp(nik=number, birth_date="2011-05-02", sex="LAKI-LAKI", full_name="ADI PRATAMA")
+    assert check(skck_app(form, ktp)) == ("passed", {})
+
+
+def test_info_issues_do_not_flag() -> None:
+    issues = evaluate(skck_app(skck_form(), skck_ktp(regency="KOTA MALANG")),
+                      load_ruleset("polri.skck"), today=TODAY)
+    assert [i.severity for i in issues] == ["info"]
+    assert outcome(issues) == "passed"
+    assert outcome([]) == "passed"
+
+
+def test_issue_names_rule_fields_document_and_both_messages_without_the_nik() -> None:
+    issues = evaluate(skck_app(skck_form(nik=nik(SURABAYA, SITI_BORN, "PEREMPUAN", 4)), skck_ktp()),
+                      load_ruleset("polri.skck"), today=TODAY)
+    issue = next(i for i in issues if i.rule_id == "SKCK-NIK-FORM-KTP")
+    assert issue.document == "form" and issue.fields == ["nik"]
+    assert "KTP" in issue.message_id and "KTP" in issue.message_en
+    assert SITI_NIK not in issue.message_id + issue.message_en
+
+
+# --- birth report (akta kelahiran) ----------------------------------------------------------
+
+MOTHER_NIK = nik(MALANG, date(1995, 2, 14), "PEREMPUAN", 21)
+FATHER_NIK = nik(MALANG, date(1993, 11, 30), "LAKI-LAKI", 20)
+KK_NUMBER = "3507011503150007"
+
+
+def akta_app(form_changes: dict[str, object] | None = None, *, with_letter: bool = True,
+             members: list[dict[str, object]] | None = None) -> Application:
+    """A birth report: form, KK with both parents, and the midwife's letter."""
+    form = with_field(doc("form", "dukcapil.akta_kelahiran", child_name="ARIF PUTRA SANTOSO",
+                          child_sex="LAKI-LAKI", birth_place="MALANG", birth_date="2026-10-30",
+                          birth_time="14:35", mother_name="RINA LESTARI", mother_nik=MOTHER_NIK,
+                          father_name="HENDRA SANTOSO", father_nik=FATHER_NIK,
+                          kk_number=KK_NUMBER, reporter_name="HENDRA SANTOSO",
+                          reporter_nik=FATHER_NIK, phone="081234567891",
+                          application_date="2026-11-12"), **(form_changes or {}))
+    kk = doc("kk", kk_number=KK_NUMBER, head_name="HENDRA SANTOSO", members=members or [
+        {"full_name": "HENDRA SANTOSO", "nik": FATHER_NIK, "sex": "LAKI-LAKI",
+         "birth_date": "1993-11-30", "relationship": "KEPALA KELUARGA"},
+        {"full_name": "RINA LESTARI", "nik": MOTHER_NIK, "sex": "PEREMPUAN",
+         "birth_date": "1995-02-14", "relationship": "ISTRI"},
+    ])
+    documents = [form, kk] + ([doc("letter", letter_type="keterangan_lahir")] if with_letter else [])
+    return Application(application_id="akta-test-001", service="dukcapil.akta_kelahiran",
+                       documents=documents)
+
+
+def test_valid_birth_report_passes() -> None:
+    assert check(akta_app()) == ("passed", {})
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule_id", "expected_outcome"),
+    [
+        ({"mother_nik": nik(MALANG, date(1995, 2, 14), "PEREMPUAN", 22)}, "AKTA-PARENT-IN-KK",
+         "flagged"),
+        ({"father_nik": MOTHER_NIK}, "AKTA-FATHER-NIK-SEX", "flagged"),
+        ({"kk_number": "3507011503150008"}, "AKTA-KK-NUMBER-FORM-KK", "rejected"),
+        ({"kk_number": "3507015503150007"}, "AKTA-KK-NUMBER-FORMAT", "rejected"),
+        ({"mother_name": "SRI WAHYUNI"}, "AKTA-MOTHER-NAME-KK", "flagged"),
+        ({"birth_date": "2026-12-01"}, "AKTA-BIRTHDATE", "rejected"),
+        ({"birth_time": "25:10"}, "AKTA-BIRTH-TIME", "flagged"),
+    ],
+)
+def test_birth_report_defect_fires_its_rule(changes: dict[str, object], rule_id: str,
+                                            expected_outcome: str) -> None:
+    result, fired = check(akta_app(changes))
+    assert rule_id in fired
+    assert result == expected_outcome
+
+
+def test_birth_report_without_letter_goes_to_review_and_late_report_is_info() -> None:
+    assert check(akta_app(with_letter=False)) == ("flagged", {"AKTA-BIRTH-LETTER": "flag"})
+    assert check(akta_app({"birth_date": "2026-01-03"})) == ("passed", {"AKTA-LATE-REPORT": "info"})
+
+
+def test_kk_number_middle_date_has_no_plus_40() -> None:
+    assert ids.kk_number_problem(KK_NUMBER) is None
+    assert ids.kk_number_problem("3507015503150007") == "date"
+    assert ids.kk_number_problem("3507011503150000") == "serial"
+
+
+def test_applicant_of_birth_report_is_the_reporter() -> None:
+    person = applicant_of(akta_app())
+    assert person["full_name"] == "HENDRA SANTOSO"
+    assert person["nik"] == FATHER_NIK
+
+
+# --- business permit (izin usaha): NPWP -----------------------------------------------------
+
+
+def npwp15(serial: str = "01234567", office: str = "091", branch: str = "000") -> str:
+    """A legacy 15-digit NPWP with a correct Luhn check digit over its first 9 digits."""
+    return serial + luhn.calc_check_digit(serial) + office + branch
+
+
+def izin_app(npwp: str, application_date: str = "2026-11-02") -> Application:
+    """A business permit application of a made-up owner with NPWP ``npwp``."""
+    owner_nik = nik(MALANG, date(1980, 4, 5), "LAKI-LAKI", 9)
+    form = doc("form", "dpmptsp.izin_usaha", owner_name="IR. BAMBANG HIDAYAT", nik=owner_nik,
+               npwp=npwp, business_name="TOKO MAJU JAYA", business_address="JL. PAHLAWAN NO. 3",
+               kbli="47111", capital=25000000, phone="+6285712345678",
+               email="bambang@contoh.id", application_date=application_date)
+    ktp = doc("ktp", province="JAWA TIMUR", regency="KABUPATEN MALANG", nik=owner_nik,
+              full_name="BAMBANG HIDAYAT", birth_place="MALANG", birth_date="1980-04-05",
+              sex="LAKI-LAKI", valid_until="SEUMUR HIDUP")
+    return Application(application_id="izin-test-001", service="dpmptsp.izin_usaha",
+                       documents=[form, ktp])
+
+
+@pytest.mark.parametrize(
+    ("npwp", "application_date", "expected"),
+    [
+        (npwp15(), "2024-06-01", ("passed", {})),
+        (npwp15(), "2026-11-02", ("flagged", {"IZIN-NPWP-LEGACY": "flag"})),
+        ("0" + npwp15(), "2026-11-02", ("passed", {})),
+        (nik(MALANG, date(1980, 4, 5), "LAKI-LAKI", 9), "2026-11-02", ("passed", {})),
+        ("0" + npwp15() + "000000", "2026-11-02", ("passed", {})),
+        ("0" + npwp15()[:8] + str((int(npwp15()[8]) + 1) % 10) + npwp15()[9:], "2026-11-02",
+         ("flagged", {"IZIN-NPWP-CHECKSUM": "flag"})),
+        (npwp15()[:14], "2026-11-02", ("rejected", {"IZIN-NPWP-FORMAT": "reject"})),
+    ],
+    ids=["15-before-2025", "15-legacy-after-2024", "16-zero-prefixed", "16-is-nik", "22-nitku",
+         "16-bad-check-digit", "14-digits"],
+)
+def test_npwp_15_16_22_digits(npwp: str, application_date: str,
+                              expected: tuple[str, dict[str, str]]) -> None:
+    assert check(izin_app(npwp, application_date)) == expected
+
+
+# --- passport -------------------------------------------------------------------------------
+
+
+def paspor_app(*, mother_on_form: str = "RINA LESTARI", with_kk: bool = True) -> Application:
+    """A passport application of a made-up adult, with the KK that lists her mother."""
+    born = date(2000, 1, 7)
+    number = nik(SURABAYA, born, "PEREMPUAN", 44)
+    form = doc("form", "imigrasi.paspor", full_name="PUTRI AULIA", nik=number,
+               birth_place="SURABAYA", birth_date="2000-01-07", sex="PEREMPUAN",
+               address="JL. MELATI NO. 8", occupation="PELAJAR/MAHASISWA",
+               mother_name=mother_on_form, passport_type="PASPOR ELEKTRONIK",
+               phone="+6281298765432", application_date="2026-11-10")
+    ktp = doc("ktp", province="JAWA TIMUR", regency="KOTA SURABAYA", nik=number,
+              full_name="PUTRI AULIA", birth_date="2000-01-07", sex="PEREMPUAN",
+              valid_until="SEUMUR HIDUP")
+    kk = doc("kk", kk_number="3578011001100003", members=[
+        {"full_name": "PUTRI AULIA", "nik": number, "sex": "PEREMPUAN",
+         "mother_name": "RINA LESTARI", "father_name": "HADI KUSUMA"}])
+    documents = [form, ktp] + ([kk] if with_kk else [])
+    return Application(application_id="paspor-test-001", service="imigrasi.paspor",
+                       documents=documents)
+
+
+def test_passport_golden_cases() -> None:
+    assert check(paspor_app()) == ("passed", {})
+    assert check(paspor_app(mother_on_form="SRI WAHYUNI")) == (
+        "flagged", {"PASPOR-MOTHER-NAME-KK": "flag"})
+    assert check(paspor_app(with_kk=False)) == ("rejected", {"PASPOR-DOC-REQUIRED": "reject"})
+
+
+# --- broken rule sets -----------------------------------------------------------------------
+
+GOOD_HEAD = """\
+service: polri.skck
+agency: polri
+queue: mpp.polri.skck
+required_documents: [form, ktp]
+rules:
+  - id: T-ONE
+    kind: required_document
+    severity: reject
+    message_id: "Tidak ada {document}"
+    message_en: "Missing {document}"
+"""
+
+
+@pytest.mark.parametrize(
+    ("tail", "line", "words"),
+    [
+        ("  - id: T-TWO\n    kind: format\n   format: nik\n", 13, "invalid YAML"),
+        ("  - id: T-TWO\n    kind: format\n    format: nik\n    fields: [form.nik]\n"
+         "    severity: fatal\n    message_id: x\n    message_en: x\n", 15, "T-TWO"),
+        ("  - id: T-TWO\n    kind: format\n    format: regex\n    pattern: '(['\n"
+         "    fields: [form.nik]\n    severity: flag\n    message_id: x\n    message_en: x\n",
+         11, "pattern does not compile"),
+        ("  - id: T-ONE\n    kind: service_match\n    severity: flag\n"
+         "    message_id: x\n    message_en: x\n", 11, "used twice"),
+        ("  - id: T-TWO\n    kind: required_field\n    fields: [passport.number]\n"
+         "    severity: flag\n    message_id: x\n    message_en: x\n", 13, "T-TWO"),
+        ("  - id: T-TWO\n    kind: required_field\n    fields: [form.nik]\n"
+         "    severity: flag\n    message_id: x\n    message_en: '{value}'\n", 16, "placeholder"),
+    ],
+    ids=["yaml-indent", "unknown-severity", "bad-regex", "duplicate-id", "bad-field-ref",
+         "bad-placeholder"],
+)
+def test_broken_rule_set_names_file_and_line(tmp_path: Path, tail: str, line: int,
+                                             words: str) -> None:
+    path = tmp_path / "polri.skck.yaml"
+    path.write_text(GOOD_HEAD + tail, encoding="utf-8")
+    with pytest.raises(ConfigurationError) as caught:
+        load_ruleset_file(path)
+    assert f"{path}:{line}:" in caught.value.message
+    assert words in caught.value.message
+
+
+def test_good_rule_set_file_loads(tmp_path: Path) -> None:
+    path = tmp_path / "polri.skck.yaml"
+    path.write_text(GOOD_HEAD, encoding="utf-8")
+    assert load_ruleset_file(path).rule("T-ONE").severity == "reject"
+
+
+def test_unknown_service_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="no rule set for service 'polri.sim'"):
+        load_ruleset("polri.sim")
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def test_cli_checks_an_application_json_and_a_broken_rule_set(tmp_path: Path) -> None:
+    runner = CliRunner()
+    app_file = tmp_path / "skck-test-001.json"
+    bad = skck_app(skck_form(phone="+62123"), skck_ktp())
+    app_file.write_text(bad.model_dump_json(), encoding="utf-8")
+    result = runner.invoke(rules_cmd.app, ["check", str(app_file), "--today", "2026-11-23",
+                                           "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["outcome"] == "flagged"
+    assert [i["rule_id"] for i in report["issues"]] == ["SKCK-PHONE"]
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(GOOD_HEAD.replace("severity: reject", "severity: maybe"), encoding="utf-8")
+    result = runner.invoke(rules_cmd.app, ["check", str(broken)])
+    assert result.exit_code == 2
+    assert "broken.yaml:8" in result.output.replace("\n", "")
+
+
+def test_cli_reads_extract_json_documents_from_a_directory(tmp_path: Path) -> None:
+    folder = tmp_path / "skck-test-002"
+    folder.mkdir()
+    for document in (skck_form(), skck_ktp()):
+        (folder / f"{document.document_type}.json").write_text(
+            json.dumps(document.to_cli_json()), encoding="utf-8")
+    result = CliRunner().invoke(rules_cmd.app, ["check", "polri.skck", str(folder),
+                                                "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert "passed" in result.output
+
+
+def _write_sample(root: Path, app_id: str, defect: str | None, form: Document,
+                  ktp: Document) -> None:
+    truth = root / "truth" / app_id
+    truth.mkdir(parents=True)
+    for name, document in (("form.png", form), ("ktp.png", ktp)):
+        fields = {k: f.value for k, f in document.fields.items()}
+        (truth / f"{Path(name).stem}.json").write_text(json.dumps({
+            "file": name, "document_type": document.document_type, "service": document.service,
+            "fields": fields, "pages": [{"page": 1, "document_type": document.document_type,
+                                          "service": document.service, "fields": fields}],
+        }), encoding="utf-8")
+    (truth / "application.json").write_text(json.dumps({
+        "application_id": app_id, "service": "polri.skck", "files": ["form.png", "ktp.png"],
+        "defect": defect}), encoding="utf-8")
+
+
+def test_bench_rules_counts_caught_defects_and_false_flags(tmp_path: Path) -> None:
+    _write_sample(tmp_path, "skck-t-001", None, skck_form(), skck_ktp())
+    _write_sample(tmp_path, "skck-t-002", "bad_phone", skck_form(phone="+62123"), skck_ktp())
+    _write_sample(tmp_path, "skck-t-003", "nik_sex_mismatch", skck_form(), skck_ktp(sex="LAKI-LAKI"))
+    bench = typer.Typer()
+    bench.command()(bench_rules.rules)
+    result = CliRunner().invoke(bench, [str(tmp_path), "--today", "2026-11-23"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "defects caught with the right rule: 2/2" in result.output
+    assert "valid applications wrongly flagged or rejected: 0/1" in result.output

@@ -1,0 +1,118 @@
+"""The sample generator: deterministic, truthful ground truth, correct on-disk layout."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from cli.samples_cmd import app as samples_app
+from sample_docs.generator import generate_applications, generate_documents
+from sample_docs.people import known_region_prefixes
+
+
+def _tree_hashes(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _assert_nik_matches(nik: str, birth_date: str, sex: str) -> None:
+    assert len(nik) == 16 and nik.isdigit()
+    assert nik[:6] in known_region_prefixes()
+    born = date.fromisoformat(birth_date)
+    day = int(nik[6:8]) - (40 if sex == "PEREMPUAN" else 0)
+    assert (day, int(nik[8:10]), int(nik[10:12])) == (born.day, born.month, born.year % 100)
+    assert nik[12:] != "0000"
+
+
+def test_same_seed_gives_identical_bytes_and_other_seed_differs(tmp_path: Path) -> None:
+    kwargs = {"types": ("ktp", "form"), "renderings": ("noisy", "digital")}
+    generate_documents(11, tmp_path / "a", 1, **kwargs)
+    generate_documents(11, tmp_path / "b", 1, **kwargs)
+    generate_documents(12, tmp_path / "c", 1, **kwargs)
+    first, second = _tree_hashes(tmp_path / "a"), _tree_hashes(tmp_path / "b")
+    assert len(first) == 8
+    assert first == second
+    assert set(_tree_hashes(tmp_path / "c").values()).isdisjoint(first.values())
+
+
+def test_application_layout_keeps_truth_outside_inbox_and_agrees_across_documents(
+    tmp_path: Path,
+) -> None:
+    [app_dir] = generate_applications(5, tmp_path, 1, services=["polri.skck"], renderings=["clean"])
+    assert app_dir == tmp_path / "inbox" / "polri.skck" / app_dir.name
+    manifest = json.loads((app_dir / "manifest.json").read_text())
+    assert manifest["application_id"] == app_dir.name
+    assert manifest["service"] == "polri.skck"
+    assert sorted(manifest["files"]) == ["form.png", "ktp.png"]
+    assert all((app_dir / name).is_file() for name in manifest["files"])
+    assert not list((tmp_path / "inbox").rglob("*.json"))[1:], "only manifest.json in inbox"
+
+    truth = tmp_path / "truth" / app_dir.name
+    form = json.loads((truth / "form.json").read_text())["fields"]
+    ktp = json.loads((truth / "ktp.json").read_text())["fields"]
+    application = json.loads((truth / "application.json").read_text())
+    assert application["defect"] is None
+    for key in ("nik", "full_name", "birth_date", "birth_place", "sex", "religion"):
+        assert form[key] == ktp[key], key
+    _assert_nik_matches(ktp["nik"], ktp["birth_date"], ktp["sex"])
+    assert form["phone"].startswith("+628")
+    assert len(ktp["rt_rw"]) == 7 and ktp["rt_rw"][3] == "/"
+    with Image.open(app_dir / "ktp.png") as card:
+        assert card.size == (1011, 638)
+
+
+def test_digital_pdf_text_layer_shows_the_ground_truth(tmp_path: Path) -> None:
+    [pdf] = generate_documents(3, tmp_path, 1, types=("form",), renderings=("digital",))
+    fields = json.loads(pdf.with_suffix(".json").read_text())["fields"]
+    with pdfplumber.open(pdf) as doc:
+        text = doc.pages[0].extract_text()
+    assert "SURAT KETERANGAN CATATAN KEPOLISIAN" in text
+    assert f"NIK : {fields['nik']}" in text
+    assert f"Nama Lengkap : {fields['full_name']}" in text
+
+
+def test_clean_ktp_scan_reads_back_with_tesseract(tmp_path: Path) -> None:
+    [png] = generate_documents(4, tmp_path, 1, types=("ktp",), renderings=("clean",))
+    fields = json.loads(png.with_suffix(".json").read_text())["fields"]
+    out = subprocess.run(
+        ["tesseract", str(png), "-", "-l", "ind", "--psm", "6"],
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    ).stdout
+    assert fields["nik"] in out.replace(" ", "")
+    assert fields["full_name"] in out
+
+
+@pytest.mark.parametrize("layout", ["documents", "applications"])
+def test_cli_generate_writes_files(tmp_path: Path, layout: str) -> None:
+    result = CliRunner().invoke(
+        samples_app,
+        ["generate", "--seed", "9", "--count", "1", "--layout", layout,
+         "--types", "ktp", "--renderings", "clean", "--services", "polri.skck", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    if layout == "documents":
+        assert (tmp_path / "s9-001_ktp_clean.png").is_file()
+        assert (tmp_path / "s9-001_ktp_clean.json").is_file()
+    else:
+        assert len(list((tmp_path / "inbox" / "polri.skck").glob("*/manifest.json"))) == 1
+
+
+def test_cli_rejects_unknown_rendering(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        samples_app, ["generate", "--seed", "1", "--renderings", "sepia", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "sepia" in result.output
