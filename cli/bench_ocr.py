@@ -1,11 +1,243 @@
-"""Placeholder: replaced by its owner."""
+"""``intake bench accuracy|speed``: measure extraction against ground truth and against Tesseract."""
 
 from __future__ import annotations
 
+import json
+import os
+import resource
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-def accuracy() -> None:
-    """Not yet built."""
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+DEFAULT_DIR = Path("sample_docs/docs")
 
 
-def speed() -> None:
-    """Not yet built."""
+@dataclass
+class Tally:
+    """Counts for one variant of the reader over a set of documents."""
+
+    documents: int = 0
+    type_right: int = 0
+    fields: int = 0
+    fields_right: int = 0
+    documents_all_right: int = 0
+    per_field: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    per_group: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    seconds: float = 0.0
+
+    def add(self, truth: dict[str, Any], document: Any, seconds: float) -> None:
+        """Score one document against its ground truth."""
+        self.documents += 1
+        self.seconds += seconds
+        type_ok = document.document_type == truth["document_type"] and (
+            document.service == truth.get("service")
+        )
+        self.type_right += type_ok
+        right = 0
+        for key, expected in truth["fields"].items():
+            ok = document.value(key) == expected
+            right += ok
+            self.per_field[key][0] += ok
+            self.per_field[key][1] += 1
+        self.fields += len(truth["fields"])
+        self.fields_right += right
+        all_right = type_ok and right == len(truth["fields"])
+        self.documents_all_right += all_right
+        group = self.per_group[f"{truth['document_type']}/{truth.get('rendering', '?')}"]
+        group[0] += 1
+        group[1] += type_ok
+        group[2] += all_right
+        group[3] += right == len(truth["fields"])
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:.1f}%" if whole else "-"
+
+
+def _truths(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
+    out = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            truth = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        if isinstance(truth, dict) and "fields" in truth and "file" in truth:
+            document = directory / truth["file"]
+            if document.exists():
+                out.append((document, truth))
+    return out
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True))
+
+
+def accuracy(
+    dir: Path = typer.Argument(DEFAULT_DIR, help="Folder of documents with <stem>.json ground truth."),  # noqa: A002
+    ablation: bool = typer.Option(True, help="Also run without each preprocessing step."),
+    limit: int = typer.Option(0, help="Use only the first N documents (0 = all)."),
+    json_out: Path | None = typer.Option(None, "--json-out", help="Also write the figures as JSON here."),
+) -> None:
+    """Exact-match accuracy per field and document type, against plain Tesseract and ablations.
+
+    Variants: ``pipeline`` (default preprocessing), ``plain-tesseract`` (no preprocessing,
+    Tesseract's default page segmentation, same field parser), and ``-<step>`` (pipeline
+    without that step) / ``+<step>`` (with an extra step) so each step's gain is visible.
+
+    Example: intake bench accuracy sample_docs/docs --limit 20
+    """
+    from extractors import preprocess as pre
+    from extractors.pipeline import DEFAULT_OPTIONS, ReadOptions, default_workers, extract_file
+
+    truths = _truths(dir)
+    if limit:
+        truths = truths[:limit]
+    if not truths:
+        raise typer.BadParameter(f"no documents with ground truth in {dir}", param_hint="DIR")
+    workers = default_workers()
+    variants: dict[str, ReadOptions] = {
+        "pipeline": ReadOptions(steps=DEFAULT_OPTIONS, workers=workers),
+        "plain-tesseract": ReadOptions(steps=(), psm=3, workers=workers),
+    }
+    if ablation:
+        for step in DEFAULT_OPTIONS:
+            variants[f"-{step}"] = ReadOptions(steps=tuple(s for s in DEFAULT_OPTIONS if s != step), workers=workers)
+        for step in pre.ALL_STEPS:
+            if step not in DEFAULT_OPTIONS:
+                variants[f"+{step}"] = ReadOptions(steps=(*DEFAULT_OPTIONS, step), workers=workers)
+    tallies = {name: Tally() for name in variants}
+    with _progress() as progress:
+        task = progress.add_task("reading", total=len(truths) * len(variants))
+        for name, options in variants.items():
+            progress.update(task, description=f"{name:16}")
+            for path, truth in truths:
+                started = time.perf_counter()
+                document = extract_file(path, options=options)
+                tallies[name].add(truth, document, time.perf_counter() - started)
+                progress.advance(task)
+    console = Console()
+    summary = Table(title=f"Accuracy on {len(truths)} documents in {dir}", title_justify="left")
+    for column in ("variant", "type right", "fields exact", "docs all exact", "s/doc"):
+        summary.add_column(column, justify="right" if column != "variant" else "left")
+    for name, tally in tallies.items():
+        summary.add_row(name, _percent(tally.type_right, tally.documents),
+                        _percent(tally.fields_right, tally.fields),
+                        _percent(tally.documents_all_right, tally.documents),
+                        f"{tally.seconds / max(1, tally.documents):.2f}")
+    console.print(summary)
+    main = tallies["pipeline"]
+    groups = Table(title="pipeline by document type / rendering", title_justify="left")
+    for column in ("group", "docs", "type right", "all fields exact"):
+        groups.add_column(column, justify="right" if column != "group" else "left")
+    for group, (n, type_ok, _, fields_ok) in sorted(main.per_group.items()):
+        groups.add_row(group, str(n), _percent(type_ok, n), _percent(fields_ok, n))
+    console.print(groups)
+    per_field = Table(title="pipeline by field (exact)", title_justify="left")
+    per_field.add_column("field")
+    per_field.add_column("exact", justify="right")
+    per_field.add_column("n", justify="right")
+    for key, (ok, n) in sorted(main.per_field.items()):
+        per_field.add_row(key, _percent(ok, n), str(n))
+    console.print(per_field)
+    if json_out:
+        json_out.write_text(json.dumps({
+            name: {"documents": t.documents, "type_right": t.type_right, "fields": t.fields,
+                   "fields_right": t.fields_right, "documents_all_right": t.documents_all_right,
+                   "per_field": {k: v for k, v in t.per_field.items()},
+                   "per_group": {k: v for k, v in t.per_group.items()}}
+            for name, t in tallies.items()
+        }, indent=2))
+
+
+def _page_images(path: Path, workdir: Path) -> list[Path]:
+    """The file itself for images; PDF pages rendered to PNG (for the bare tesseract run)."""
+    if path.suffix.lower() != ".pdf":
+        return [path]
+    import cv2
+
+    from extractors.pdf_text import render_pages
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    count = len(pdf)
+    pdf.close()
+    out = []
+    for number, image in enumerate(render_pages(path.read_bytes(), list(range(1, count + 1))), start=1):
+        target = workdir / f"{path.stem}-p{number}.png"
+        cv2.imwrite(str(target), image)
+        out.append(target)
+    return out
+
+
+def speed(
+    dir: Path = typer.Argument(DEFAULT_DIR, help="Folder of documents to read."),  # noqa: A002
+    limit: int = typer.Option(0, help="Use only the first N documents (0 = all)."),
+    pattern: str = typer.Option("*", help="Glob of file names to include."),
+) -> None:
+    """Time ``extract`` and bare ``tesseract -l ind`` on the same pages in one run.
+
+    Prints pages per minute, time per stage, peak memory (this process and its children)
+    and the ratio of the two. Digital PDFs count as pages for both (bare Tesseract gets
+    them rendered, which ``extract`` never needs).
+
+    Example: intake bench speed sample_docs/docs --limit 12
+    """
+    from extractors.pipeline import extract_file
+
+    files = sorted(p for p in dir.glob(pattern)
+                   if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"))
+    if limit:
+        files = files[:limit]
+    if not files:
+        raise typer.BadParameter(f"no documents in {dir}", param_hint="DIR")
+    stage_totals: dict[str, float] = defaultdict(float)
+    pages = 0
+    with _progress() as progress:
+        task = progress.add_task("extract", total=len(files))
+        started = time.perf_counter()
+        for path in files:
+            document = extract_file(path)
+            pages += max(1, document.page_count)
+            for stage, seconds in document.timings.items():
+                stage_totals[stage] += seconds
+            progress.advance(task)
+        extract_seconds = time.perf_counter() - started
+        peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        with tempfile.TemporaryDirectory() as tmp:
+            images = [img for path in files for img in _page_images(path, Path(tmp))]
+            env = dict(os.environ, OMP_THREAD_LIMIT="1")
+            task2 = progress.add_task("tesseract -l ind", total=len(images))
+            started = time.perf_counter()
+            for image in images:
+                subprocess.run(["tesseract", str(image), "-", "-l", "ind"], capture_output=True,
+                               env=env, check=False, timeout=600)
+                progress.advance(task2)
+            tesseract_seconds = time.perf_counter() - started
+    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    extract_ppm = 60.0 * pages / extract_seconds if extract_seconds else 0.0
+    tesseract_ppm = 60.0 * len(images) / tesseract_seconds if tesseract_seconds else 0.0
+    console = Console()
+    table = Table(title=f"Speed on {len(files)} files ({pages} pages) in {dir}", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("extract pages/min", f"{extract_ppm:.1f}")
+    table.add_row("bare tesseract -l ind pages/min", f"{tesseract_ppm:.1f}")
+    table.add_row("ratio extract / tesseract", f"{extract_ppm / tesseract_ppm:.2f}" if tesseract_ppm else "-")
+    table.add_row("extract wall seconds", f"{extract_seconds:.1f}")
+    table.add_row("tesseract wall seconds", f"{tesseract_seconds:.1f}")
+    for stage, seconds in stage_totals.items():
+        table.add_row(f"  stage {stage} s/page", f"{seconds / max(1, pages):.3f}")
+    table.add_row("peak RSS this process (MB)", f"{peak_self / 1024:.0f}")
+    table.add_row("peak RSS largest child (MB)", f"{peak_children / 1024:.0f}")
+    console.print(table)

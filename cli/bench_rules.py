@@ -39,14 +39,15 @@ SERVICE_PREFIX: dict[str, str] = {
 #: Seeded defect -> rule ids (without the service prefix) that catch it; any one counts.
 #: Services where a defect cannot occur (no KTP in a birth report) map to their nearest rule.
 EXPECTED_RULES: dict[str, tuple[str, ...]] = {
-    "missing_document": ("DOC-REQUIRED",),
-    "nik_mismatch_form_ktp": ("NIK-FORM-KTP", "KK-NUMBER-FORM-KK", "PARENT-IN-KK"),
+    "missing_document": ("DOC-REQUIRED", "BIRTH-LETTER"),
+    "nik_mismatch_form_ktp": ("NIK-FORM-KTP", "REPORTER-NIK-KK", "KK-NUMBER-FORM-KK",
+                              "PARENT-IN-KK"),
     "nik_sex_mismatch": ("NIK-SEX-PRINTED", "MOTHER-NIK-SEX", "FATHER-NIK-SEX"),
     "nik_date_mismatch": ("NIK-BIRTHDATE-PRINTED",),
     "unknown_region": ("NIK-REGION-UNKNOWN",),
     "bad_phone": ("PHONE",),
     "future_date": ("BIRTHDATE", "APPLICATION-DATE"),
-    "name_mismatch": ("NAME-FORM-KTP", "MOTHER-NAME-KK", "FATHER-NAME-KK"),
+    "name_mismatch": ("NAME-FORM-KTP", "REPORTER-NAME-KK", "MOTHER-NAME-KK", "FATHER-NAME-KK"),
     "faint_field": ("LOW-CONFIDENCE", "FORM-FIELD-MISSING", "KTP-FIELD-MISSING",
                     "CARD-FIELD-MISSING"),
 }
@@ -234,9 +235,11 @@ def rules(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON result per line")
                        ] = False,
 ) -> None:
-    """Measure the rule sets on seeded defects: catch rate per defect, false flags, straight-through.
+    """Measure the rules on seeded defects: catch rate per defect, false flags, straight-through.
 
-    Example: intake samples generate --seed 3 --count 90 --defects var/samples && intake bench rules var/samples
+    Example: intake samples generate --seed 3 --count 90 --defects var/samples
+
+    Example: intake bench rules var/samples --extract --limit 20
     """
     truth_root = directory / "truth"
     metas = []

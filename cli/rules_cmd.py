@@ -67,26 +67,67 @@ def _json_values(path: Path) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def load_application(path: Path, service: str | None = None) -> Application:
-    """Read an application: a serialised ``models.Application``, or ``intake extract --json``
-    output (one file holding one or more documents, or a directory of such files).
+SCANNED_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 
-    The service comes from ``service``, else from the application or its form.
+
+def _manifest_service(folder: Path) -> str | None:
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return None
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")).get("service")
+    except (json.JSONDecodeError, OSError, AttributeError):
+        return None
+
+
+def extract_folder(folder: Path, service: str | None) -> Application:
+    """Run the real extraction on the scanned files of an application folder."""
+    from extractors.pipeline import extract_file  # OCR: only loaded when needed
+
+    scans = sorted(p for p in folder.iterdir() if p.suffix.lower() in SCANNED_SUFFIXES)
+    documents = []
+    with console.status(f"extracting {len(scans)} file(s)"):
+        for scan in scans:
+            documents.append(extract_file(scan))
+    form = next((d for d in documents if d.document_type == "form" and d.service), None)
+    chosen = service or _manifest_service(folder) or (form.service if form else None)
+    if not chosen:
+        raise ConfigurationError(f"{folder}: no manifest or form names the service; pass it, "
+                                 f"e.g. intake rules check polri.skck {folder}")
+    return Application(application_id=folder.name, service=chosen, documents=documents)
+
+
+def load_application(path: Path, service: str | None = None) -> Application:
+    """Read an application: a serialised ``models.Application``, ``intake extract --json``
+    output (one file holding one or more documents, or a directory of such files), or a
+    folder of scanned files (``inbox/<service>/<application_id>/``), which is extracted.
+
+    The service comes from ``service``, else from the application, manifest or form.
     """
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not path.exists():
+        raise ConfigurationError(f"{path}: no such file or directory")
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.json") if p.name != "manifest.json")
+        if not files and any(p.suffix.lower() in SCANNED_SUFFIXES for p in path.iterdir()):
+            return extract_folder(path, service)
+    else:
+        files = [path]
     if not files:
         raise ConfigurationError(f"{path}: no *.json files")
     documents: list[Document] = []
     try:
         for file in files:
             for value in _json_values(file):
-                if isinstance(value, dict) and "documents" in value and "application_id" in value:
+                if (isinstance(value, dict) and "application_id" in value
+                        and isinstance(value.get("documents"), list)):
                     found = Application.model_validate(value)
                     if service:
                         found = found.model_copy(update={"service": service})
                     return found
                 if not isinstance(value, dict):
                     raise ConfigurationError(f"{file}: expected a JSON object per document")
+                if "document_type" not in value:
+                    continue  # not a document (an application's truth summary, a manifest)
                 documents.append(document_from_json(value, source=str(file)))
     except (json.JSONDecodeError, ValidationError, OSError) as e:
         raise ConfigurationError(f"{path}: not an application or extract output: {e}") from e
@@ -137,7 +178,8 @@ def _rulesets_for_list(service: str | None) -> list[RuleSet]:
 
 @app.command("list")
 def list_command(
-    service: Annotated[str | None, typer.Argument(help="only this service, e.g. polri.skck")] = None,
+    service: Annotated[str | None, typer.Argument(help="only this service, e.g. polri.skck")
+                       ] = None,
     language: Annotated[str, typer.Option("--lang", help="message language: en or id")] = "en",
     show_fields: Annotated[bool, typer.Option("--fields", help="show the fields each rule reads")
                            ] = False,

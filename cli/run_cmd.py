@@ -121,7 +121,7 @@ def run(
             "service": ref.service,
             "status": rec.status if rec else "failed",
             "issues": len(rec.issues) if rec else 0,
-            "queue": f"mpp.{ref.service}",
+            "queue": "review" if rec and rec.status == "flagged" else f"mpp.{ref.service}",
             "version": rec.version if rec else 0,
         })
     if as_json:

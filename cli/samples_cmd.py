@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -51,22 +52,29 @@ def samples() -> None:
 
 @app.command("generate")
 def generate(
-    out: Path = typer.Argument(..., help="Output folder (created if missing)."),
-    seed: int = typer.Option(..., "--seed", help="Random seed: the same seed gives identical files."),
-    count: int = typer.Option(4, "--count", min=1, help="Applications, or people in documents layout."),
-    layout: Layout = typer.Option(Layout.applications, "--layout", help="applications or documents."),
-    types: list[str] = typer.Option(
-        None, "--types", help=f"Document types for --layout documents: {', '.join(DOCUMENT_TYPES)}."
+    out: Annotated[Path, typer.Argument(help="Output folder (created if missing).")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives identical files.")],
+    count: Annotated[
+        int, typer.Option(min=1, help="Applications, or people in documents layout.")
+    ] = 4,
+    layout: Annotated[Layout, typer.Option(help="applications or documents.")] = (
+        Layout.applications
     ),
-    renderings: list[str] = typer.Option(
-        None, "--renderings", help=f"Renderings, comma-separated: {', '.join(RENDERINGS)}."
-    ),
-    services: list[str] = typer.Option(
-        None, "--services", help=f"Services, comma-separated: {', '.join(SERVICE_CODES)}."
-    ),
-    defects: bool = typer.Option(
-        False, "--defects", help="Applications layout: also seed one named defect per application."
-    ),
+    types: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Document types (documents layout): {', '.join(DOCUMENT_TYPES)}."),
+    ] = None,
+    renderings: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Renderings, comma-separated: {', '.join(RENDERINGS)}."),
+    ] = None,
+    services: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Services, comma-separated: {', '.join(SERVICE_CODES)}."),
+    ] = None,
+    defects: Annotated[
+        bool, typer.Option(help="Applications layout: seed one named defect per application.")
+    ] = False,
 ) -> None:
     """Write generated documents with ground-truth JSON beside them (or under truth/).
 
@@ -100,13 +108,23 @@ def generate(
 
             if layout is Layout.applications:
                 written = generate_applications(
-                    seed, out, count, services=chosen_services, renderings=chosen_renderings,
-                    defects=defects, progress=advance,
+                    seed,
+                    out,
+                    count,
+                    services=chosen_services,
+                    renderings=chosen_renderings,
+                    defects=defects,
+                    progress=advance,
                 )
             else:
                 written = generate_documents(
-                    seed, out, count, types=chosen_types, renderings=chosen_renderings,
-                    services=chosen_services, progress=advance,
+                    seed,
+                    out,
+                    count,
+                    types=chosen_types,
+                    renderings=chosen_renderings,
+                    services=chosen_services,
+                    progress=advance,
                 )
     except ValueError as e:
         console.print(f"[red]error:[/red] {e}")

@@ -246,6 +246,14 @@ def _remainder(words: list[Word], label_chars: int) -> Word | None:
     needed = label_chars - before
     if needed <= 0:
         return None
+    # Prefer a visible boundary near the expected cut: ``Perkawina'KAWIN``, ``PerkawinanKAWIN``.
+    for match in re.finditer(r"(?<=[a-z])(?=[A-Z]{2})|[^A-Za-z0-9]+(?=[A-Z0-9])", last.text):
+        head = len(key_of(last.text[: match.start()]))
+        if abs(head - needed) <= 2 and head >= 2:
+            rest = last.text[match.end():]
+            x0, y0, x1, y1 = last.bbox
+            cut = x0 + (x1 - x0) * match.end() / max(1, len(last.text))
+            return last.model_copy(update={"text": rest, "bbox": (cut, y0, x1, y1)})
     seen = 0
     for position, ch in enumerate(last.text):
         if key_of(ch):
@@ -316,8 +324,8 @@ def _is_separator(text: str) -> bool:
     )
 
 
-def _value_words(line: Line, start: int, stop: int) -> list[Word]:
-    words = line.words[start:stop]
+def _value_words(line: Line, start: int, stop: int, first: Word | None = None) -> list[Word]:
+    words = ([first] if first is not None else []) + line.words[start:stop]
     # Skip what OCR made of the colon, directly after the label.
     while words and len(words) > 1 and _is_separator(words[0].text):
         words = words[1:]
@@ -451,9 +459,10 @@ def _header_fields(lines: list[Line], layout: Layout, source: str) -> dict[str, 
         if header.starts_with:
             wanted = key_of(header.starts_with)
             for i, line in enumerate(lines[:6]):
-                head = key_of(line.words[0].text)
+                words = [w for w in line.words if len(key_of(w.text)) >= 2]
+                head = key_of(words[0].text) if words else ""
                 if Levenshtein.distance(head[: len(wanted)], wanted) <= 2 and len(head) >= len(wanted) - 2:
-                    made = make_field(header.kind, line.words, line.page, source)
+                    made = make_field(header.kind, words, line.page, source)
                     if made is not None:
                         out[header.key], found_at[header.key] = made, i
                     break
@@ -485,9 +494,7 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
         matches = _drop_overlapping(matches)
         for n, match in enumerate(matches):
             stop = matches[n + 1].start if n + 1 < len(matches) else len(line.words)
-            words = _value_words(line, match.end, stop)
-            if match.remainder is not None:
-                words = [match.remainder, *words]
+            words = _value_words(line, match.end, stop, match.remainder)
             if match.spec.multiline:
                 words = words + _continuation(lines, index, words, specs)
             if not words:

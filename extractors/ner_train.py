@@ -9,6 +9,7 @@ with credits, and ``metrics.json``.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -180,9 +181,18 @@ def write_docbin(sentences: Iterable[Sentence], nlp: Language, path: Path) -> in
     return len(doc_bin)
 
 
+EMBED_ROWS = (8000, 2000, 3000, 3000)
+"""Hash-embedding rows for NORM, PREFIX, SUFFIX, SHAPE (spaCy's default: 5000/1000/2500/2500)."""
+
+DROPOUT = 0.2
+"""Training dropout (spaCy's default 0.1 over-fits these 3,000 sentences sooner)."""
+
+
 def build_config(train_path: Path, dev_path: Path, *, max_steps: int, seed: int = 0) -> Config:
     """Return spaCy's CPU-efficiency ``tok2vec`` + ``ner`` config for ``id``, capped in steps."""
     config = init_config(lang="id", pipeline=["ner"], optimize="efficiency")
+    config["components"]["tok2vec"]["model"]["embed"]["rows"] = list(EMBED_ROWS)
+    config["training"]["dropout"] = DROPOUT
     config["nlp"]["tokenizer"] = {"@tokenizers": TOKENIZER_NAME}
     config["paths"]["train"] = str(train_path)
     config["paths"]["dev"] = str(dev_path)
@@ -317,6 +327,7 @@ def _publish_model(best_dir: Path, out_dir: Path, data_dir: Path) -> None:
             if source.is_file():
                 shutil.copyfile(source, licences / f"{corpus.name}.{name}")
     (out_dir / "README.md").write_text(MODEL_README, encoding="utf-8")
+    write_region_gazetteer(data_dir, out_dir)
 
 
 MODEL_README = """\
@@ -343,10 +354,63 @@ numbers, dates and times) or `extractors.nlp.load_model()`.
   `licenses/indonlu-nergrit.LICENSE.indonlu`. NERGrit's PERSON, PLACE and ORGANISATION tags
   were mapped to PER, LOC and ORG.
 
+`regions.tsv` lists Indonesian province, regency, city and district names derived from
+Kemendagri's region codes as compiled by Cahya DSN (github.com/cahyadsn/wilayah, MIT:
+`licenses/regions.LICENSE.cahyadsn-wilayah`); `extractors/nlp.py` uses it to correct
+place names after the NER.
+
 Modifications: tags normalised to BIO PER/LOC/ORG, invalid `I-` tags repaired to `B-`, and
 upper-cased copies of a quarter of the training sentences that name an entity added.
 The model weights are a derived work of both data sets; keep these licence files with it.
 """
+
+
+REGIONS_FILE = "regions.tsv"
+"""Gazetteer of region names (``kind<TAB>name``) written beside the model."""
+
+_REGION_KINDS = {"1": "province", "3": "district"}
+_EXTRA_PLACES = (("city", "Jakarta"), ("city", "Yogyakarta"), ("city", "Jogja"))
+
+
+def region_names(regions_csv: Path) -> list[tuple[str, str]]:
+    """Read Kemendagri's region list into ``(kind, name)``: province, regency, city, district.
+
+    Regency and city names lose their ``Kabupaten``/``Kota``/``KAB.`` prefix; the kind keeps
+    it. Names are title-cased as printed in the latest edition.
+    """
+    names: set[tuple[str, str]] = set(_EXTRA_PLACES)
+    with regions_csv.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = " ".join(row["nama_terakhir"].split())
+            if row["level"] == "2":
+                prefix, _, rest = name.partition(" ")
+                kind = "city" if prefix.lower() == "kota" else "regency"
+                name = rest if prefix.lower() in ("kota", "kabupaten", "kab.") else name
+            else:
+                kind = _REGION_KINDS.get(row["level"], "")
+            if kind and name:
+                names.add((kind, name.title() if name.isupper() else name))
+    return sorted(names)
+
+
+def write_region_gazetteer(data_dir: Path, out_dir: Path) -> int:
+    """Write ``regions.tsv`` and its licence into ``out_dir``; return the number of names.
+
+    The regions live in ``<data_dir>/../regions/kemendagri_regions.csv`` (MIT, cahyadsn).
+    Returns 0 and writes nothing when that file is absent.
+    """
+    regions_dir = data_dir.parent / "regions"
+    regions_csv = regions_dir / "kemendagri_regions.csv"
+    if not regions_csv.is_file():
+        return 0
+    names = region_names(regions_csv)
+    lines = [f"{kind}\t{name}" for kind, name in names]
+    (out_dir / REGIONS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    licence = regions_dir / "LICENSE.cahyadsn-wilayah"
+    if licence.is_file():
+        (out_dir / "licenses").mkdir(exist_ok=True)
+        shutil.copyfile(licence, out_dir / "licenses" / "regions.LICENSE.cahyadsn-wilayah")
+    return len(names)
 
 
 def evaluate_model(model_dir: Path = MODEL_DIR, *, data_dir: Path | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -18,8 +19,13 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+from spacy.tokens import Doc, Span, Token
+from spacy.util import (
+    compile_infix_regex,
+    compile_prefix_regex,
+    compile_suffix_regex,
+    filter_spans,
+)
 
 from models.errors import ConfigurationError
 
@@ -128,6 +134,8 @@ _LETTER_NUMBER = (
     r"(?:/[0-9A-Za-z.\-]*[0-9A-Za-z]){2,}$"
 )
 
+_LINE_BREAK = {"IS_SPACE": True, "OP": "?"}
+
 RULER_PATTERNS: list[dict[str, Any]] = [
     {"label": "NIK", "id": "nik", "pattern": [{"TEXT": {"REGEX": r"^\d{16}$"}}]},
     {"label": "LETTER_NUMBER", "id": "letter_number",
@@ -142,13 +150,13 @@ RULER_PATTERNS: list[dict[str, Any]] = [
      ]},
     {"label": "DATE", "id": "date_long",
      "pattern": [
-         {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"LOWER": {"IN": _MONTH_TOKENS}},
-         {"TEXT": {"REGEX": r"^\d{4}$"}},
+         {"TEXT": {"REGEX": r"^\d{1,2}$"}}, _LINE_BREAK, {"LOWER": {"IN": _MONTH_TOKENS}},
+         _LINE_BREAK, {"TEXT": {"REGEX": r"^\d{4}$"}},
      ]},
     {"label": "TIME", "id": "time",
      "pattern": [
          {"LOWER": {"IN": ["pukul", "pkl", "pkl.", "jam"]}},
-         {"TEXT": ":", "OP": "?"},
+         {"TEXT": ":", "OP": "?"}, _LINE_BREAK,
          {"TEXT": {"REGEX": r"^([01]?\d|2[0-3])[.:][0-5]\d$"}},
          {"LOWER": {"IN": ["wib", "wita", "wit"]}, "OP": "?"},
      ]},
@@ -173,6 +181,140 @@ def identifier_context(doc: Doc) -> Doc:
     return doc
 
 
+def _line_break_ends_entity(token: Token) -> bool:
+    """True when a newline token closes an entity: a blank line or a ``label :`` line follows.
+
+    A single line break inside running prose (a wrapped OCR line) does not.
+    """
+    if token.text.count("\n") > 1:
+        return True
+    following = token.doc.text[token.idx + len(token.text) :].split("\n", 1)[0]
+    return not following.strip() or ":" in following
+
+
+def trim_entity(entity: Span) -> Span | None:
+    """Cut ``entity`` at a closing line break and strip whitespace tokens at its edges."""
+    doc = entity.doc
+    start, end = entity.start, entity.end
+    for token in entity:
+        if token.is_space and "\n" in token.text and _line_break_ends_entity(token):
+            end = token.i
+            break
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=entity.label)
+
+
+@Language.component("intake_line_bounded_entities")
+def line_bounded_entities(doc: Doc) -> Doc:
+    """Keep entities from running over a line break into the next field of a letter."""
+    trimmed = (trim_entity(entity) for entity in doc.ents)
+    doc.ents = [entity for entity in trimmed if entity is not None]
+    return doc
+
+
+REGIONS_FILE = "regions.tsv"
+"""Region gazetteer shipped beside the model (``kind<TAB>name``, from Kemendagri codes)."""
+
+_REGION_PREFIXES = {
+    "provinsi": "province", "prov.": "province", "prov": "province", "propinsi": "province",
+    "kabupaten": "regency", "kab.": "regency", "kab": "regency", "kota": "city",
+    "kecamatan": "district", "kec.": "district", "kec": "district",
+}
+_BARE_NAME_KINDS = ("province", "regency", "city")
+_NOT_BARE_PLACES = {"bima", "agam", "batu", "barat", "timur", "tengah", "selatan", "utara", "baru"}
+_MAX_REGION_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Lower-cased region names by kind, and the names that may stand without a prefix."""
+
+    by_kind: dict[str, frozenset[str]]
+    """``province``/``regency``/``city``/``district`` to names, lower case."""
+    bare: frozenset[str]
+    """Province, regency and city names matched without ``Kabupaten``/``Kota`` in front."""
+
+
+def load_regions(path: Path) -> Regions:
+    """Read the ``kind<TAB>name`` gazetteer written by ``intake ner train``."""
+    by_kind: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        kind, _, name = line.partition("\t")
+        if name:
+            by_kind.setdefault(kind, set()).add(" ".join(name.lower().split()))
+    bare = {
+        name for kind in _BARE_NAME_KINDS for name in by_kind.get(kind, set())
+        if len(name) >= 4 and name not in _NOT_BARE_PLACES
+    }
+    return Regions({k: frozenset(v) for k, v in by_kind.items()}, frozenset(bare))
+
+
+def find_regions(doc: Doc, regions: Regions) -> list[Span]:
+    """Spans naming a known region: ``Kabupaten Sleman``, ``Kec. Depok`` in any case, or a
+    bare ``Sleman``/``SLEMAN`` (Title or UPPER case only, so prose words are left alone)."""
+    found: list[Span] = []
+    for start, token in enumerate(doc):
+        kind = _REGION_PREFIXES.get(token.lower_)
+        if kind:
+            names = regions.by_kind.get(kind, frozenset())
+            span = _longest_name(doc, start + 1, names, need_case=False)
+            if span is not None:
+                found.append(Span(doc, start, span.end, label="LOC", span_id="region"))
+                continue
+        if token.is_title or token.is_upper:
+            span = _longest_name(doc, start, regions.bare, need_case=True)
+            if span is not None:
+                found.append(Span(doc, span.start, span.end, label="LOC", span_id="region"))
+    return filter_spans(found)
+
+
+def _longest_name(doc: Doc, start: int, names: frozenset[str], *, need_case: bool) -> Span | None:
+    for end in range(min(len(doc), start + _MAX_REGION_WORDS), start, -1):
+        words = doc[start:end]
+        if need_case and not all(t.is_title or t.is_upper for t in words):
+            continue
+        if words.text.lower() in names:
+            return words
+    return None
+
+
+class RegionGazetteer:
+    """Pipeline component: known region names become LOC where the NER saw nothing or a PER.
+
+    Runs after ``ner``; never touches an ORG or LOC the model found (``RSUD Sleman``).
+    """
+
+    def __init__(self, path: Path) -> None:
+        """Load the gazetteer at ``path``."""
+        self.regions = load_regions(path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add or relabel LOC entities for the region names found in ``doc``."""
+        entities = list(doc.ents)
+        for span in find_regions(doc, self.regions):
+            overlapping = [e for e in entities if e.start < span.end and span.start < e.end]
+            if all(
+                (e.label_ == "PER" and span.start <= e.start and e.end <= span.end)
+                or (e.label_ == "LOC" and (e.start, e.end) == (span.start, span.end))
+                for e in overlapping
+            ):
+                entities = [e for e in entities if e not in overlapping]
+                entities.append(span)
+        doc.ents = sorted(entities, key=lambda e: e.start)
+        return doc
+
+
+@Language.factory("intake_region_gazetteer", default_config={"path": ""})
+def make_region_gazetteer(nlp: Language, name: str, path: str) -> RegionGazetteer:
+    """Build the ``RegionGazetteer`` component from the gazetteer file at ``path``."""
+    return RegionGazetteer(Path(path))
+
+
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """Return the letter pipeline, built once per process.
@@ -185,6 +327,11 @@ def get_nlp() -> Language:
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     ruler.add_patterns(RULER_PATTERNS)  # type: ignore[attr-defined]
     nlp.add_pipe("intake_identifier_context", after="entity_ruler")
+    nlp.add_pipe("intake_line_bounded_entities", last=True)
+    if (MODEL_DIR / REGIONS_FILE).is_file():
+        nlp.add_pipe(
+            "intake_region_gazetteer", config={"path": str(MODEL_DIR / REGIONS_FILE)}, last=True
+        )
     return nlp
 
 
@@ -305,9 +452,12 @@ _ROLE_CUES: tuple[tuple[str, str], ...] = (
     (r"\bayah\b|\bayahnya\b|\bbapak\b|\bsuami\b", "father"),
     (r"\bbayi\b|\banak\b|\blahir\b|\bkelahiran\b", "child"),
 )
+_NAME_WORDS = r"(?P<name>[A-Z][A-Za-z'.]*(?:(?:[ \t]+|[ \t]*\n[ \t]*)[A-Z][A-Za-z'.]*){0,5})"
 _BERNAMA_RE = re.compile(
-    r"(?:bernama|diberi\s+nama|atas\s+nama)[ \t]*:?[ \t]*"
-    r"(?P<name>[A-Z][A-Za-z'.]*(?:[ \t]+[A-Z][A-Za-z'.]*){0,5})"
+    r"(?:bernama|diberi\s+nama|atas\s+nama)(?:[ \t]*\n)?[ \t]*:?[ \t]*" + _NAME_WORDS
+)
+_BAHWA_NAME_RE = re.compile(
+    r"\bbahwa(?:[ \t]*\n)?[ \t]+" + _NAME_WORDS + r"(?=[ \t]*(?:,|\(|\bNIK\b))"
 )
 
 
@@ -349,6 +499,33 @@ def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
     return offsets
 
 
+_RT_RW_RE = re.compile(
+    r"\b(?:RUKUN\s+TETANGGA|RT)\b\.?\s*(?:\(RT\)\s*)?(?P<rt>\d{1,3})\s*[/,]?\s*"
+    r"(?:\b(?:RUKUN\s+WARGA|RW)\b\.?\s*(?:\(RW\)\s*)?(?P<rw>\d{1,3}))?",
+    re.IGNORECASE,
+)
+_VILLAGE_RE = re.compile(
+    r"\b(?:KELURAHAN|DESA|KEL\.|DS\.)\s+(?P<village>[A-Za-z][A-Za-z .'-]*?)"
+    r"(?=\s+(?:KECAMATAN|KEC\.|KABUPATEN|KAB\.|KOTA)\b|\s*[,\n]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def rt_rw_issuer(line: str, letterhead: str) -> str | None:
+    """``RT 004/RW 011 SUKAMAJU`` for an RT/RW letterhead line, with the village when the
+    letterhead names one; ``None`` when ``line`` is not an RT/RW line."""
+    found = _RT_RW_RE.search(line)
+    if found is None or not re.search(r"RUKUN|^\s*RT\b|KETUA\s+RT", line, re.IGNORECASE):
+        return None
+    issuer = f"RT {int(found.group('rt')):03d}"
+    if found.group("rw"):
+        issuer += f"/RW {int(found.group('rw')):03d}"
+    village = _VILLAGE_RE.search(letterhead)
+    if village:
+        issuer += f" {collapse_spaces(village.group('village')).upper()}"
+    return issuer
+
+
 def extract_issuer(text: str, doc: Doc) -> LetterField | None:
     """The issuing organisation: the most specific letterhead line, else the first ORG entity.
 
@@ -371,7 +548,8 @@ def extract_issuer(text: str, doc: Doc) -> LetterField | None:
             best = (rank, start + line.index(stripped), stripped)
     if best is not None:
         _, start, raw = best
-        return make_field(collapse_spaces(raw), raw, start, start + len(raw), "pattern")
+        value = rt_rw_issuer(raw, text[:head_end]) or collapse_spaces(raw)
+        return make_field(value, raw, start, start + len(raw), "pattern")
     organisations = [e for e in doc.ents if e.label_ == "ORG"]
     head_orgs = [e for e in organisations if e.start_char < head_end]
     chosen = (head_orgs or organisations or [None])[0]
@@ -423,9 +601,11 @@ def extract_letter_date(text: str, doc: Doc) -> LetterField | None:
 
 
 def _entity_field(entity: Span) -> LetterField:
-    source = "ner" if entity.label_ in ("PER", "LOC", "ORG") else "pattern"
+    source = "pattern" if entity.ent_id_ else "ner"
     raw = entity.text
     value: Any = collapse_spaces(raw).strip(" ,.:;")
+    if entity.label_ == "LOC":
+        value = re.sub(r"(?:\s+(?:RT|RW|No\.?|Nomor))+$", "", value, flags=re.IGNORECASE)
     if entity.label_ == "DATE":
         value = parse_date(collapse_spaces(raw))
     elif entity.label_ == "TIME":
@@ -435,11 +615,14 @@ def _entity_field(entity: Span) -> LetterField:
 
 def entities_by_label(doc: Doc, label: str) -> list[LetterField]:
     """Distinct entities of ``label`` as fields (first mention of each value kept)."""
+    return entities_as_fields([entity for entity in doc.ents if entity.label_ == label])
+
+
+def entities_as_fields(entities: list[Span]) -> list[LetterField]:
+    """Distinct entities as fields, first mention of each value (case-insensitive) kept."""
     fields: list[LetterField] = []
     seen: set[str] = set()
-    for entity in doc.ents:
-        if entity.label_ != label:
-            continue
+    for entity in entities:
         field = _entity_field(entity)
         key = str(field["value"]).upper()
         if field["value"] and key not in seen:
@@ -449,6 +632,120 @@ def entities_by_label(doc: Doc, label: str) -> list[LetterField]:
 
 
 _NON_PERSON_NAME_LABELS = ("usaha", "perusahaan", "instansi", "kantor", "jalan", "desa", "sekolah")
+
+
+_STREET_WORDS = {"jl.", "jl", "jln.", "jln", "jalan", "gg.", "gg", "gang", "lorong"}
+
+
+def drop_non_person_contexts(text: str, people: list[Span]) -> list[Span]:
+    """Drop PER entities in the letterhead or in the value of a non-name label.
+
+    ``Tempat Lahir : Sleman`` or ``RUKUN TETANGGA 004`` tagged PER by the news-trained
+    model are not people.
+    """
+    title = find_title(text)
+    head_end = title.start() if title else 0
+    other_values = [
+        (start, end) for label, _, start, end, _ in _labelled_values(text)
+        if not label.startswith("nama")
+    ]
+    other_values += [
+        (found.start("address"), found.end("address")) for found in _ADDRESS_LEAD_RE.finditer(text)
+    ]
+    return [
+        entity for entity in people
+        if entity.start_char >= head_end
+        and not _DEGREE_RE.match(entity.text)
+        and (entity.start == 0 or entity.doc[entity.start - 1].lower_ not in _STREET_WORDS)
+        and not any(start <= entity.start_char < end for start, end in other_values)
+    ]
+
+
+_LEADING_TITLES_RE = re.compile(
+    r"^(?:(?:dr|drg|drh|drs|dra|ir|h|hj|prof|ns|bd|ny|tn|sdr|sdri|bpk|ibu)\.?\s+)+",
+    re.IGNORECASE,
+)
+_TRAILING_TITLES_RE = re.compile(r"\s*,\s*[A-Za-z][A-Za-z.]*\.?(?:\s*,\s*[A-Za-z][A-Za-z.]*)*\s*$")
+_DEGREE_RE = re.compile(r"^[A-Za-z]{1,4}\.(?:[A-Za-z]{1,4}\.?)+$")
+
+
+def strip_titles(name: str) -> str:
+    """``dr. Bambang Wibisono, Sp.OG`` -> ``Bambang Wibisono`` (titles off, DOMAIN.md §5)."""
+    name = _TRAILING_TITLES_RE.sub("", collapse_spaces(name))
+    return _LEADING_TITLES_RE.sub("", name).strip(" ,.")
+
+
+_PLACE_WORD = r"[A-Z][A-Za-z'\-]*"
+_PREFIXED_PLACE_RE = re.compile(
+    r"\b(?i:Kelurahan|Desa|Dusun|Kampung|Kecamatan|Kabupaten|Kel\.|Kec\.|Kab\.|Ds\.|Dsn\.)"
+    r"[ \t]+(?P<name>" + _PLACE_WORD
+    + r"(?:[ \t]+(?!(?i:Kecamatan|Kabupaten|Kota|Provinsi|RT|RW)\b)" + _PLACE_WORD + r"){0,3})"
+)
+_ADDRESS_LEAD_RE = re.compile(
+    r"\b(?:beralamat|berdomisili|bertempat\s+tinggal|tinggal)\s+di\s+(?P<address>[^\n]*"
+    r"(?:\n[^\n]+)?)",
+    re.IGNORECASE,
+)
+
+
+_NOT_PLACE_START_RE = re.compile(
+    r"^(?:rumah\s+sakit|rs[a-z]*|puskesmas|klinik|praktik|praktek|bidan|kantor|dinas|"
+    r"pemerintah)\b",
+    re.IGNORECASE,
+)
+_PLACE_PREFIX_WORDS = {
+    "kelurahan", "desa", "dusun", "kampung", "kecamatan", "kabupaten", "kota", "provinsi",
+}
+
+
+def is_place_name(value: str, persons: list[LetterField]) -> bool:
+    """False for what the NER calls a place but is not: a bare ``KECAMATAN``, a facility
+    (``RUMAH SAKIT UMUM``), or a name already known as a person."""
+    lowered = value.lower()
+    if not value or lowered in _PLACE_PREFIX_WORDS or _NOT_PLACE_START_RE.match(value):
+        return False
+    padded = f" {lowered} "
+    return not any(padded in f" {str(p['value']).lower()} " for p in persons)
+
+
+def address_places(text: str) -> list[LetterField]:
+    """Places a letter names in addresses: ``Kelurahan Sukamaju``, ``Kec. Depok``, and the
+    comma-separated tail of ``beralamat di Jl. Melati No. 3, Karangjaya, Ibele, Sleman``."""
+    places: list[LetterField] = []
+    for found in _PREFIXED_PLACE_RE.finditer(text):
+        raw = found.group(0)
+        places.append(make_field(collapse_spaces(raw), raw, found.start(), found.end(), "pattern"))
+    for found in _ADDRESS_LEAD_RE.finditer(text):
+        offset = found.start("address")
+        for part in re.finditer(r"[^,]+", found.group("address")):
+            sentence_end = re.search(r"(?<![A-Z]{2})(?<!\b[A-Za-z])\.(?:\s|$)", part.group(0))
+            raw = part.group(0)[: sentence_end.start() if sentence_end else None].strip()
+            if raw and not re.search(r"\d|\b(?:jl|jln|jalan|gg|rt|rw|no)\b", raw, re.IGNORECASE) \
+                    and re.fullmatch(rf"{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}}", raw):
+                start = offset + part.start() + part.group(0).index(raw)
+                places.append(make_field(collapse_spaces(raw), raw, start, start + len(raw), "pattern"))
+            if sentence_end:
+                break
+    return places
+
+
+def extract_signer(text: str, letter_date: LetterField | None) -> LetterField | None:
+    """The signer's name: the first line under the place-and-date line that is not a role
+    (``Bidan yang menolong,``), an ID line (``NIP. ...``) or a ``label :`` line."""
+    after = letter_date["end_char"] if letter_date else max(0, len(text) - 300)
+    for start, line in _lines_with_offsets(text[after:]):
+        stripped = line.strip()
+        if (
+            not stripped or stripped.endswith(",") or ":" in stripped
+            or re.match(r"(?:NIP|NRP|NIK|NIAP)\b", stripped, re.IGNORECASE)
+            or not re.search(r"[A-Za-z]{2}", stripped)
+        ):
+            continue
+        name = strip_titles(stripped)
+        if len(name.split()) >= 1 and re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", name):
+            begin = after + start + line.index(stripped)
+            return make_field(name, stripped, begin, begin + len(stripped), "pattern")
+    return None
 
 
 def labelled_names(text: str) -> list[LetterField]:
@@ -463,15 +760,16 @@ def labelled_names(text: str) -> list[LetterField]:
 
 
 def merge_distinct(first: list[LetterField], second: list[LetterField]) -> list[LetterField]:
-    """Concatenate two field lists, dropping values (case-insensitive) already present."""
-    seen = {str(field["value"]).upper() for field in first}
+    """Merge two field lists in reading order, one field per name: a value that is part of
+    another (``Ayu Lestari`` in ``Putri Ayu Lestari``) gives way to the longer one."""
     merged = list(first)
     for field in second:
-        key = str(field["value"]).upper()
-        if key not in seen:
-            seen.add(key)
-            merged.append(field)
-    return merged
+        value = f" {str(field['value']).upper()} "
+        if any(value in f" {str(kept['value']).upper()} " for kept in merged):
+            continue
+        merged = [kept for kept in merged if f" {str(kept['value']).upper()} " not in value]
+        merged.append(field)
+    return sorted(merged, key=lambda field: field["start_char"])
 
 
 def _role_before(text: str, position: int, *, window: int = 60) -> str | None:
@@ -554,44 +852,84 @@ def _birth_fields_from_labels(text: str) -> dict[str, LetterField]:
     return fields
 
 
-def _birth_fields_from_prose(text: str, doc: Doc) -> dict[str, LetterField]:
+_BIRTH_EVENT_RE = re.compile(
+    r"\b(?:telah\s+(?:di)?lahir(?:kan)?|(?:di)?lahir(?:kan)?\s+(?:seorang|pada|di))\b",
+    re.IGNORECASE,
+)
+_CHILD_SEX_RE = re.compile(
+    r"\b(?:bayi|anak|jenis\s+kelamin)\s+(?P<sex>laki\s*-?\s*laki|perempuan|pria|wanita)\b",
+    re.IGNORECASE,
+)
+
+
+def birth_statement(text: str) -> tuple[int, int] | None:
+    """Character range of the paragraph that states the birth (``... telah lahir ...``).
+
+    Paragraphs end at blank lines; the range is clipped to 400 characters either side.
+    """
+    event = _BIRTH_EVENT_RE.search(text)
+    if event is None:
+        return None
+    start = text.rfind("\n\n", 0, event.start())
+    end = text.find("\n\n", event.end())
+    start = max(start + 2 if start >= 0 else 0, event.start() - 400)
+    end = min(end if end >= 0 else len(text), event.end() + 400)
+    return start, end
+
+
+def names_after_bernama(text: str) -> list[LetterField]:
+    """Names introduced in prose: ``bernama X``, ``diberi nama X``, ``atas nama X``, and
+    ``bahwa X, NIK ...``."""
+    names = []
+    found_all = [*_BERNAMA_RE.finditer(text), *_BAHWA_NAME_RE.finditer(text)]
+    for found in sorted(found_all, key=lambda match: match.start()):
+        name = found.group("name").rstrip(" .")
+        if name:
+            start = found.start("name")
+            names.append(make_field(collapse_spaces(name), name, start, start + len(name), "pattern"))
+    return names
+
+
+def _names_after_bernama(text: str) -> dict[str, LetterField]:
     fields: dict[str, LetterField] = {}
+    for name in names_after_bernama(text):
+        role = _role_before(text, name["start_char"])
+        if role and f"{role}_name" not in fields:
+            fields[f"{role}_name"] = name
+    return fields
+
+
+def _birth_fields_from_prose(text: str, doc: Doc) -> dict[str, LetterField]:
+    fields = _names_after_bernama(text)
     for entity in doc.ents:
-        if entity.label_ != "PER":
-            continue
-        role = _role_before(text, entity.start_char)
+        role = _role_before(text, entity.start_char) if entity.label_ == "PER" else None
         if role and f"{role}_name" not in fields:
             fields[f"{role}_name"] = _entity_field(entity)
-    for found in _BERNAMA_RE.finditer(text):
-        role = _role_before(text, found.start())
-        name = found.group("name").strip(" .")
-        if role and f"{role}_name" not in fields and name:
-            start = found.start("name")
-            fields[f"{role}_name"] = make_field(name, name, start, start + len(name), "pattern")
-    sex = re.search(
-        r"\b(?:bayi|anak|jenis\s+kelamin)\s+(?P<sex>laki-laki|laki\s+laki|perempuan|pria|wanita)",
-        text, re.IGNORECASE,
-    )
+    sex = _CHILD_SEX_RE.search(text)
     if sex:
         fields["child_sex"] = make_field(
             normalise_sex(sex.group("sex")), sex.group("sex"), sex.start("sex"), sex.end("sex"),
             "pattern",
         )
-    born = re.search(r"\blahir\b", text, re.IGNORECASE)
-    after_born = born.end() if born else 0
-    for entity in doc.ents:
-        if entity.start_char < after_born:
-            continue
-        if entity.label_ == "DATE" and "birth_date" not in fields:
-            fields["birth_date"] = _entity_field(entity)
-        elif entity.label_ == "TIME" and "birth_time" not in fields:
-            fields["birth_time"] = _entity_field(entity)
-        elif (
-            entity.label_ in ("LOC", "ORG")
-            and "birth_place" not in fields
-            and re.search(r"\bdi\s*$", text[max(0, entity.start_char - 6) : entity.start_char])
-        ):
-            fields["birth_place"] = _entity_field(entity)
+    statement = birth_statement(text)
+    if statement is None:
+        return fields
+    start, end = statement
+    in_statement = [e for e in doc.ents if start <= e.start_char and e.end_char <= end]
+    for label, key in (("DATE", "birth_date"), ("TIME", "birth_time")):
+        found = next((e for e in in_statement if e.label_ == label), None)
+        if found is not None:
+            fields[key] = _entity_field(found)
+    at = re.search(r"\bdi\s", text[start:end])
+    if at is not None:
+        after_at = [e for e in in_statement if e.start_char >= start + at.start()]
+        place = (
+            next((e for e in after_at if e.ent_id_ == "region"), None)
+            or next((e for e in after_at if e.label_ == "LOC"), None)
+            or next((e for e in after_at if e.label_ == "ORG"), None)
+        )
+        if place is not None:
+            fields["birth_place"] = _entity_field(place)
     return fields
 
 
@@ -629,8 +967,20 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     ):
         if found is not None:
             fields[key] = found
-    fields["persons"] = merge_distinct(entities_by_label(doc, "PER"), labelled_names(text))
-    fields["places"] = entities_by_label(doc, "LOC")
+    signer = extract_signer(text, fields.get("letter_date"))
+    if signer is not None:
+        fields["signer_name"] = signer
+    people = [entity for entity in doc.ents if entity.label_ == "PER"]
+    named = [*labelled_names(text), *names_after_bernama(text)]
+    if signer is not None:
+        named.append(signer)
+    fields["persons"] = merge_distinct(
+        merge_distinct([], named), entities_as_fields(drop_non_person_contexts(text, people))
+    )
+    fields["places"] = [
+        place for place in merge_distinct(entities_by_label(doc, "LOC"), address_places(text))
+        if is_place_name(str(place["value"]), fields["persons"])
+    ]
     fields["dates"] = entities_by_label(doc, "DATE")
     if letter_type is not None and letter_type["value"] == "keterangan_lahir":
         fields.update(extract_birth_fields(text, doc))

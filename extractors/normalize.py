@@ -204,6 +204,9 @@ def parse_date(raw: str) -> Normalized:
         day, month, year = (int(g) for g in numeric.groups())
         return _iso(year, month, day, repairs)
     squashed = re.sub(r"\D", "", repaired)
+    if len(squashed) == 10 and squashed[2] in "17" and squashed[5] in "17":
+        # Both separators read as 1 or 7: ``0710711997`` is ``07/07/1997``.
+        return _iso(int(squashed[6:]), int(squashed[3:5]), int(squashed[:2]), repairs + ["separators"])
     if len(squashed) == 8:
         return _iso(int(squashed[4:]), int(squashed[2:4]), int(squashed[:2]), repairs + ["separators"])
     return Normalized(None, valid=False)
@@ -312,11 +315,12 @@ def normalize_marital(raw: str) -> Normalized:
 def normalize_nationality(raw: str) -> Normalized:
     """``WNI`` or ``WNA``."""
     text = strip_separator(raw).upper()
-    token = text.split()[0] if text.split() else ""
-    token = token.replace("1", "I").replace("|", "I").replace("l", "I")
-    if token.startswith("INDONESIA"):
+    tokens = [t.replace("1", "I").replace("|", "I") for t in text.split()] or [""]
+    if any(t.startswith("INDONESIA") for t in tokens):
         return Normalized("WNI")
-    return snap(token, NATIONALITIES, max_distance=1)
+    results = [snap(t, NATIONALITIES, max_distance=1) for t in tokens[:3]]
+    valid = [r for r in results if r.valid]
+    return min(valid, key=lambda r: r.edit_distance or 0) if valid else results[0]
 
 
 def normalize_phone(raw: str) -> Normalized:
@@ -326,6 +330,12 @@ def normalize_phone(raw: str) -> Normalized:
     candidate = re.sub(r"[^\d+]", "", repaired)
     if not candidate:
         return Normalized(None, valid=False)
+    if re.match(r"^462\d{8,}", candidate):
+        # ``+62`` with the plus read as ``4``.
+        candidate, repairs = "+" + candidate[1:], [*repairs, "4->+"]
+    elif re.match(r"^62\d{8,}", candidate):
+        # The plus lost (``#62``, ``62 812...``): a national number never starts with 62.
+        candidate, repairs = "+" + candidate, [*repairs, "+"]
     try:
         number = phonenumbers.parse(candidate, "ID")
     except phonenumbers.NumberParseException:

@@ -23,6 +23,9 @@ from extractors import classify as classify_mod
 from extractors import fields as fields_mod
 from extractors import preprocess as pre
 from extractors import tesseract
+import numpy as np
+
+from extractors import reread as reread_mod
 from extractors.pages import PageInput, load_pages
 from extractors.sniff import sniff
 from models.domain import Document, ErrorInfo, Field, Limits, Page, Word
@@ -83,8 +86,9 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
         document.timings = timings
         return document
     timings["sniff"] = time.perf_counter() - started
+    images: dict[int, tuple[np.ndarray, float]] = {}
     try:
-        pages = read_pages(data, document.media_type, limits, options, timings)
+        pages = read_pages(data, document.media_type, limits, options, timings, images)
     except RejectedInput as e:
         document.status = "rejected"
         document.error = ErrorInfo(code=e.code, message=e.message)
@@ -100,6 +104,10 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
     started = time.perf_counter()
     document.fields = extract_document_fields(own_pages, document_type, service)
     timings["extract"] = time.perf_counter() - started
+    if images:
+        started = time.perf_counter()
+        document.fields = reread_weak_fields(document.fields, document_type, service, images, limits)
+        timings["ocr"] += time.perf_counter() - started
     document.timings = {k: round(v, 4) for k, v in timings.items()}
     return document
 
@@ -123,8 +131,12 @@ def classify_pages(pages: list[Page]) -> tuple[str, str | None, float, list[Page
 
 
 def read_pages(data: bytes, media_type: str, limits: Limits, options: ReadOptions,
-               timings: dict[str, float]) -> list[Page]:
-    """Decode, preprocess and read every page; ``timings`` gets the stage times added."""
+               timings: dict[str, float],
+               images: dict[int, tuple[np.ndarray, float]] | None = None) -> list[Page]:
+    """Decode, preprocess and read every page; ``timings`` gets the stage times added.
+
+    ``images`` receives each OCR'd page's prepared image and its scale (for rereading).
+    """
     started = time.perf_counter()
     try:
         inputs = load_pages(data, media_type, limits)
@@ -137,18 +149,21 @@ def read_pages(data: bytes, media_type: str, limits: Limits, options: ReadOption
     else:
         results = [read_page(p, options, limits) for p in inputs]
     pages = []
-    for page, page_timings in results:
+    for page, page_timings, prepared in results:
         pages.append(page)
+        if images is not None and prepared is not None:
+            images[page.number] = (prepared.image, prepared.scale)
         for stage, seconds in page_timings.items():
             timings[stage] += seconds
     return pages
 
 
-def read_page(page_input: PageInput, options: ReadOptions, limits: Limits) -> tuple[Page, dict[str, float]]:
+def read_page(page_input: PageInput, options: ReadOptions, limits: Limits
+              ) -> tuple[Page, dict[str, float], pre.Prepared | None]:
     """Read one page: its PDF text, or preprocess + OCR (with an orientation retry)."""
     timings = {"preprocess": 0.0, "ocr": 0.0}
     if page_input.text_page is not None:
-        return page_input.text_page, timings
+        return page_input.text_page, timings, None
     assert page_input.image is not None
     started = time.perf_counter()
     prepared = pre.preprocess(page_input.image, tuple(s for s in options.steps if s != "orient"))
@@ -166,7 +181,7 @@ def read_page(page_input: PageInput, options: ReadOptions, limits: Limits) -> tu
     timings["ocr"] += time.perf_counter() - started
     page = to_original_scale(page, prepared.scale)
     page.angle = round(prepared.angle, 2)
-    return page, timings
+    return page, timings, prepared
 
 
 def _ocr(image, number: int, options: ReadOptions, limits: Limits) -> Page:  # noqa: ANN001
@@ -223,6 +238,37 @@ def to_original_scale(page: Page, scale: float) -> Page:
                 text=page.text, words=words, source=page.source, angle=page.angle)
 
 
+def field_kinds(document_type: str, service: str | None) -> dict[str, str]:
+    """Kind of each field key of a layout (``place_date`` split into place and date)."""
+    layout = fields_mod.layout_for(document_type, service)
+    kinds: dict[str, str] = {}
+    if layout is None:
+        return kinds
+    for spec in layout.fields:
+        if spec.kind == "place_date":
+            kinds.setdefault(spec.key, "place")
+            if spec.also:
+                kinds.setdefault(spec.also, "date")
+        else:
+            kinds.setdefault(spec.key, spec.kind)
+    if layout.signature_date:
+        kinds.setdefault(layout.signature_date, "date")
+    return kinds
+
+
+def reread_weak_fields(found: dict[str, Field], document_type: str, service: str | None,
+                       images: dict[int, tuple[np.ndarray, float]], limits: Limits) -> dict[str, Field]:
+    """Read weak digit fields again from their region only (see ``extractors.reread``)."""
+    kinds = field_kinds(document_type, service)
+    out = dict(found)
+    for key, item in found.items():
+        kind = kinds.get(key, "")
+        if item.page in images and reread_mod.needs_reread(item, kind):
+            image, scale = images[item.page]
+            out[key] = reread_mod.reread(item, kind, image, scale, timeout=min(30.0, limits.ocr_timeout_seconds))
+    return out
+
+
 def extract_document_fields(pages: Sequence[Page], document_type: str, service: str | None) -> dict[str, Field]:
     """Fields of a classified document: layout labels, KK members, or the letter NLP."""
     pages = list(pages)
@@ -250,7 +296,16 @@ def letter_fields(pages: list[Page]) -> dict[str, Field]:
     text = "\n".join(p.text for p in pages)
     source = pages[0].source if pages else "ocr"
     out: dict[str, Field] = {}
-    for key, item in extract_letter_fields(text).items():
+    for key, found in extract_letter_fields(text).items():
+        if isinstance(found, list):
+            # Several mentions (persons, places): the value is the list of their values.
+            items = [x for x in found if isinstance(x, dict) and x.get("value") is not None]
+            if not items:
+                continue
+            item = dict(items[0], value=[x["value"] for x in items],
+                        raw="; ".join(str(x.get("raw", x["value"])) for x in items))
+        else:
+            item = found
         value = item.get("value") if isinstance(item, dict) else item
         if value is None:
             continue

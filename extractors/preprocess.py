@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-ALL_STEPS: tuple[str, ...] = ("rectify", "scale", "deskew", "light", "denoise", "binarize")
+ALL_STEPS: tuple[str, ...] = ("rectify", "scale", "deskew", "light", "lines", "denoise", "binarize")
 DEFAULT_STEPS: tuple[str, ...] = ("rectify", "scale", "deskew", "light")
 
 #: Height in pixels of a capital letter that Tesseract reads best (its x-height sweet spot).
@@ -187,6 +187,14 @@ def find_document_quad(gray: np.ndarray) -> np.ndarray | None:
             best, best_area = quad.reshape(4, 2).astype(np.float32), area
     if best is None:
         return None
+    # A document photographed on a table has a darker surrounding; a table or a box printed
+    # on a flat scan is surrounded by the same white paper: leave that alone.
+    mask = np.zeros(small.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, best.astype(np.int32), 255)
+    inside = float(cv2.mean(small, mask=mask)[0])
+    outside = float(cv2.mean(small, mask=cv2.bitwise_not(mask))[0])
+    if outside > inside - 12:
+        return None
     return _order_corners(best / f)
 
 
@@ -234,6 +242,22 @@ def light_step(prepared: Prepared) -> None:
     prepared.steps += ("light",)
 
 
+def lines_step(prepared: Prepared) -> None:
+    """Paint table rules (long horizontal and vertical lines) white so cells read cleanly."""
+    gray = prepared.image
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    h, w = gray.shape[:2]
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 25), 1)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 25))))
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    if cv2.countNonZero(rules) == 0:
+        return
+    cleaned = gray.copy()
+    cleaned[rules > 0] = 255
+    prepared.image = cleaned
+    prepared.steps += ("lines",)
+
+
 def denoise_step(prepared: Prepared) -> None:
     """Remove speckle noise with a small median filter."""
     prepared.image = cv2.medianBlur(prepared.image, 3)
@@ -252,6 +276,7 @@ STEP_FUNCTIONS: dict[str, Callable[[Prepared], None]] = {
     "scale": scale_step,
     "deskew": deskew_step,
     "light": light_step,
+    "lines": lines_step,
     "denoise": denoise_step,
     "binarize": binarize_step,
 }

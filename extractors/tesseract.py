@@ -106,9 +106,12 @@ def ocr_page(
     psm: int = DEFAULT_PSM,
     dpi: int | None = 300,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    whitelist: str | None = None,
 ) -> Page:
     """OCR one page image with one Tesseract call; return its words, boxes and lines."""
     args = ["-l", lang, "--psm", str(psm), "-c", "preserve_interword_spaces=1"]
+    if whitelist:
+        args += ["-c", f"tessedit_char_whitelist={whitelist}"]
     if dpi:
         args += ["--dpi", str(dpi)]
     tsv = run_tesseract(image, [*args, "tsv"], timeout=timeout)

@@ -73,7 +73,8 @@ def process_application(ref: ApplicationRef, today: date | None = None) -> dict[
     timings["total"] = round(time.perf_counter() - started, 4)
     record = build_record(app, issues, status, applicant_of(app),
                           {"tesseract_version": tesseract_version(), "timings": timings})
-    saved = store.save_record(record, content_hash(digests))
+    # flagged applications wait for review; passed and rejected ones go to the agency
+    saved = store.save_record(record, content_hash(digests), publish=status != "flagged")
 
     # Only after the record is committed do the originals leave the inbox (paperless order).
     for doc in documents:
@@ -92,7 +93,7 @@ def process_application(ref: ApplicationRef, today: date | None = None) -> dict[
         "service": ref.service,
         "status": status,
         "issues": len(issues),
-        "queue": ruleset.queue,
+        "queue": ruleset.queue if status != "flagged" else "review",
         "version": saved.version,
         "new": saved.created,
     }

@@ -178,19 +178,23 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a 30 s lock wait and write-first transactions."""
+    try:
+        if url.startswith("sqlite"):
+            return _sqlite_engine(url)
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, ImportError) as e:
+        raise ConfigurationError(f"bad INTAKE_DATABASE_URL {url!r}: {e}") from e
+
+
 class RecordStore:
     """Application records, seen documents and the outbox in one SQL database."""
 
     def __init__(self, url: str | None = None) -> None:
         """Open (lazily) the database at ``url`` (default: ``settings.effective_database_url``)."""
         self.url = url or get_settings().effective_database_url
-        try:
-            if self.url.startswith("sqlite"):
-                self.engine = _sqlite_engine(self.url)
-            else:
-                self.engine = sa.create_engine(self.url, pool_pre_ping=True)
-        except (sa.exc.ArgumentError, ImportError) as e:
-            raise ConfigurationError(f"bad INTAKE_DATABASE_URL {self.url!r}: {e}") from e
+        self.engine = make_engine(self.url)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> RecordStore:
@@ -227,8 +231,11 @@ class RecordStore:
     # -- records ----------------------------------------------------------------------
 
     def save_record(self, record: Record, content_hash: str, *,
-                    supersede: bool = False) -> SaveResult:
+                    supersede: bool = False, publish: bool = True) -> SaveResult:
         """Store ``record`` and its outbox message in one transaction, idempotently.
+
+        ``publish=False`` stores the record without an outbox message: a flagged
+        application waits for review and reaches its queue only once corrected.
 
         Same application and same ``content_hash`` as stored: nothing is written and the
         stored version is returned (``created=False``). Otherwise the version goes up by
@@ -239,13 +246,14 @@ class RecordStore:
         for _attempt in range(5):
             try:
                 with _mapped_errors("save_record"):
-                    return self._save_once(record, content_hash, supersede)
+                    return self._save_once(record, content_hash, supersede, publish)
             except (IntegrityError, _Conflict):
                 continue  # a concurrent writer won; read again
         raise RetryableError(f"save_record {record.application_id}: concurrent writers "
                              "kept conflicting; retry")
 
-    def _save_once(self, record: Record, digest: str, supersede: bool) -> SaveResult:
+    def _save_once(self, record: Record, digest: str, supersede: bool,
+                   publish: bool = True) -> SaveResult:
         app_id = record.application_id
         with self.engine.begin() as conn:
             row = conn.execute(
@@ -272,9 +280,10 @@ class RecordStore:
                     .values(**values)).rowcount
                 if changed != 1:
                     raise _Conflict(app_id)
-            conn.execute(outbox.insert().values(
-                message_id=stored.message_id, queue=queue_name(record.service), body=body,
-                created_at=now, attempts=0))
+            if publish:
+                conn.execute(outbox.insert().values(
+                    message_id=stored.message_id, queue=queue_name(record.service),
+                    body=body, created_at=now, attempts=0))
         return SaveResult(app_id, version, created=True)
 
     def get_record(self, application_id: str) -> Record | None:

@@ -352,6 +352,13 @@ def _healthy(name: str, settings: Settings) -> bool:
 
 
 def _start(name: str, settings: Settings) -> int:
+    try:
+        return _start_service(name, settings)
+    except OSError as e:
+        raise StackError(f"{name}: cannot prepare {settings.var_dir}: {e}") from e
+
+
+def _start_service(name: str, settings: Settings) -> int:
     if name == S3:
         (settings.var_dir / "s3").mkdir(parents=True, exist_ok=True)
         (log_dir(settings) / "weed").mkdir(parents=True, exist_ok=True)
@@ -364,7 +371,11 @@ def _start(name: str, settings: Settings) -> int:
 
 def _check_ports_free(name: str, settings: Settings) -> None:
     host = settings.s3_host if name == S3 else settings.prefect_host
-    busy = [p for p in _ports(name, settings) if port_in_use(host, p)]
+    ports = _ports(name, settings)
+    if min(ports) < 1 or max(ports) > 65535:
+        raise StackError(f"{name}: ports {min(ports)}-{max(ports)} are outside 1-65535; "
+                         "weed uses INTAKE_S3_PORT and the next 9 ports")
+    busy = [p for p in ports if port_in_use(host, p)]
     if busy:
         knob = "INTAKE_S3_PORT (weed uses it and the next 9 ports)" if name == S3 \
             else "INTAKE_PREFECT_PORT"

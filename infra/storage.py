@@ -7,6 +7,7 @@ or unreachable server is a ``RetryableError``, wrong credentials or a missing bu
 
 from __future__ import annotations
 
+import builtins
 import io
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -151,12 +152,13 @@ class Storage:
     def put(self, key: str, data: bytes, metadata: Mapping[str, str] | None = None,
             content_type: str = "application/octet-stream") -> ObjectInfo:
         """Store ``data`` under ``key`` (replacing any object there) and return its info."""
-        meta = {k: _ascii_header(v) for k, v in (metadata or {}).items()}
+        meta: dict[str, str | builtins.list[str] | tuple[str]] = {
+            k: _ascii_header(v) for k, v in (metadata or {}).items()}
         with _mapped_errors("put", key):
             result = self.client.put_object(self.bucket, key, io.BytesIO(data), len(data),
                                             content_type=content_type, metadata=meta or None)
         return ObjectInfo(key, len(data), (result.etag or "").strip('"'),
-                          datetime.now(UTC), {k.lower(): v for k, v in meta.items()},
+                          datetime.now(UTC), {k.lower(): str(v) for k, v in meta.items()},
                           content_type)
 
     def get(self, key: str) -> bytes:
@@ -231,7 +233,7 @@ class Storage:
     # -- inputs -----------------------------------------------------------------------
 
     def ready_applications(self, now: datetime | None = None,
-                           quiet_period: float | None = None) -> list[ApplicationRef]:
+                           quiet_period: float | None = None) -> builtins.list[ApplicationRef]:
         """Applications under ``inbox/`` ready to process, oldest first (DESIGN.md "Inputs").
 
         ``inbox/<service>/<application_id>/...`` is ready when its ``manifest.json`` is

@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic import Field as PydField
 
 from models import Application, Document, Issue
@@ -231,7 +238,8 @@ class CrossDocumentRule(RuleBase):
     ``same_value``: the two fields are equal. ``name_match``: two names are alike after
     titles are stripped (rapidfuzz token-sort ratio >= ``threshold``). ``in_kk_members``:
     each field's value is the ``member_key`` of some KK member. ``kk_member_field``: the KK
-    member whose NIK is the first field has ``member_key`` equal (names: alike) to the second.
+    member whose ``match_key`` (default NIK) is the first field has ``member_key`` equal
+    (names: alike) to the second; nothing is reported when no member matches.
     """
 
     kind: Literal["cross_document"]
@@ -239,6 +247,7 @@ class CrossDocumentRule(RuleBase):
     fields: list[FieldRef] = PydField(min_length=1)
     threshold: float = PydField(85.0, ge=0, le=100)
     member_key: str = "nik"
+    match_key: str = "nik"
 
     @model_validator(mode="after")
     def _field_count(self) -> CrossDocumentRule:
@@ -490,12 +499,12 @@ def _blank(value: Any) -> bool:
     return False
 
 
-def _resolve(ctx: _Context, ref: str) -> list[_Target]:
-    """The values ``ref`` points at; empty when its document is not in the application."""
-    doc_type, path = ref.split(".", 1)
-    doc = ctx.app.first(doc_type)
-    if doc is None:
-        return []
+def _documents(app: Application, doc_type: str) -> list[Document]:
+    """Every readable document of ``doc_type`` (a birth report may carry two KTPs)."""
+    return [d for d in app.documents if d.status == "ok" and d.document_type == doc_type]
+
+
+def _resolve_in(doc: Document, path: str) -> list[_Target]:
     if path == "*":
         return [_Target(doc, key, f.value, f) for key, f in doc.fields.items()]
     if "[]." in path:
@@ -508,6 +517,12 @@ def _resolve(ctx: _Context, ref: str) -> list[_Target]:
         ]
     field = doc.fields.get(path)
     return [_Target(doc, path, None if field is None else field.value, field)]
+
+
+def _resolve(ctx: _Context, ref: str) -> list[_Target]:
+    """The values ``ref`` points at in every document of its type (none: empty list)."""
+    doc_type, path = ref.split(".", 1)
+    return [t for doc in _documents(ctx.app, doc_type) for t in _resolve_in(doc, path)]
 
 
 def _as_date(value: Any) -> date | None:
@@ -539,6 +554,9 @@ def _issue(rule: RuleBase, ctx: _Context, targets: list[_Target], *,
             severity = rule.ocr_severity
     keys = fields if fields is not None else list(dict.fromkeys(t.key for t in targets))
     doc_type = document or (targets[0].document.document_type if targets else None)
+    concerned = doc_type
+    if targets and document is None and len(_documents(ctx.app, doc_type or "")) > 1:
+        concerned = targets[0].document.source  # which of several KTPs: its object key
     messages = []
     for language, template in enumerate((rule.message_id, rule.message_en)):
         doc_label = DOCUMENT_LABELS.get(doc_type or "", (doc_type or "", doc_type or ""))[language]
@@ -547,7 +565,7 @@ def _issue(rule: RuleBase, ctx: _Context, targets: list[_Target], *,
             document=doc_label,
             detail=detail[language],
         )).strip())
-    return Issue(rule_id=rule.id, severity=severity, fields=keys, document=doc_type,
+    return Issue(rule_id=rule.id, severity=severity, fields=keys, document=concerned,
                  message_id=messages[0], message_en=messages[1])
 
 
@@ -581,7 +599,8 @@ def _format_problem(rule: FormatRule, value: Any, ctx: _Context) -> tuple[str, s
             if problem is not None:
                 return {
                     "length": ("harus 16 digit angka", "must be 16 digits"),
-                    "date": ("digit 7-12 bukan tanggal DDMMYY", "digits 7-12 are not a DDMMYY date"),
+                    "date": ("digit 7-12 bukan tanggal DDMMYY",
+                             "digits 7-12 are not a DDMMYY date"),
                     "serial": ("nomor urut 0000", "serial 0000"),
                 }[problem]
         case "npwp":
@@ -589,7 +608,8 @@ def _format_problem(rule: FormatRule, value: Any, ctx: _Context) -> tuple[str, s
             if problem == "length":
                 return ("harus 15, 16 atau 22 digit", "must be 15, 16 or 22 digits")
             if problem == "nik":
-                return ("NPWP 16 digit berupa NIK yang tidak sah", "16-digit NPWP is not a valid NIK")
+                return ("NPWP 16 digit berupa NIK yang tidak sah",
+                        "16-digit NPWP is not a valid NIK")
         case "npwp_checksum":
             if not ids.npwp_checksum_ok(text):
                 return ("digit pemeriksa tidak cocok", "check digit does not match")
@@ -653,7 +673,8 @@ def _date_problem(rule: DateSanityRule, target: _Target, ctx: _Context) -> tuple
         return ("bukan tanggal yang sah", "not a valid date")
     if rule.not_in_future and day > ctx.today:
         return ("tanggal di masa depan", "date is in the future")
-    is_application_date = target.key == "application_date" and target.document.document_type == "form"
+    is_application_date = (target.key == "application_date"
+                           and target.document.document_type == "form")
     if (rule.not_after_application and ctx.application_date_known and not is_application_date
             and day > ctx.application_date):
         return ("setelah tanggal permohonan", "after the application date")
@@ -681,7 +702,8 @@ def _check_date_sanity(rule: DateSanityRule, ctx: _Context) -> list[Issue]:
     return issues
 
 
-def _nik_problem(rule: NikConsistencyRule, target: _Target, ctx: _Context) -> tuple[str, str] | None:
+def _nik_problem(rule: NikConsistencyRule, target: _Target,
+                 ctx: _Context) -> tuple[str, str] | None:
     nik = ids.digits_only(target.value)
     parts = ids.nik_parts(nik)
     if parts is None:
@@ -698,7 +720,7 @@ def _nik_problem(rule: NikConsistencyRule, target: _Target, ctx: _Context) -> tu
             if not ids.nik_serial_ok(nik):
                 return ("nomor urut 0000", "serial 0000")
         case "printed_birth_date":
-            if encoded_date is not None and printed_date is not None and encoded_date != printed_date:
+            if encoded_date and printed_date and encoded_date != printed_date:
                 return ("tanggal lahir dalam NIK berbeda dengan yang tercetak",
                         "birth date in the NIK differs from the printed one")
         case "printed_sex":
@@ -749,8 +771,12 @@ def _normalised(value: Any) -> str:
     return " ".join(str(value).upper().split())
 
 
+def _present(ctx: _Context, ref: str) -> list[_Target]:
+    return [t for t in _resolve(ctx, ref) if not _blank(t.value)]
+
+
 def _first_present(ctx: _Context, ref: str) -> _Target | None:
-    return next((t for t in _resolve(ctx, ref) if not _blank(t.value)), None)
+    return next(iter(_present(ctx, ref)), None)
 
 
 def _kk_members(ctx: _Context) -> list[dict[str, Any]] | None:
@@ -772,29 +798,31 @@ def _member_matches(rule: CrossDocumentRule, member: dict[str, Any], key: str, v
 
 def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]:
     if rule.check in ("same_value", "name_match"):
-        left, right = (_first_present(ctx, ref) for ref in rule.fields)
-        if left is None or right is None:
+        left, rights = _first_present(ctx, rule.fields[0]), _present(ctx, rule.fields[1])
+        if left is None or not rights:
             return []
         if rule.check == "same_value":
-            differs = _normalised(left.value) != _normalised(right.value)
+            agrees = any(_normalised(left.value) == _normalised(r.value) for r in rights)
         else:
-            differs = ids.name_similarity(left.value, right.value) < rule.threshold
-        return [_issue(rule, ctx, [left, right])] if differs else []
+            agrees = any(ids.name_similarity(left.value, r.value) >= rule.threshold
+                         for r in rights)
+        return [] if agrees else [_issue(rule, ctx, [left, rights[0]])]
     members = _kk_members(ctx)
     if members is None:
         return []
     if rule.check == "in_kk_members":
         issues = []
         for ref in rule.fields:
-            target = _first_present(ctx, ref)
-            if target is not None and not any(
-                    _member_matches(rule, m, rule.member_key, target.value) for m in members):
-                issues.append(_issue(rule, ctx, [target]))
+            for target in _present(ctx, ref):
+                if not any(_member_matches(rule, m, rule.member_key, target.value)
+                           for m in members):
+                    issues.append(_issue(rule, ctx, [target]))
         return issues
-    nik_target, value_target = (_first_present(ctx, ref) for ref in rule.fields)
-    if nik_target is None or value_target is None:
+    key_target, value_target = (_first_present(ctx, ref) for ref in rule.fields)
+    if key_target is None or value_target is None:
         return []
-    member = next((m for m in members if _member_matches(rule, m, "nik", nik_target.value)), None)
+    member = next((m for m in members
+                   if _member_matches(rule, m, rule.match_key, key_target.value)), None)
     if member is None or _blank(member.get(rule.member_key)):
         return []  # not in the KK: an in_kk_members rule reports that
     if _member_matches(rule, member, rule.member_key, value_target.value):

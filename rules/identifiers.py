@@ -308,7 +308,8 @@ def region_matches_address(prefix: str, province: object, regency: object) -> bo
     Unknown codes and missing printed names count as a match (nothing to report).
     """
     table = regions()
-    checks = [(table.provinces.get(prefix[:2]), province), (table.regencies.get(prefix[:4]), regency)]
+    checks = [(table.provinces.get(prefix[:2]), province),
+              (table.regencies.get(prefix[:4]), regency)]
     for coded, printed in checks:
         if not coded or not printed:
             continue

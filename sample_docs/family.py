@@ -20,11 +20,30 @@ from sample_docs.people import (
 
 #: first digit of postal codes by province code (DOMAIN.md §1)
 POSTAL_ZONE: dict[str, str] = {
-    "11": "2", "12": "2", "13": "2", "14": "2", "21": "2",
-    "15": "3", "16": "3", "17": "3", "18": "3", "19": "3",
-    "31": "1", "32": "4", "36": "4", "33": "5", "34": "5", "35": "6",
-    "51": "8", "52": "8", "53": "8",
-    "61": "7", "62": "7", "63": "7", "64": "7", "65": "7",
+    "11": "2",
+    "12": "2",
+    "13": "2",
+    "14": "2",
+    "21": "2",
+    "15": "3",
+    "16": "3",
+    "17": "3",
+    "18": "3",
+    "19": "3",
+    "31": "1",
+    "32": "4",
+    "36": "4",
+    "33": "5",
+    "34": "5",
+    "35": "6",
+    "51": "8",
+    "52": "8",
+    "53": "8",
+    "61": "7",
+    "62": "7",
+    "63": "7",
+    "64": "7",
+    "65": "7",
 }
 
 
@@ -77,12 +96,18 @@ def _share_address(person: Person, home: Person) -> None:
     person.region = home.region
 
 
-def _child_of(rng: random.Random, father: Person, mother: Person, birth: date, sex: str | None = None) -> Person:
+def _child_of(
+    rng: random.Random, father: Person, mother: Person, birth: date, sex: str | None = None
+) -> Person:
     """A child born on ``birth`` to ``father`` and ``mother``, living with them."""
     sex = sex or rng.choice(("LAKI-LAKI", "PEREMPUAN"))
-    child = make_person(rng, sex=sex, region=father.region, religion=father.religion, min_age=0, max_age=1)
+    child = make_person(
+        rng, sex=sex, region=father.region, religion=father.religion, min_age=0, max_age=1
+    )
     child.birth_date = birth
-    child.full_name = make_name(rng, sex, father.full_name.split()[-1] if rng.random() < 0.5 else None)
+    child.full_name = make_name(
+        rng, sex, father.full_name.split()[-1] if rng.random() < 0.5 else None
+    )
     child.nik = make_nik(father.region.district_code, birth, sex, rng.randint(1, 9999))
     child.birth_place = father.region.city
     child.father_name, child.mother_name = father.full_name, mother.full_name
@@ -99,8 +124,13 @@ def make_spouse(rng: random.Random, person: Person) -> Person:
     sex = "PEREMPUAN" if person.sex == "LAKI-LAKI" else "LAKI-LAKI"
     age = REFERENCE_DATE.year - person.birth_date.year
     spouse = make_person(
-        rng, sex=sex, region=person.region, religion=person.religion, marital_status="KAWIN",
-        min_age=max(18, age - 6), max_age=age + 6,
+        rng,
+        sex=sex,
+        region=person.region,
+        religion=person.religion,
+        marital_status="KAWIN",
+        min_age=max(18, age - 6),
+        max_age=age + 6,
     )
     _share_address(spouse, person)
     return spouse
@@ -110,12 +140,23 @@ def make_parents(rng: random.Random, child: Person) -> tuple[Person, Person]:
     """The father and mother of ``child`` (ages fit), at the child's address."""
     age = REFERENCE_DATE.year - child.birth_date.year
     father = make_person(
-        rng, sex="LAKI-LAKI", region=child.region, religion=child.religion, marital_status="KAWIN",
-        min_age=age + 22, max_age=age + 38, surname=child.full_name.split()[-1],
+        rng,
+        sex="LAKI-LAKI",
+        region=child.region,
+        religion=child.religion,
+        marital_status="KAWIN",
+        min_age=age + 22,
+        max_age=age + 38,
+        surname=child.full_name.split()[-1],
     )
     mother = make_person(
-        rng, sex="PEREMPUAN", region=child.region, religion=child.religion, marital_status="KAWIN",
-        min_age=age + 19, max_age=age + 32,
+        rng,
+        sex="PEREMPUAN",
+        region=child.region,
+        religion=child.religion,
+        marital_status="KAWIN",
+        min_age=age + 19,
+        max_age=age + 32,
     )
     for parent in (father, mother):
         _share_address(parent, child)
@@ -149,7 +190,11 @@ def make_family(
         postal_code=f"{zone}{rng.randint(1000, 9999)}",
         issued=random_date(rng, recorded, date(2026, 6, 30)),
         marriage_date=(
-            random_date(rng, date(min(2025, max(head.birth_date.year, wife.birth_date.year) + 19), 1, 1), date(2025, 12, 31))
+            random_date(
+                rng,
+                date(min(2025, max(head.birth_date.year, wife.birth_date.year) + 19), 1, 1),
+                date(2025, 12, 31),
+            )
             if wife is not None
             else None
         ),
@@ -166,6 +211,8 @@ def family_around(rng: random.Random, applicant: Person) -> Family:
     father, mother = make_parents(rng, applicant)
     family = make_family(rng, father, mother, [Member(applicant, "ANAK")])
     if rng.random() < 0.5:
-        birth = random_date(rng, applicant.birth_date + timedelta(days=500), REFERENCE_DATE - timedelta(days=900))
+        birth = random_date(
+            rng, applicant.birth_date + timedelta(days=500), REFERENCE_DATE - timedelta(days=900)
+        )
         family.members.append(Member(_child_of(rng, father, mother, birth), "ANAK"))
     return family

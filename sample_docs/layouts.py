@@ -10,10 +10,10 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sample_docs.formats import date_dash, date_long, title_case
-from sample_docs.people import Person
+from sample_docs.people import Person, make_name
 from sample_docs.sheet import (
     Ellipse,
     Polygon,
@@ -25,10 +25,13 @@ from sample_docs.sheet import (
     text_width_mm,
 )
 
+if TYPE_CHECKING:
+    from sample_docs.family import Family
+
 KTP_WIDTH_MM = 85.6
 KTP_HEIGHT_MM = 54.0
 A4 = (210.0, 297.0)
-FAINT: tuple[int, int, int] = (200, 200, 200)
+FAINT: tuple[int, int, int] = (205, 205, 205)
 INK: tuple[int, int, int] = (20, 20, 25)
 
 
@@ -111,7 +114,9 @@ def _guilloche(rng: random.Random, width: float, height: float) -> list[Polyline
     return lines
 
 
-def ktp_sheet(person: Person, rng: random.Random, faint_key: str | None = None) -> tuple[Sheet, dict[str, Any]]:
+def ktp_sheet(
+    person: Person, rng: random.Random, faint_key: str | None = None
+) -> tuple[Sheet, dict[str, Any]]:
     """A KTP-el card (85.6 x 54 mm) for ``person`` and its ground-truth fields."""
     sheet = Sheet(KTP_WIDTH_MM, KTP_HEIGHT_MM, paper=(255, 255, 255))
     sheet.add(Rect(0, 0, KTP_WIDTH_MM, KTP_HEIGHT_MM, fill=(214, 232, 244), radius=3.2))
@@ -120,8 +125,18 @@ def ktp_sheet(person: Person, rng: random.Random, faint_key: str | None = None) 
     head_size = 8.6
     province_line = f"PROVINSI {person.province}"
     sheet.add(
-        Text(42.8, 6.2, province_line, bold, fit_size(province_line, bold, head_size, 80), INK, "m"),
-        Text(42.8, 10.2, person.regency, bold, fit_size(person.regency, bold, head_size, 80), INK, "m"),
+        Text(
+            42.8, 6.2, province_line, bold, fit_size(province_line, bold, head_size, 80), INK, "m"
+        ),
+        Text(
+            42.8,
+            10.2,
+            person.regency,
+            bold,
+            fit_size(person.regency, bold, head_size, 80),
+            INK,
+            "m",
+        ),
     )
     sheet.add(
         Text(3.6, 16.6, "NIK", "sans-bold", 9.5, INK),
@@ -163,7 +178,15 @@ def ktp_sheet(person: Person, rng: random.Random, faint_key: str | None = None) 
         y += step
     _photo(sheet, rng, 62.5, 13.5, 80.8, 37.0)
     sheet.add(
-        Text(71.6, 41.0, person.region.city, bold, fit_size(person.region.city, bold, 5.6, 22), INK, "m"),
+        Text(
+            71.6,
+            41.0,
+            person.region.city,
+            bold,
+            fit_size(person.region.city, bold, 5.6, 22),
+            INK,
+            "m",
+        ),
         Text(71.6, 43.6, date_dash(person.card_issued), bold, 5.6, INK, "m"),
         _squiggle(rng, 65.5, 45.0, 12.0, 5.0),
     )
@@ -198,7 +221,12 @@ def _photo(sheet: Sheet, rng: random.Random, x0: float, y0: float, x1: float, y1
     sheet.add(
         Ellipse(cx - w * 0.2, y0 + 3.5, cx + w * 0.2, y0 + 12.5, fill=(60, 50, 45)),
         Polygon(
-            ((x0 + 1.0, y1), (cx - w * 0.28, y0 + 14.5), (cx + w * 0.28, y0 + 14.5), (x1 - 1.0, y1)),
+            (
+                (x0 + 1.0, y1),
+                (cx - w * 0.28, y0 + 14.5),
+                (cx + w * 0.28, y0 + 14.5),
+                (x1 - 1.0, y1),
+            ),
             fill=(35, 35, 45),
         ),
     )
@@ -216,16 +244,20 @@ def form_sheet(
     sheet.add(Rect(20, y - 3.2, 190, y - 2.6, fill=INK))
     y += 9.0
     for line in content.title:
-        sheet.add(Text(105, y, line, style.bold_font, fit_size(line, style.bold_font, 13, 170), INK, "m"))
+        sheet.add(
+            Text(105, y, line, style.bold_font, fit_size(line, style.bold_font, 13, 170), INK, "m")
+        )
         y += 7.0
     y += 6.0
     number = 0
     value_max = 190 - style.value_x
+    lines_needed = len(content.rows) + len(content.section_titles)
+    gap = min(style.line_gap, (222.0 - y) / max(1, lines_needed))
     for index, row in enumerate(content.rows):
         section = content.section_titles.get(index)
         if section:
             sheet.add(Text(20, y, section, style.bold_font, style.size, INK))
-            y += style.line_gap
+            y += gap
         number += 1
         color = FAINT if row.key is not None and row.key == faint_key else INK
         sheet.add(
@@ -241,20 +273,47 @@ def form_sheet(
                 color,
             ),
         )
-        y += style.line_gap
+        y += gap
     y += 6.0
-    sheet.add(Text(20, y, content.statement, style.font, fit_size(content.statement, style.font, style.size, 170), INK))
+    sheet.add(
+        Text(
+            20,
+            y,
+            content.statement,
+            style.font,
+            fit_size(content.statement, style.font, style.size, 170),
+            INK,
+        )
+    )
     y += 16.0
     date_line = f"{title_case(content.place)}, {date_long(content.application_date)}"
     date_color = FAINT if faint_key == "application_date" else INK
     sign_x = 135.0
-    sheet.add(Text(sign_x, y, date_line, style.font, fit_size(date_line, style.font, style.size, 190 - sign_x), date_color))
+    sheet.add(
+        Text(
+            sign_x,
+            y,
+            date_line,
+            style.font,
+            fit_size(date_line, style.font, style.size, 190 - sign_x),
+            date_color,
+        )
+    )
     y += 6.0
     sheet.add(Text(sign_x, y, content.signer_role, style.font, style.size, INK))
     sheet.add(_squiggle(rng, sign_x + 2, y + 4, 34, 12))
     y += 26.0
     signer = f"( {content.signer} )"
-    sheet.add(Text(sign_x, y, signer, style.font, fit_size(signer, style.font, style.size, 190 - sign_x), INK))
+    sheet.add(
+        Text(
+            sign_x,
+            y,
+            signer,
+            style.font,
+            fit_size(signer, style.font, style.size, 190 - sign_x),
+            INK,
+        )
+    )
     return sheet
 
 
@@ -271,21 +330,41 @@ def text_fits(text: str, font: str, size: float, width: float) -> bool:
 
 
 KK_TABLE_1: tuple[tuple[str, float], ...] = (
-    ("No", 8), ("Nama Lengkap", 48), ("NIK", 38), ("Jenis Kelamin", 22), ("Tempat Lahir", 28),
-    ("Tanggal Lahir", 22), ("Agama", 20), ("Pendidikan", 36), ("Jenis Pekerjaan", 35),
+    ("No", 8),
+    ("Nama Lengkap", 48),
+    ("NIK", 38),
+    ("Jenis Kelamin", 22),
+    ("Tempat Lahir", 28),
+    ("Tanggal Lahir", 22),
+    ("Agama", 20),
+    ("Pendidikan", 36),
+    ("Jenis Pekerjaan", 35),
     ("Golongan Darah", 18),
 )
 KK_TABLE_2: tuple[tuple[str, float], ...] = (
-    ("No", 8), ("Status Perkawinan", 30), ("Tanggal Perkawinan", 28),
-    ("Status Hubungan Dalam Keluarga", 42), ("Kewarganegaraan", 26), ("No. Paspor", 22),
-    ("No. KITAP", 22), ("Ayah", 48), ("Ibu", 48),
+    ("No", 8),
+    ("Status Perkawinan", 30),
+    ("Tanggal Perkawinan", 28),
+    ("Status Hubungan Dalam Keluarga", 42),
+    ("Kewarganegaraan", 26),
+    ("No. Paspor", 22),
+    ("No. KITAP", 22),
+    ("Ayah", 48),
+    ("Ibu", 48),
 )
 KK_ROWS = 7
 
 
 def _table(
-    sheet: Sheet, x: float, y: float, columns: tuple[tuple[str, float], ...],
-    rows: list[list[str]], font: str, bold: str, row_h: float = 6.2, head_h: float = 8.0,
+    sheet: Sheet,
+    x: float,
+    y: float,
+    columns: tuple[tuple[str, float], ...],
+    rows: list[list[str]],
+    font: str,
+    bold: str,
+    row_h: float = 6.2,
+    head_h: float = 8.0,
 ) -> float:
     """Draw a ruled table with a header row; returns the y below it."""
     total = sum(w for _, w in columns)
@@ -300,7 +379,17 @@ def _table(
     for title, width in columns:
         if cx > x:
             sheet.add(Polyline(((cx, y), (cx, y + height)), INK, 0.2))
-        sheet.add(Text(cx + width / 2, y + head_h - 2.8, title, bold, fit_size(title, bold, 7.5, width - 1.5), INK, "m"))
+        sheet.add(
+            Text(
+                cx + width / 2,
+                y + head_h - 2.8,
+                title,
+                bold,
+                fit_size(title, bold, 7.5, width - 1.5),
+                INK,
+                "m",
+            )
+        )
         cx += width
     for r, cells in enumerate(rows[:KK_ROWS]):
         ry = y + head_h + (r + 1) * row_h - 1.8
@@ -311,7 +400,9 @@ def _table(
     return y + height
 
 
-def kk_sheet(family: Any, rng: random.Random, faint_key: str | None = None) -> tuple[Sheet, dict[str, Any]]:
+def kk_sheet(
+    family: Family, rng: random.Random, faint_key: str | None = None
+) -> tuple[Sheet, dict[str, Any]]:
     """A Kartu Keluarga (landscape A4): header, two member tables, footer; and its truth."""
     sheet = Sheet(297.0, 210.0)
     font, bold = rng.choice((("narrow", "narrow-bold"), ("sans", "sans-bold")))
@@ -335,33 +426,63 @@ def kk_sheet(family: Any, rng: random.Random, faint_key: str | None = None) -> t
     for i, ((l_label, l_value), (r_label, r_value)) in enumerate(zip(left, right, strict=True)):
         y = 31.0 + i * 5.2
         sheet.add(
-            Text(12, y, l_label, font, 9, INK), Text(52, y, ":", font, 9, INK),
+            Text(12, y, l_label, font, 9, INK),
+            Text(52, y, ":", font, 9, INK),
             Text(54, y, l_value, font, fit_size(l_value, font, 9, 95), INK),
-            Text(175, y, r_label, font, 9, INK), Text(203, y, ":", font, 9, INK),
+            Text(175, y, r_label, font, 9, INK),
+            Text(203, y, ":", font, 9, INK),
             Text(205, y, r_value, font, fit_size(r_value, font, 9, 80), INK),
         )
     rows_1, rows_2 = [], []
     for n, member in enumerate(family.members, start=1):
         p = member.person
-        rows_1.append([
-            str(n), p.full_name, p.nik, p.sex, p.birth_place, date_dash(p.birth_date),
-            p.religion_on_card or p.religion, p.education, p.occupation, p.blood_type,
-        ])
-        married = p.marital_status == "KAWIN" and member.relationship in ("KEPALA KELUARGA", "ISTRI")
+        rows_1.append(
+            [
+                str(n),
+                p.full_name,
+                p.nik,
+                p.sex,
+                p.birth_place,
+                date_dash(p.birth_date),
+                p.religion_on_card or p.religion,
+                p.education,
+                p.occupation,
+                p.blood_type,
+            ]
+        )
+        married = p.marital_status == "KAWIN" and member.relationship in (
+            "KEPALA KELUARGA",
+            "ISTRI",
+        )
         wedding = date_dash(family.marriage_date) if married and family.marriage_date else "-"
-        rows_2.append([
-            str(n), p.marital_status, wedding, member.relationship, p.nationality, "-", "-",
-            p.father_name, p.mother_name,
-        ])
+        rows_2.append(
+            [
+                str(n),
+                p.marital_status,
+                wedding,
+                member.relationship,
+                p.nationality,
+                "-",
+                "-",
+                p.father_name,
+                p.mother_name,
+            ]
+        )
     y = _table(sheet, 10, 53, KK_TABLE_1, rows_1, font, bold)
     y = _table(sheet, 10, y + 6, KK_TABLE_2, rows_2, font, bold)
     issued = f"Dikeluarkan Tanggal : {date_dash(family.issued)}"
     sheet.add(Text(12, y + 8, issued, font, 9, FAINT if faint_key == "issued" else INK))
     sheet.add(Text(40, y + 15, "KEPALA KELUARGA", font, 8.5, INK, "m"))
     sheet.add(_squiggle(rng, 28, y + 17, 24, 8))
-    sheet.add(Text(40, y + 31, head.full_name, font, fit_size(head.full_name, font, 8.5, 60), INK, "m"))
-    official = family.extra.get("official", "KEPALA DINAS")
-    sheet.add(Text(240, y + 11, "KEPALA DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL", font, 7.5, INK, "m"))
+    sheet.add(
+        Text(40, y + 31, head.full_name, font, fit_size(head.full_name, font, 8.5, 60), INK, "m")
+    )
+    official = family.extra.get("official") or make_name(
+        rng, rng.choice(("LAKI-LAKI", "PEREMPUAN"))
+    )
+    sheet.add(
+        Text(240, y + 11, "KEPALA DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL", font, 7.5, INK, "m")
+    )
     sheet.add(Text(240, y + 15, head.regency, font, fit_size(head.regency, font, 8, 70), INK, "m"))
     sheet.add(_squiggle(rng, 228, y + 17, 24, 8))
     sheet.add(Text(240, y + 31, official, font, fit_size(official, font, 8.5, 70), INK, "m"))

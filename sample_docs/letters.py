@@ -18,7 +18,20 @@ from sample_docs.people import Person, make_name
 from sample_docs.sheet import Rect, Sheet, Text, fit_size, text_width_mm
 
 LETTER_TYPES: tuple[str, ...] = ("keterangan_lahir", "pengantar_rt_rw", "keterangan_domisili")
-ROMAN_MONTHS: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+ROMAN_MONTHS: tuple[str, ...] = (
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+)
 DAYS_ID: tuple[str, ...] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 RT_PURPOSES: tuple[str, ...] = (
     "mengurus Surat Keterangan Catatan Kepolisian (SKCK)",
@@ -60,7 +73,9 @@ def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def _letter_number(rng: random.Random, code: str, when: date) -> str:
-    return f"{rng.choice(('474.1', '470', '145', '400'))}/{rng.randint(1, 999):03d}/{code}/{ROMAN_MONTHS[when.month - 1]}/{when.year}"
+    prefix = rng.choice(("474.1", "470", "145", "400"))
+    month = ROMAN_MONTHS[when.month - 1]
+    return f"{prefix}/{rng.randint(1, 999):03d}/{code}/{month}/{when.year}"
 
 
 def _hhmm(minutes: int) -> str:
@@ -68,22 +83,38 @@ def _hhmm(minutes: int) -> str:
 
 
 def keterangan_lahir(
-    rng: random.Random, child: Person, father: Person, mother: Person, birth_minutes: int,
+    rng: random.Random,
+    child: Person,
+    father: Person,
+    mother: Person,
+    birth_minutes: int,
 ) -> Letter:
     """A birth statement from a hospital or a midwife, in prose."""
     city = father.region.city
     letter_date = child.birth_date + timedelta(days=rng.randint(0, 2))
     if rng.random() < 0.5:
-        issuer = f"RSUD {city}"
-        kop = [f"PEMERINTAH {father.regency}", f"RUMAH SAKIT UMUM DAERAH {city}", f"Jl. Kesehatan No. {rng.randint(1, 99)}, {title_case(city)}"]
+        issuer = f"RUMAH SAKIT UMUM DAERAH {city}"
+        kop = [
+            f"PEMERINTAH {father.regency}",
+            issuer,
+            f"Jl. Kesehatan No. {rng.randint(1, 99)}, {title_case(city)}",
+        ]
         signer = f"dr. {make_name(rng, rng.choice(('LAKI-LAKI', 'PEREMPUAN'))).title()}, Sp.OG"
         role, code, facility = "Dokter yang menolong,", "RSUD", f"RSUD {title_case(city)}"
     else:
         midwife = make_name(rng, "PEREMPUAN")
         issuer = f"PRAKTIK MANDIRI BIDAN {midwife}"
-        kop = [issuer, f"Jl. {rng.choice(('Melati', 'Kenanga', 'Mawar'))} No. {rng.randint(1, 99)}, {title_case(father.district)}, {title_case(city)}"]
+        kop = [
+            issuer,
+            f"Jl. {rng.choice(('Melati', 'Kenanga', 'Mawar'))} No. {rng.randint(1, 99)}, "
+            f"{title_case(father.district)}, {title_case(city)}",
+        ]
         signer = f"{midwife.title()}, A.Md.Keb"
-        role, code, facility = "Bidan yang menolong,", "PMB", f"Praktik Mandiri Bidan {midwife.title()}"
+        role, code, facility = (
+            "Bidan yang menolong,",
+            "PMB",
+            f"Praktik Mandiri Bidan {midwife.title()}",
+        )
     number = _letter_number(rng, code, letter_date)
     sex_word = "laki-laki" if child.sex == "LAKI-LAKI" else "perempuan"
     weekday = DAYS_ID[child.birth_date.weekday()]
@@ -97,7 +128,8 @@ def keterangan_lahir(
     parents = (
         f"Bayi tersebut adalah anak dari seorang ibu bernama {mother.full_name} (NIK {mother.nik}) "
         f"dan ayah bernama {father.full_name} (NIK {father.nik}), beralamat di {father.address} "
-        f"RT/RW {father.rt_rw}, {title_case(father.village)}, {title_case(father.district)}, {title_case(city)}."
+        f"RT/RW {father.rt_rw}, {title_case(father.village)}, {title_case(father.district)}, "
+        f"{title_case(city)}."
     )
     closing = "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya."
     fields = {
@@ -118,30 +150,53 @@ def keterangan_lahir(
         "persons": [child.full_name, mother.full_name, father.full_name, signer],
         "places": [title_case(city), title_case(father.village), title_case(father.district)],
     }
-    return Letter(kop, "SURAT KETERANGAN KELAHIRAN", number, [body, parents, closing],
-                  title_case(city), letter_date, role, signer, fields)
+    return Letter(
+        kop,
+        "SURAT KETERANGAN KELAHIRAN",
+        number,
+        [body, parents, closing],
+        title_case(city),
+        letter_date,
+        role,
+        signer,
+        fields,
+    )
 
 
-def pengantar_rt_rw(rng: random.Random, person: Person, letter_date: date, purpose: str | None = None) -> Letter:
+def pengantar_rt_rw(
+    rng: random.Random, person: Person, letter_date: date, purpose: str | None = None
+) -> Letter:
     """A cover letter from the head of the applicant's RT."""
     rt, rw = person.rt_rw.split("/")
     issuer = f"RT {rt}/RW {rw} {person.village}"
     signer = make_name(rng, "LAKI-LAKI")
     purpose = purpose or rng.choice(RT_PURPOSES)
-    number = f"{rng.randint(1, 199):03d}/RT.{rt}/{ROMAN_MONTHS[letter_date.month - 1]}/{letter_date.year}"
+    month = ROMAN_MONTHS[letter_date.month - 1]
+    number = f"{rng.randint(1, 199):03d}/RT.{rt}/{month}/{letter_date.year}"
     intro = (
-        f"Yang bertanda tangan di bawah ini, Ketua RT {rt} RW {rw} Kelurahan {title_case(person.village)}, "
+        f"Yang bertanda tangan di bawah ini, Ketua RT {rt} RW {rw} "
+        f"Kelurahan {title_case(person.village)}, "
         f"Kecamatan {title_case(person.district)}, {title_case(person.regency)}, menerangkan bahwa:"
     )
     rows = [
         Row("subject_name", "Nama", person.full_name, person.full_name),
         Row("subject_nik", "NIK", person.nik, person.nik),
-        Row("subject_birth", "Tempat/Tgl Lahir", f"{title_case(person.birth_place)}, {date_long(person.birth_date)}"),
-        Row("address", "Alamat", f"{person.address} RT {rt} RW {rw}", f"{person.address} RT {rt} RW {rw}"),
+        Row(
+            "subject_birth",
+            "Tempat/Tgl Lahir",
+            f"{title_case(person.birth_place)}, {date_long(person.birth_date)}",
+        ),
+        Row(
+            "address",
+            "Alamat",
+            f"{person.address} RT {rt} RW {rw}",
+            f"{person.address} RT {rt} RW {rw}",
+        ),
     ]
     outro = (
         f"adalah benar warga kami yang bertempat tinggal di alamat tersebut di atas. "
-        f"Surat pengantar ini diberikan untuk {purpose}. Demikian agar dapat dipergunakan sebagaimana mestinya."
+        f"Surat pengantar ini diberikan untuk {purpose}. "
+        "Demikian agar dapat dipergunakan sebagaimana mestinya."
     )
     fields = {
         "letter_type": "pengantar_rt_rw",
@@ -156,11 +211,29 @@ def pengantar_rt_rw(rng: random.Random, person: Person, letter_date: date, purpo
         "purpose": purpose,
         "signer_name": signer,
         "persons": [person.full_name, signer],
-        "places": [title_case(person.village), title_case(person.district), title_case(person.regency), title_case(person.birth_place)],
+        "places": [
+            title_case(person.village),
+            title_case(person.district),
+            title_case(person.regency),
+            title_case(person.birth_place),
+        ],
     }
-    kop = [f"RUKUN TETANGGA {rt} RUKUN WARGA {rw}", f"KELURAHAN {person.village} KECAMATAN {person.district}", person.regency]
-    return Letter(kop, "SURAT PENGANTAR", number, [intro, rows, outro], title_case(person.region.city),
-                  letter_date, f"Ketua RT {rt},", signer, fields)
+    kop = [
+        f"RUKUN TETANGGA {rt} RUKUN WARGA {rw}",
+        f"KELURAHAN {person.village} KECAMATAN {person.district}",
+        person.regency,
+    ]
+    return Letter(
+        kop,
+        "SURAT PENGANTAR",
+        number,
+        [intro, rows, outro],
+        title_case(person.region.city),
+        letter_date,
+        f"Ketua RT {rt},",
+        signer,
+        fields,
+    )
 
 
 def keterangan_domisili(rng: random.Random, person: Person, letter_date: date) -> Letter:
@@ -174,12 +247,16 @@ def keterangan_domisili(rng: random.Random, person: Person, letter_date: date) -
     rt, rw = person.rt_rw.split("/")
     body = (
         f"{head_title} {title_case(person.village)}, Kecamatan {title_case(person.district)}, "
-        f"{title_case(person.regency)}, dengan ini menerangkan dengan sebenarnya bahwa {person.full_name}, "
-        f"NIK {person.nik}, lahir di {title_case(person.birth_place)} pada tanggal {date_long(person.birth_date)}, "
-        f"pekerjaan {person.occupation.lower()}, benar berdomisili di {person.address} RT {rt} RW {rw} "
-        f"{title_case(office)} {title_case(person.village)} sejak bulan {MONTHS_ID[since.month - 1]} {since.year}."
+        f"{title_case(person.regency)}, dengan ini menerangkan dengan sebenarnya bahwa "
+        f"{person.full_name}, NIK {person.nik}, lahir di {title_case(person.birth_place)} "
+        f"pada tanggal {date_long(person.birth_date)}, pekerjaan {person.occupation.lower()}, "
+        f"benar berdomisili di {person.address} RT {rt} RW {rw} {title_case(office)} "
+        f"{title_case(person.village)} sejak bulan {MONTHS_ID[since.month - 1]} {since.year}."
     )
-    closing = "Surat keterangan ini diberikan atas permintaan yang bersangkutan untuk dipergunakan sebagaimana mestinya."
+    closing = (
+        "Surat keterangan ini diberikan atas permintaan yang bersangkutan "
+        "untuk dipergunakan sebagaimana mestinya."
+    )
     fields = {
         "letter_type": "keterangan_domisili",
         "issuer": issuer,
@@ -193,14 +270,30 @@ def keterangan_domisili(rng: random.Random, person: Person, letter_date: date) -
         "domicile_since": since.isoformat()[:7],
         "signer_name": signer,
         "persons": [person.full_name, signer],
-        "places": [title_case(person.village), title_case(person.district), title_case(person.regency), title_case(person.birth_place)],
+        "places": [
+            title_case(person.village),
+            title_case(person.district),
+            title_case(person.regency),
+            title_case(person.birth_place),
+        ],
     }
     kop = [f"PEMERINTAH {person.regency}", f"KECAMATAN {person.district}", issuer]
-    return Letter(kop, "SURAT KETERANGAN DOMISILI", number, [body, closing], title_case(person.region.city),
-                  letter_date, f"{head_title} {title_case(person.village)},", signer, fields)
+    return Letter(
+        kop,
+        "SURAT KETERANGAN DOMISILI",
+        number,
+        [body, closing],
+        title_case(person.region.city),
+        letter_date,
+        f"{head_title} {title_case(person.village)},",
+        signer,
+        fields,
+    )
 
 
-def letter_sheet(letter: Letter, style: Style, rng: random.Random, faint_key: str | None = None) -> Sheet:
+def letter_sheet(
+    letter: Letter, style: Style, rng: random.Random, faint_key: str | None = None
+) -> Sheet:
     """Draw a letter on A4: kop with rule, centred title and number, wrapped prose, signature."""
     sheet = Sheet(*A4)
     y = 20.0
@@ -214,7 +307,17 @@ def letter_sheet(letter: Letter, style: Style, rng: random.Random, faint_key: st
     sheet.add(Text(105, y, letter.title, style.bold_font, 13, INK, "m"))
     y += 6.0
     number_line = f"Nomor: {letter.number}"
-    sheet.add(Text(105, y, number_line, style.font, style.size, FAINT if faint_key == "letter_number" else INK, "m"))
+    sheet.add(
+        Text(
+            105,
+            y,
+            number_line,
+            style.font,
+            style.size,
+            FAINT if faint_key == "letter_number" else INK,
+            "m",
+        )
+    )
     y += 14.0
     leading = style.size * 0.55
     for block in letter.blocks:
@@ -228,17 +331,51 @@ def letter_sheet(letter: Letter, style: Style, rng: random.Random, faint_key: st
                 sheet.add(
                     Text(30, y, row.label, style.font, style.size, INK),
                     Text(72, y, ":", style.font, style.size, INK),
-                    Text(75, y, row.printed, style.font, fit_size(row.printed, style.font, style.size, 115), INK),
+                    Text(
+                        75,
+                        y,
+                        row.printed,
+                        style.font,
+                        fit_size(row.printed, style.font, style.size, 115),
+                        INK,
+                    ),
                 )
                 y += leading * 1.3
             y += leading * 0.6
     y += 10.0
     sign_x = 125.0
     date_line = f"{letter.place}, {date_long(letter.letter_date)}"
-    sheet.add(Text(sign_x, y, date_line, style.font, fit_size(date_line, style.font, style.size, 190 - sign_x), INK))
+    sheet.add(
+        Text(
+            sign_x,
+            y,
+            date_line,
+            style.font,
+            fit_size(date_line, style.font, style.size, 190 - sign_x),
+            INK,
+        )
+    )
     y += 6.0
-    sheet.add(Text(sign_x, y, letter.signer_role, style.font, fit_size(letter.signer_role, style.font, style.size, 190 - sign_x), INK))
+    sheet.add(
+        Text(
+            sign_x,
+            y,
+            letter.signer_role,
+            style.font,
+            fit_size(letter.signer_role, style.font, style.size, 190 - sign_x),
+            INK,
+        )
+    )
     sheet.add(_squiggle(rng, sign_x + 2, y + 4, 34, 12))
     y += 26.0
-    sheet.add(Text(sign_x, y, letter.signer_name, style.font, fit_size(letter.signer_name, style.font, style.size, 190 - sign_x), INK))
+    sheet.add(
+        Text(
+            sign_x,
+            y,
+            letter.signer_name,
+            style.font,
+            fit_size(letter.signer_name, style.font, style.size, 190 - sign_x),
+            INK,
+        )
+    )
     return sheet

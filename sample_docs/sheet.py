@@ -42,7 +42,7 @@ WHITE: RGB = (255, 255, 255)
 
 @dataclass(frozen=True)
 class Text:
-    """A line of text; ``y`` is the baseline, ``anchor`` is ``l``/``m``/``r`` (left/middle/right)."""
+    """A line of text at baseline ``y``; ``anchor`` ``l``/``m``/``r`` = left/centre/right."""
 
     x: float
     y: float
@@ -144,7 +144,9 @@ def rasterize(sheet: Sheet, dpi: int = 300) -> Image.Image:
     for op in sheet.ops:
         if isinstance(op, Text):
             font = pil_font(op.font, round(op.size / PT_PER_INCH * dpi))
-            draw.text((px(op.x), px(op.y)), op.text, font=font, fill=op.fill, anchor=op.anchor + "s")
+            draw.text(
+                (px(op.x), px(op.y)), op.text, font=font, fill=op.fill, anchor=op.anchor + "s"
+            )
         elif isinstance(op, Rect):
             box = (px(op.x0), px(op.y0), px(op.x1), px(op.y1))
             width = max(1, round(px(op.width))) if op.outline else 0

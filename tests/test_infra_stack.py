@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 
@@ -38,6 +39,8 @@ def test_background_process_is_tracked_and_stopped_with_its_children(
 
     assert stop_background("sleeper", settings, timeout=5)
     assert read_pid("sleeper", settings) is None
+    with pytest.raises(ProcessLookupError):  # the whole group is gone, grandchild included
+        os.killpg(pid, 0)
     assert not pid_path("sleeper", settings).exists()
     assert "start sleeper" in log_path("sleeper", settings).read_text()
     assert not stop_background("sleeper", settings)  # nothing left to stop
@@ -71,3 +74,16 @@ def test_port_taken_by_a_stranger_is_a_clear_error(settings: Settings, tmp_path)
         other = settings.model_copy(update={"var_dir": tmp_path, "prefect_port": port})
         with pytest.raises(StackError, match=f"{port}.*INTAKE_PREFECT_PORT"):
             stack_up(other, services=("prefect",), timeout=5)
+
+
+@pytest.mark.slow
+def test_prefect_server_fixture_serves_the_api(prefect_server: str, settings: Settings) -> None:
+    import httpx
+
+    from prefect.settings import get_current_settings
+
+    assert os.environ["PREFECT_API_URL"] == prefect_server == settings.prefect_api_url
+    assert get_current_settings().api.url == prefect_server
+    assert httpx.get(f"{prefect_server}/health", timeout=5).json() is True
+    row = next(r for r in stack_status(settings) if r.name == "prefect")
+    assert row.running and row.healthy

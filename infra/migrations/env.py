@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
-from infra.db import metadata
+from infra.db import make_engine, metadata
 
 config = context.config
 
@@ -24,7 +23,7 @@ def run_migrations() -> None:
         from infra.settings import get_settings
 
         url = get_settings().effective_database_url
-    engine = create_engine(url)
+    engine = make_engine(url)
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=metadata,
                           render_as_batch=conn.dialect.name == "sqlite")
