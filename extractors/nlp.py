@@ -305,8 +305,40 @@ class RegionGazetteer:
             ):
                 entities = [e for e in entities if e not in overlapping]
                 entities.append(span)
+            elif _splits_place_list(overlapping, span):
+                outer = overlapping[0]
+                pieces = (Span(doc, outer.start, span.start, label="LOC"),
+                          Span(doc, span.end, outer.end, label="LOC"))
+                entities = [e for e in entities if e is not outer]
+                entities += [p for p in (_strip_punctuation(piece) for piece in pieces) if p]
+                entities.append(span)
         doc.ents = sorted(entities, key=lambda e: e.start)
         return doc
+
+
+def _splits_place_list(overlapping: list[Span], region: Span) -> bool:
+    """True when one NER LOC runs over a prefixed region and more (``KECAMATAN KAJUARA
+    KABUPATEN BONE``), so it is really a list of places."""
+    if len(overlapping) != 1 or overlapping[0].label_ != "LOC":
+        return False
+    outer = overlapping[0]
+    return (
+        outer.start <= region.start and region.end <= outer.end
+        and (outer.start, outer.end) != (region.start, region.end)
+        and region[0].lower_ in _REGION_PREFIXES
+    )
+
+
+def _strip_punctuation(span: Span) -> Span | None:
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if not any(token.is_alpha for token in doc[start:end]):
+        return None
+    return Span(doc, start, end, label=span.label)
 
 
 @Language.factory("intake_region_gazetteer", default_config={"path": ""})
@@ -560,11 +592,29 @@ def extract_issuer(text: str, doc: Doc) -> LetterField | None:
     )
 
 
+_ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def repair_letter_number(value: str) -> str:
+    """Undo OCR's 1/l for I in the Roman month before the year: ``041/RT.015/111/2026`` ->
+    ``041/RT.015/III/2026``. A segment that reads as a number from 1 to 12 is left alone."""
+    parts = value.split("/")
+    if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
+        return value
+    month = parts[-2]
+    if not re.fullmatch(r"[1IlVX|]{1,4}", month) or (month.isdigit() and 1 <= int(month) <= 12):
+        return value
+    roman = re.sub(r"[1l|]", "I", month)
+    if roman in _ROMAN_MONTHS:
+        parts[-2] = roman
+    return "/".join(parts)
+
+
 def extract_letter_number(text: str, doc: Doc) -> LetterField | None:
     """The letter number: the value of the first ``Nomor :`` line, else a LETTER_NUMBER entity."""
     for found in _NUMBER_LINE_RE.finditer(text):
         raw = found.group("value")
-        value = re.sub(r"\s*/\s*", "/", collapse_spaces(raw))
+        value = repair_letter_number(re.sub(r"\s*/\s*", "/", collapse_spaces(raw)))
         if "/" in value or re.fullmatch(r"[\w.\-]+", value):
             return make_field(value, raw, found.start("value"), found.end("value"), "pattern")
     for entity in doc.ents:
@@ -730,22 +780,28 @@ def address_places(text: str) -> list[LetterField]:
 
 
 def extract_signer(text: str, letter_date: LetterField | None) -> LetterField | None:
-    """The signer's name: the first line under the place-and-date line that is not a role
-    (``Bidan yang menolong,``), an ID line (``NIP. ...``) or a ``label :`` line."""
+    """The signer's name as printed (titles kept; see ``strip_titles``): the last line under
+    the place-and-date line that is not a role (``Bidan yang menolong,``), an ID line
+    (``NIP. ...``) or a ``label :`` line; a line of two or more words wins over a single
+    word (an OCR'd signature scrawl)."""
     after = letter_date["end_char"] if letter_date else max(0, len(text) - 300)
+    candidates: list[LetterField] = []
     for start, line in _lines_with_offsets(text[after:]):
         stripped = line.strip()
         if (
             not stripped or stripped.endswith(",") or ":" in stripped
             or re.match(r"(?:NIP|NRP|NIK|NIAP)\b", stripped, re.IGNORECASE)
-            or not re.search(r"[A-Za-z]{2}", stripped)
         ):
             continue
         name = strip_titles(stripped)
-        if len(name.split()) >= 1 and re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", name):
+        if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", name):
             begin = after + start + line.index(stripped)
-            return make_field(name, stripped, begin, begin + len(stripped), "pattern")
-    return None
+            candidates.append(
+                make_field(collapse_spaces(stripped), stripped, begin, begin + len(stripped),
+                           "pattern")
+            )
+    several_words = [c for c in candidates if len(strip_titles(c["value"]).split()) >= 2]
+    return (several_words or candidates or [None])[-1]
 
 
 def labelled_names(text: str) -> list[LetterField]:
@@ -948,13 +1004,171 @@ def extract_birth_fields(text: str, doc: Doc) -> dict[str, LetterField]:
     return {key: fields[key] for key in BIRTH_KEYS if key in fields and fields[key]["value"]}
 
 
+def parent_niks(text: str, doc: Doc) -> dict[str, LetterField]:
+    """``mother_nik`` / ``father_nik``: a NIK in the mother's or father's labelled block, or
+    the NIK that follows ``ibu bernama ...`` / ``ayah bernama ...`` in prose."""
+    fields: dict[str, LetterField] = {}
+    sections = {start: section for label, _, start, _, section in _labelled_values(text)
+                if label == "nik"}
+    for entity in doc.ents:
+        if entity.label_ != "NIK":
+            continue
+        role = sections.get(entity.start_char) or _role_before(text, entity.start_char, window=80)
+        if role in ("mother", "father") and f"{role}_nik" not in fields:
+            fields[f"{role}_nik"] = _entity_field(entity)
+    return fields
+
+
+SUBJECT_KEYS = (
+    "subject_name", "subject_nik", "subject_birth_place", "subject_birth_date", "address",
+    "purpose", "domicile_since",
+)
+"""Fields about the person a cover letter or statement is for (``pengantar_rt_rw``,
+``keterangan_domisili``, ...), filled when the letter states them."""
+
+_BIRTH_PLACE_DATE_LABELS = (
+    "tempat/tgl lahir", "tempat/tanggal lahir", "tempat, tanggal lahir", "tempat, tgl lahir",
+    "tempat tgl lahir", "tempat / tgl lahir", "tempat / tanggal lahir", "tempat/tgl. lahir",
+    "tempat & tanggal lahir", "tempat dan tanggal lahir", "ttl",
+)
+_PROSE_BIRTH_RE = re.compile(
+    r"\blahir\s+di\s+(?P<place>[A-Z][A-Za-z'\-]*(?:\s+[A-Z][A-Za-z'\-]*){0,3})\s*,?\s*"
+    r"(?:pada\s+)?(?:tanggal|tgl\.?)?\s*(?P<date>\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}"
+    r"|\d{1,2}\s+[A-Za-z]+\.?\s+\d{4})"
+)
+_NOT_SENTENCE_END = "".join(
+    rf"(?<!\b{abbreviation})"
+    for abbreviation in ("Jl", "Jln", "No", "Gg", "Kel", "Kec", "Kab", "Ds", "Dsn", "Kp", "Komp",
+                         "Blk", "Lt", "Prov", "Perum")
+)
+_PROSE_ADDRESS_RE = re.compile(
+    r"\b(?:berdomisili|bertempat\s+tinggal|beralamat|tinggal)\s+di\s+(?P<address>.+?)"
+    r"(?=\s+(?:Kelurahan|Desa|Kel\.|Ds\.|sejak|selama|dan|yang)\b|\s*[,;]|\n\n"
+    r"|" + _NOT_SENTENCE_END + r"\.(?:\s|$))",
+    re.DOTALL | re.IGNORECASE,
+)
+_PURPOSE_RE = re.compile(
+    r"\b(?:diberikan|dibuat|pengantar)\s+(?:sebagai\s+pengantar\s+)?untuk\s+"
+    r"(?!dipergunakan|digunakan)(?P<purpose>[^.\n]+(?:\n[^.\n]+)?)",
+    re.IGNORECASE,
+)
+_SINCE_RE = re.compile(
+    r"\bsejak\s+(?:(?:bulan|tanggal|tgl\.?)\s+)?(?:(?P<day>\d{1,2})\s+)?(?P<month>[A-Za-z]+)\s+"
+    r"(?P<year>\d{4})|\bsejak\s+tahun\s+(?P<only_year>\d{4})",
+    re.IGNORECASE,
+)
+
+
+def _subject_from_labels(text: str) -> dict[str, LetterField]:
+    fields: dict[str, LetterField] = {}
+    for label, raw, start, end, section in _labelled_values(text):
+        if section in ("mother", "father"):
+            continue
+        value = collapse_spaces(raw).strip(" ,.;")
+        key = None
+        parsed: Any = value
+        if label in ("nama", "nama lengkap"):
+            key = "subject_name"
+        elif label in ("nik", "no. nik", "nomor nik", "no nik"):
+            key, parsed = "subject_nik", re.sub(r"\D", "", value) or None
+        elif label in _BIRTH_PLACE_DATE_LABELS and "," in value:
+            place, _, when = value.rpartition(",")
+            place_raw = raw[: raw.rfind(",")].strip()
+            fields.setdefault("subject_birth_place", make_field(
+                place.strip(), place_raw, start, start + len(place_raw), "pattern"))
+            date_raw = raw[raw.rfind(",") + 1 :].strip()
+            iso = parse_date(when.strip())
+            if iso:
+                date_start = start + raw.rindex(date_raw)
+                fields.setdefault("subject_birth_date", make_field(
+                    iso, date_raw, date_start, date_start + len(date_raw), "pattern"))
+        elif label == "tempat lahir":
+            key = "subject_birth_place"
+        elif label in ("tanggal lahir", "tgl lahir", "tgl. lahir"):
+            key, parsed = "subject_birth_date", parse_date(value)
+        elif label in ("alamat", "alamat lengkap", "alamat rumah", "tempat tinggal"):
+            key = "address"
+        elif label in ("keperluan", "maksud", "tujuan", "untuk keperluan"):
+            key = "purpose"
+        if key and parsed and key not in fields:
+            fields[key] = make_field(parsed, raw, start, end, "pattern")
+    return fields
+
+
+def _subject_from_prose(text: str, doc: Doc) -> dict[str, LetterField]:
+    fields: dict[str, LetterField] = {}
+    names = [*_BAHWA_NAME_RE.finditer(text)]
+    if names:
+        name = names[0].group("name").rstrip(" .")
+        start = names[0].start("name")
+        fields["subject_name"] = make_field(
+            collapse_spaces(name), name, start, start + len(name), "pattern"
+        )
+    nik = next((e for e in doc.ents if e.label_ == "NIK"), None)
+    if nik is not None:
+        fields["subject_nik"] = _entity_field(nik)
+    born = _PROSE_BIRTH_RE.search(text)
+    if born:
+        fields["subject_birth_place"] = make_field(
+            collapse_spaces(born.group("place")), born.group("place"), born.start("place"),
+            born.end("place"), "pattern",
+        )
+        iso = parse_date(collapse_spaces(born.group("date")))
+        if iso:
+            fields["subject_birth_date"] = make_field(
+                iso, born.group("date"), born.start("date"), born.end("date"), "pattern"
+            )
+    address = _PROSE_ADDRESS_RE.search(text)
+    if address:
+        raw = address.group("address").strip()
+        fields["address"] = make_field(
+            collapse_spaces(raw), raw, address.start("address"),
+            address.start("address") + len(raw), "pattern",
+        )
+    purpose = _PURPOSE_RE.search(text)
+    if purpose:
+        raw = purpose.group("purpose").strip()
+        fields["purpose"] = make_field(
+            collapse_spaces(raw), raw, purpose.start("purpose"),
+            purpose.start("purpose") + len(raw), "pattern",
+        )
+    since = _SINCE_RE.search(text)
+    if since:
+        fields["domicile_since"] = make_field(
+            _since_value(since), since.group(0), since.start(), since.end(), "pattern"
+        )
+    return fields
+
+
+def _since_value(found: re.Match[str]) -> str | None:
+    """``sejak bulan Desember 2022`` -> ``2022-12``; with a day, an ISO date; a year alone."""
+    if found.group("only_year"):
+        return found.group("only_year")
+    month = MONTHS.get(found.group("month").lower().rstrip("."))
+    if month is None:
+        return None
+    if found.group("day"):
+        return parse_date(f"{found.group('day')} {found.group('month')} {found.group('year')}")
+    return f"{found.group('year')}-{month:02d}"
+
+
+def extract_subject_fields(text: str, doc: Doc) -> dict[str, LetterField]:
+    """Who a cover letter or statement is about: labelled lines first, then prose."""
+    fields = _subject_from_labels(text)
+    for key, field in _subject_from_prose(text, doc).items():
+        fields.setdefault(key, field)
+    return {key: fields[key] for key in SUBJECT_KEYS if key in fields and fields[key]["value"]}
+
+
 def extract_letter_fields(text: str) -> dict[str, Any]:
     """Extract DESIGN.md's ``letter`` fields from the text of a letter.
 
     Returns ``letter_type``, ``issuer``, ``letter_number``, ``letter_date`` (each a
     ``LetterField`` or absent when not found), ``persons``, ``places``, ``dates`` (lists of
-    ``LetterField``; dates as ISO), and for a ``keterangan_lahir`` the ``BIRTH_KEYS`` the
-    letter states. Offsets index ``text`` so the caller can map values to word boxes.
+    ``LetterField``; dates as ISO), ``signer_name``, and what the letter states of: for a
+    ``keterangan_lahir`` the ``BIRTH_KEYS`` plus ``mother_nik`` / ``father_nik``; for other
+    letters the ``SUBJECT_KEYS``. Offsets index ``text`` so the caller can map values to word
+    boxes.
     """
     doc = get_nlp()(text)
     fields: dict[str, Any] = {}
@@ -984,4 +1198,7 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     fields["dates"] = entities_by_label(doc, "DATE")
     if letter_type is not None and letter_type["value"] == "keterangan_lahir":
         fields.update(extract_birth_fields(text, doc))
+        fields.update(parent_niks(text, doc))
+    else:
+        fields.update(extract_subject_fields(text, doc))
     return fields

@@ -294,6 +294,8 @@ def normalize_sex(raw: str) -> Normalized:
 def normalize_blood_type(raw: str) -> Normalized:
     """``A``, ``B``, ``AB``, ``O`` or ``-`` (``8`` read for ``B`` and ``0`` for ``O`` repaired)."""
     text = strip_separator(raw).upper().replace(" ", "")
+    if not text and re.search(r"[-—–~]", raw):
+        return Normalized("-")
     if text in ("", "-", "—", "–", "~"):
         return Normalized("-") if text else Normalized(None, valid=False)
     token = re.match(r"[A-Z0-9]+", text)
@@ -342,6 +344,25 @@ def normalize_phone(raw: str) -> Normalized:
         return Normalized(candidate, repairs, valid=False)
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Normalized(formatted, repairs, valid=phonenumbers.is_valid_number(number))
+
+
+#: Common SIAK occupations that print a slash or words OCR tends to break.
+OCCUPATIONS = ("BELUM/TIDAK BEKERJA", "MENGURUS RUMAH TANGGA", "PELAJAR/MAHASISWA", "PENSIUNAN",
+               "PEGAWAI NEGERI SIPIL", "KARYAWAN SWASTA", "KARYAWAN BUMN", "KARYAWAN BUMD",
+               "KARYAWAN HONORER", "BURUH HARIAN LEPAS", "PETANI/PEKEBUN", "PETERNAK",
+               "NELAYAN/PERIKANAN", "WIRASWASTA", "PEDAGANG", "GURU", "DOSEN", "DOKTER", "BIDAN",
+               "PERAWAT", "SOPIR", "TUKANG KAYU", "TUKANG BATU", "PEGAWAI SWASTA",
+               "TENTARA NASIONAL INDONESIA", "KEPOLISIAN RI", "PERANGKAT DESA", "SENIMAN",
+               "WARTAWAN", "PENGACARA", "ARSITEK", "APOTEKER", "BURUH TANI/PERKEBUNAN")
+
+
+def normalize_occupation(raw: str) -> Normalized:
+    """Occupation as printed; snapped to a common SIAK spelling when within 2 edits."""
+    text = normalize_text(raw)
+    if text.value is None:
+        return text
+    snapped = snap(str(text.value), OCCUPATIONS, max_distance=2)
+    return snapped if snapped.valid else text
 
 
 def normalize_email(raw: str) -> Normalized:
@@ -403,6 +424,7 @@ NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
     "valid_until": normalize_valid_until,
     "name": normalize_name,
     "text": normalize_text,
+    "occupation": normalize_occupation,
     "place": normalize_place,
     "province": normalize_province,
     "rt_rw": normalize_rt_rw,

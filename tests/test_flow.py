@@ -42,12 +42,9 @@ def _truth(app_id: str) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in (DEMO / "truth" / app_id).glob("*.json")}
 
 
-@pytest.fixture(params=["embedded", "services"])
-def flow_env(request: pytest.FixtureRequest, storage: Storage, prefect_server: str,
-             settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-             ) -> Iterator[Settings]:
-    """Settings for one flow test: SQLite + kombu/SQLite, or PostgreSQL + RabbitMQ."""
-    if request.param == "embedded":
+def _flow_settings(kind: str, request: pytest.FixtureRequest, tmp_path: Path,
+                   monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    if kind == "embedded":
         monkeypatch.setenv("INTAKE_DATABASE_URL", f"sqlite:///{tmp_path / 'intake.db'}")
         monkeypatch.setenv("INTAKE_BROKER_URL", f"sqla+sqlite:///{tmp_path / 'queues.db'}")
     else:
@@ -60,6 +57,22 @@ def flow_env(request: pytest.FixtureRequest, storage: Storage, prefect_server: s
     purge("polri.skck", s.effective_broker_url)
     yield s
     get_settings.cache_clear()
+
+
+@pytest.fixture(params=["embedded", "services"])
+def flow_env(request: pytest.FixtureRequest, storage: Storage, prefect_server: str,
+             settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             ) -> Iterator[Settings]:
+    """Settings for one flow test: SQLite + kombu/SQLite, or PostgreSQL + RabbitMQ."""
+    yield from _flow_settings(request.param, request, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def embedded_env(request: pytest.FixtureRequest, storage: Storage, prefect_server: str,
+                 settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 ) -> Iterator[Settings]:
+    """Settings for one flow test on the embedded defaults only."""
+    yield from _flow_settings("embedded", request, tmp_path, monkeypatch)
 
 
 def _run_flow() -> list[dict]:
@@ -174,3 +187,51 @@ def test_no_personal_data_in_prefect(flow_env: Settings, storage: Storage,
     for secret in secrets:
         assert secret not in blob
     assert not NIK_LIKE.search(blob.replace("-", ""))
+
+
+def test_deployment_is_served_with_typed_parameters_and_runs(
+        embedded_env: Settings, storage: Storage, prefect_server: str) -> None:
+    """``intake/inbox`` shows in the Prefect server with typed parameters and runs from there."""
+    import os
+    import sys
+    import time
+
+    from infra.stack import start_background, stop_background
+
+    _upload_app(storage, SKCK / "skck-s1-001")
+    env = {k: v for k, v in os.environ.items() if k.startswith(("INTAKE_", "PREFECT_"))}
+    env.update(DO_NOT_TRACK="1", OMP_THREAD_LIMIT="1")
+    start_background("flow-server", [sys.executable, "-m", "flows.serve"], env,
+                     settings=embedded_env)
+    try:
+        with httpx.Client(base_url=prefect_server, timeout=30) as client:
+            deadline = time.monotonic() + 120
+            while True:
+                resp = client.get("/deployments/name/intake/inbox")
+                if resp.status_code == 200:
+                    break
+                assert time.monotonic() < deadline, "deployment intake/inbox never appeared"
+                time.sleep(1)
+            deployment = resp.json()
+            props = deployment["parameter_openapi_schema"]["properties"]
+            assert props["quiet_period_seconds"]["type"] == "number"
+            assert props["max_applications"]["type"] == "integer"
+            assert "service" in props
+            # what the UI's "Run > Custom run" does: create a flow run with parameters
+            run = client.post(f"/deployments/{deployment['id']}/create_flow_run",
+                              json={"parameters": {"service": "polri.skck",
+                                                   "quiet_period_seconds": 5.0}})
+            run.raise_for_status()
+            run_id = run.json()["id"]
+            deadline = time.monotonic() + 600
+            while True:
+                state = client.get(f"/flow_runs/{run_id}").json()["state"]
+                if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+                    break
+                assert time.monotonic() < deadline, f"flow run stuck in {state['name']}"
+                time.sleep(2)
+        assert state["type"] == "COMPLETED"
+        record = RecordStore(embedded_env.effective_database_url).get_record("skck-s1-001")
+        assert record is not None and record.status == "passed"
+    finally:
+        stop_background("flow-server", settings=embedded_env)

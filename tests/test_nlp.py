@@ -129,17 +129,22 @@ def test_prose_birth_letter_fields_are_extracted() -> None:
     assert fields["birth_time"]["value"] == "23:15"
     assert fields["mother_name"]["value"] == "Dewi Lestari"
     assert fields["father_name"]["value"] == "Agus Setiawan"
-    assert any("Banyumas" in place for place in _values(fields["places"]))
+    places = [str(place).upper() for place in _values(fields["places"])]
+    assert "KABUPATEN BANYUMAS" in places
+    assert "DESA KARANGRAU" in places
+    assert "Rizky Pratama" in _values(fields["persons"])
+    assert fields["signer_name"]["value"] == "Bambang Wibisono"
 
 
 def test_rt_rw_cover_letter_fields_are_extracted() -> None:
     fields = extract_letter_fields(RT_LETTER)
 
     assert fields["letter_type"]["value"] == "pengantar_rt_rw"
-    assert fields["issuer"]["value"] == "RUKUN TETANGGA 004 RUKUN WARGA 011"
+    assert fields["issuer"]["value"] == "RT 004/RW 011 SUKAMAJU"
+    assert fields["issuer"]["raw"] == "RUKUN TETANGGA 004 RUKUN WARGA 011"
     assert fields["letter_number"]["value"] == "12/RT.004/RW.011/IV/2026"
     assert fields["letter_date"]["value"] == "2026-04-02"
-    assert "Ahmad Fauzi" in _values(fields["persons"])
+    assert {"Ahmad Fauzi", "Hendra Gunawan"} <= set(_values(fields["persons"]))
     assert "1988-08-23" in _values(fields["dates"])
     assert "child_name" not in fields
 
@@ -208,12 +213,12 @@ def test_shipped_model_loads_offline_and_finds_a_person(monkeypatch: pytest.Monk
 def test_metrics_show_f1_above_the_measured_floor() -> None:
     metrics = json.loads((MODEL_DIR / "metrics.json").read_text(encoding="utf-8"))
 
-    assert metrics["idner-news-2k"]["overall"]["f"] >= F1_FLOOR
-    assert metrics["indonlu-nergrit"]["overall"]["f"] >= F1_FLOOR
+    for split, floor in F1_FLOORS.items():
+        assert metrics[split]["overall"]["f"] >= floor, split
     assert metrics["training"]["model_bytes"] < 15_000_000
     assert (MODEL_DIR / "licenses" / "idner-news-2k.LICENSE").is_file()
     assert (MODEL_DIR / "licenses" / "indonlu-nergrit.LICENSE.indonlu").is_file()
 
 
-F1_FLOOR = 0.65
-"""Overall test F1 of the shipped model is well above this on both splits (see metrics.json)."""
+F1_FLOORS = {"idner-news-2k": 0.78, "indonlu-nergrit": 0.60}
+"""Measured overall test F1 of the shipped model, less a margin: 0.82 and 0.65."""
