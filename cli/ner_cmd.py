@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -10,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from extractors.nlp import MODEL_DIR
+from models.errors import IntakeError
 
 app = typer.Typer(
     help=(
@@ -36,8 +38,12 @@ def train(
 
     Example: intake ner train --out extractors/ner_model --max-steps 2400
     """
-    from extractors.ner_train import train_model
+    from extractors.ner_train import check_output_dir, train_model
 
+    try:
+        check_output_dir(out)
+    except IntakeError as error:
+        _fail(error)
     with Progress(
         TextColumn("[bold]training NER"),
         BarColumn(),
@@ -50,11 +56,14 @@ def train(
 
         def on_step(step: int, total: int, f1: float | None) -> None:
             if f1 is not None:
-                progress.update(task, completed=step, f1=f"{f1:.3f}")
+                progress.update(task, completed=min(step, total), f1=f"{f1:.3f}")
             else:
-                progress.update(task, completed=step)
+                progress.update(task, completed=min(step, total))
 
-        result = train_model(out, data_dir=data, max_steps=max_steps, on_step=on_step)
+        try:
+            result = train_model(out, data_dir=data, max_steps=max_steps, on_step=on_step)
+        except IntakeError as error:
+            _fail(error)
     _console.print(
         f"Model written to {result.model_dir} in {result.seconds:.0f} s; "
         f"best dev F1 {result.best_dev_f1:.3f}; "
@@ -77,8 +86,17 @@ def evaluate(
     from extractors.ner_train import evaluate_model
 
     with _console.status("scoring the test splits"):
-        metrics = evaluate_model(model, data_dir=data)
+        try:
+            metrics = evaluate_model(model, data_dir=data)
+        except (IntakeError, OSError) as error:
+            _fail(error)
     _print_metrics(metrics)
+
+
+def _fail(error: Exception) -> NoReturn:
+    message = error.message if isinstance(error, IntakeError) else str(error)
+    _console.print(f"[red]{message}[/red]")
+    raise typer.Exit(error.exit_code if isinstance(error, IntakeError) else 2)
 
 
 def _print_metrics(metrics: dict[str, object]) -> None:

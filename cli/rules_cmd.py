@@ -32,7 +32,7 @@ OUTCOME_STYLE = {"passed": "bold green", "flagged": "bold yellow", "rejected": "
 
 def _fail(error: ConfigurationError) -> typer.Exit:
     """Print a configuration error and return the exit to raise."""
-    console.print(f"[bold red]error:[/] {error.message}", highlight=False)
+    console.print(f"[bold red]error:[/] {error.message}", highlight=False, soft_wrap=True)
     return typer.Exit(error.exit_code)
 
 

@@ -388,8 +388,6 @@ def _place_date_fields(spec: FieldSpec, words: list[Word], page: int, source: st
     raw = " ".join(w.text for w in words)
     place_text, date_text = norm.split_place_date(raw)
     split = next((i for i, w in enumerate(words) if re.search(r"\d", w.text)), len(words))
-    if split and words[split - 1].text.endswith(","):
-        pass
     place_words, date_words = words[:split], words[split:]
     out: dict[str, Field] = {}
     place = make_field("place", place_words or words, page, source, raw=place_text)

@@ -181,11 +181,12 @@ def write_docbin(sentences: Iterable[Sentence], nlp: Language, path: Path) -> in
     return len(doc_bin)
 
 
-EMBED_ROWS = (8000, 2000, 3000, 3000)
-"""Hash-embedding rows for NORM, PREFIX, SUFFIX, SHAPE (spaCy's default: 5000/1000/2500/2500)."""
+EMBED_ROWS = (5000, 1000, 2500, 2500)
+"""Hash-embedding rows for NORM, PREFIX, SUFFIX, SHAPE (spaCy's efficiency default; a run
+with 8000/2000/3000/3000 and dropout 0.2 reached the same dev F1, 0.736, at a larger size)."""
 
-DROPOUT = 0.2
-"""Training dropout (spaCy's default 0.1 over-fits these 3,000 sentences sooner)."""
+DROPOUT = 0.1
+"""Training dropout (spaCy's default)."""
 
 
 def build_config(train_path: Path, dev_path: Path, *, max_steps: int, seed: int = 0) -> Config:
@@ -245,6 +246,14 @@ class TrainingResult:
     """The content of ``metrics.json``."""
 
 
+def check_output_dir(out_dir: Path) -> None:
+    """Refuse to replace ``out_dir`` unless it is absent, empty, or a spaCy model folder."""
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "config.cfg").is_file():
+        raise ConfigurationError(
+            f"{out_dir} is not empty and holds no spaCy model; choose another --out."
+        )
+
+
 def train_model(
     out_dir: Path = MODEL_DIR,
     *,
@@ -257,6 +266,7 @@ def train_model(
     ``out_dir`` is replaced. Returns timing, the best dev F1 and the test metrics.
     """
     data_dir = data_dir or data_dir_from_env()
+    check_output_dir(out_dir)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="intake-ner-") as work_name:
         work = Path(work_name)
@@ -297,6 +307,7 @@ def train_model(
 
 def _publish_model(best_dir: Path, out_dir: Path, data_dir: Path) -> None:
     """Copy the best checkpoint to ``out_dir`` with cleaned config, licences and README."""
+    check_output_dir(out_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     shutil.copytree(best_dir, out_dir)

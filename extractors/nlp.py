@@ -489,7 +489,7 @@ _BERNAMA_RE = re.compile(
     r"(?:bernama|diberi\s+nama|atas\s+nama)(?:[ \t]*\n)?[ \t]*:?[ \t]*" + _NAME_WORDS
 )
 _BAHWA_NAME_RE = re.compile(
-    r"\bbahwa(?:[ \t]*\n)?[ \t]+" + _NAME_WORDS + r"(?=[ \t]*(?:,|\(|\bNIK\b))"
+    r"\bbahwa(?:[ \t]*\n[ \t]*|[ \t]+)" + _NAME_WORDS + r"(?=[ \t]*(?:,|\(|\bNIK\b))"
 )
 
 
@@ -595,26 +595,39 @@ def extract_issuer(text: str, doc: Doc) -> LetterField | None:
 _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
-def repair_letter_number(value: str) -> str:
-    """Undo OCR's 1/l for I in the Roman month before the year: ``041/RT.015/111/2026`` ->
-    ``041/RT.015/III/2026``. A segment that reads as a number from 1 to 12 is left alone."""
+def repair_letter_number(value: str, letter_month: int | None = None) -> str:
+    """Undo OCR slips in a letter number: O for 0 beside digits (``RT.O11``), and 1/l/!/v
+    in the Roman month before the year (``041/RT.015/111/2026`` -> ``041/RT.015/III/2026``).
+    A month segment that reads as a number from 1 to 12 (``11``) is left alone unless
+    ``letter_month`` (from the letter's date) says it is the Roman one (``II``)."""
+    value = re.sub(r"(?<=\d)[Oo]|[Oo](?=\d)", "0", value)
     parts = value.split("/")
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
         return value
     month = parts[-2]
-    if not re.fullmatch(r"[1IlVX|]{1,4}", month) or (month.isdigit() and 1 <= int(month) <= 12):
+    if not re.fullmatch(r"[1IilVvXx|!]{1,4}", month):
         return value
-    roman = re.sub(r"[1l|]", "I", month)
-    if roman in _ROMAN_MONTHS:
+    roman = re.sub(r"[1il|!]", "I", month).upper()
+    if roman not in _ROMAN_MONTHS:
+        return value
+    reads_as_number = month.isdigit() and 1 <= int(month) <= 12
+    if not reads_as_number or (
+        letter_month is not None
+        and _ROMAN_MONTHS.index(roman) + 1 == letter_month
+        and int(month) != letter_month
+    ):
         parts[-2] = roman
     return "/".join(parts)
 
 
-def extract_letter_number(text: str, doc: Doc) -> LetterField | None:
-    """The letter number: the value of the first ``Nomor :`` line, else a LETTER_NUMBER entity."""
+def extract_letter_number(
+    text: str, doc: Doc, letter_month: int | None = None
+) -> LetterField | None:
+    """The letter number: the value of the first ``Nomor :`` line, else a LETTER_NUMBER
+    entity; OCR slips repaired by ``repair_letter_number``."""
     for found in _NUMBER_LINE_RE.finditer(text):
         raw = found.group("value")
-        value = repair_letter_number(re.sub(r"\s*/\s*", "/", collapse_spaces(raw)))
+        value = repair_letter_number(re.sub(r"\s*/\s*", "/", collapse_spaces(raw)), letter_month)
         if "/" in value or re.fullmatch(r"[\w.\-]+", value):
             return make_field(value, raw, found.start("value"), found.end("value"), "pattern")
     for entity in doc.ents:
@@ -758,6 +771,16 @@ def is_place_name(value: str, persons: list[LetterField]) -> bool:
     return not any(padded in f" {str(p['value']).lower()} " for p in persons)
 
 
+_NOT_SENTENCE_END = "".join(
+    rf"(?<!\b{abbreviation})"
+    for abbreviation in ("Jl", "Jln", "No", "Gg", "Kel", "Kec", "Kab", "Ds", "Dsn", "Kp", "Komp",
+                         "Blk", "Lt", "Prov", "Perum")
+)
+_SENTENCE_END_RE = re.compile(_NOT_SENTENCE_END + r"\.(?:\s|$)", re.IGNORECASE)
+_ADDRESS_PLACE_RE = re.compile(rf"{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}}")
+_STREET_PART_RE = re.compile(r"\d|\b(?:jl|jln|jalan|gg|rt|rw|no)\b", re.IGNORECASE)
+
+
 def address_places(text: str) -> list[LetterField]:
     """Places a letter names in addresses: ``Kelurahan Sukamaju``, ``Kec. Depok``, and the
     comma-separated tail of ``beralamat di Jl. Melati No. 3, Karangjaya, Ibele, Sleman``."""
@@ -768,12 +791,13 @@ def address_places(text: str) -> list[LetterField]:
     for found in _ADDRESS_LEAD_RE.finditer(text):
         offset = found.start("address")
         for part in re.finditer(r"[^,]+", found.group("address")):
-            sentence_end = re.search(r"(?<![A-Z]{2})(?<!\b[A-Za-z])\.(?:\s|$)", part.group(0))
+            sentence_end = _SENTENCE_END_RE.search(part.group(0))
             raw = part.group(0)[: sentence_end.start() if sentence_end else None].strip()
-            if raw and not re.search(r"\d|\b(?:jl|jln|jalan|gg|rt|rw|no)\b", raw, re.IGNORECASE) \
-                    and re.fullmatch(rf"{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}}", raw):
+            if raw and _ADDRESS_PLACE_RE.fullmatch(raw) and not _STREET_PART_RE.search(raw):
                 start = offset + part.start() + part.group(0).index(raw)
-                places.append(make_field(collapse_spaces(raw), raw, start, start + len(raw), "pattern"))
+                places.append(
+                    make_field(collapse_spaces(raw), raw, start, start + len(raw), "pattern")
+                )
             if sentence_end:
                 break
     return places
@@ -839,6 +863,17 @@ def _role_before(text: str, position: int, *, window: int = 60) -> str | None:
     return best[1] if best else None
 
 
+_LONE_VALUE_RE = re.compile(r"^[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$")
+
+
+@lru_cache(maxsize=1)
+def known_labels() -> frozenset[str]:
+    """Every field label this module reads (``nama``, ``nik``, ``tempat/tgl lahir``, ...)."""
+    labels = {label for group in _BIRTH_LABELS.values() for label in group if len(label) > 2}
+    labels |= set(_BIRTH_PLACE_DATE_LABELS) | set(_SUBJECT_LABELS)
+    return frozenset(labels)
+
+
 def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
     """``label : value`` lines as (label, value, start, end, section role) in reading order.
 
@@ -847,6 +882,7 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
     """
     rows = []
     section: str | None = None
+    lone_labels: list[str] = []
     for start, line in _lines_with_offsets(text):
         labelled = _LABEL_LINE_RE.match(line)
         if labelled and labelled.group("value"):
@@ -855,6 +891,16 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
                 label, labelled.group("value"), start + labelled.start("value"),
                 start + labelled.end("value"), section,
             ))
+            continue
+        lone_value = _LONE_VALUE_RE.match(line)
+        if lone_value and lone_labels:
+            rows.append((
+                lone_labels.pop(0), lone_value.group("value"), start + lone_value.start("value"),
+                start + lone_value.end("value"), section,
+            ))
+            continue
+        if collapse_spaces(line).lower() in known_labels():
+            lone_labels.append(collapse_spaces(line).lower())
             continue
         heading_role = _role_before(line + " ", len(line) + 1, window=len(line) + 1)
         if heading_role and line.strip():
@@ -942,7 +988,9 @@ def names_after_bernama(text: str) -> list[LetterField]:
         name = found.group("name").rstrip(" .")
         if name:
             start = found.start("name")
-            names.append(make_field(collapse_spaces(name), name, start, start + len(name), "pattern"))
+            names.append(
+                make_field(collapse_spaces(name), name, start, start + len(name), "pattern")
+            )
     return names
 
 
@@ -1031,15 +1079,18 @@ _BIRTH_PLACE_DATE_LABELS = (
     "tempat tgl lahir", "tempat / tgl lahir", "tempat / tanggal lahir", "tempat/tgl. lahir",
     "tempat & tanggal lahir", "tempat dan tanggal lahir", "ttl",
 )
+_NIK_LABELS = ("nik", "no. nik", "nomor nik", "no nik")
+_ADDRESS_LABELS = ("alamat", "alamat lengkap", "alamat rumah", "tempat tinggal")
+_PURPOSE_LABELS = ("keperluan", "maksud", "tujuan", "untuk keperluan")
+_SUBJECT_LABELS = (
+    "nama", "nama lengkap", *_NIK_LABELS, *_ADDRESS_LABELS, *_PURPOSE_LABELS, "tempat lahir",
+    "tanggal lahir", "tgl lahir", "tgl. lahir", "jenis kelamin", "agama", "pekerjaan",
+    "kewarganegaraan", "status perkawinan", "no. kk", "nomor kk", "no kk",
+)
 _PROSE_BIRTH_RE = re.compile(
     r"\blahir\s+di\s+(?P<place>[A-Z][A-Za-z'\-]*(?:\s+[A-Z][A-Za-z'\-]*){0,3})\s*,?\s*"
     r"(?:pada\s+)?(?:tanggal|tgl\.?)?\s*(?P<date>\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}"
     r"|\d{1,2}\s+[A-Za-z]+\.?\s+\d{4})"
-)
-_NOT_SENTENCE_END = "".join(
-    rf"(?<!\b{abbreviation})"
-    for abbreviation in ("Jl", "Jln", "No", "Gg", "Kel", "Kec", "Kab", "Ds", "Dsn", "Kp", "Komp",
-                         "Blk", "Lt", "Prov", "Perum")
 )
 _PROSE_ADDRESS_RE = re.compile(
     r"\b(?:berdomisili|bertempat\s+tinggal|beralamat|tinggal)\s+di\s+(?P<address>.+?)"
@@ -1069,7 +1120,7 @@ def _subject_from_labels(text: str) -> dict[str, LetterField]:
         parsed: Any = value
         if label in ("nama", "nama lengkap"):
             key = "subject_name"
-        elif label in ("nik", "no. nik", "nomor nik", "no nik"):
+        elif label in _NIK_LABELS:
             key, parsed = "subject_nik", re.sub(r"\D", "", value) or None
         elif label in _BIRTH_PLACE_DATE_LABELS and "," in value:
             place, _, when = value.rpartition(",")
@@ -1086,9 +1137,9 @@ def _subject_from_labels(text: str) -> dict[str, LetterField]:
             key = "subject_birth_place"
         elif label in ("tanggal lahir", "tgl lahir", "tgl. lahir"):
             key, parsed = "subject_birth_date", parse_date(value)
-        elif label in ("alamat", "alamat lengkap", "alamat rumah", "tempat tinggal"):
+        elif label in _ADDRESS_LABELS:
             key = "address"
-        elif label in ("keperluan", "maksud", "tujuan", "untuk keperluan"):
+        elif label in _PURPOSE_LABELS:
             key = "purpose"
         if key and parsed and key not in fields:
             fields[key] = make_field(parsed, raw, start, end, "pattern")
@@ -1118,7 +1169,11 @@ def _subject_from_prose(text: str, doc: Doc) -> dict[str, LetterField]:
             fields["subject_birth_date"] = make_field(
                 iso, born.group("date"), born.start("date"), born.end("date"), "pattern"
             )
-    address = _PROSE_ADDRESS_RE.search(text)
+    address = next(
+        (found for found in _PROSE_ADDRESS_RE.finditer(text)
+         if not found.group("address").lower().startswith("alamat")),
+        None,
+    )
     if address:
         raw = address.group("address").strip()
         fields["address"] = make_field(
@@ -1173,11 +1228,13 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     doc = get_nlp()(text)
     fields: dict[str, Any] = {}
     letter_type = extract_letter_type(text)
+    letter_date = extract_letter_date(text, doc)
+    letter_month = int(letter_date["value"][5:7]) if letter_date else None
     for key, found in (
         ("letter_type", letter_type),
         ("issuer", extract_issuer(text, doc)),
-        ("letter_number", extract_letter_number(text, doc)),
-        ("letter_date", extract_letter_date(text, doc)),
+        ("letter_number", extract_letter_number(text, doc, letter_month)),
+        ("letter_date", letter_date),
     ):
         if found is not None:
             fields[key] = found

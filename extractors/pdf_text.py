@@ -55,12 +55,11 @@ def page_from_pdf_words(
     words: list[dict], number: int, width: int, height: int, scale: float
 ) -> Page:
     """Build a ``Page`` from pdfplumber words, grouping them into lines by their baselines."""
-    ordered = sorted(words, key=lambda w: (round(float(w["top"]) / 3), float(w["x0"])))
     out: list[Word] = []
     line = -1
     line_top: float | None = None
     line_height = 0.0
-    for w in sorted(ordered, key=lambda w: float(w["top"])):
+    for w in sorted(words, key=lambda w: float(w["top"])):
         top, bottom = float(w["top"]), float(w["bottom"])
         if line_top is None or abs(top - line_top) > max(2.0, 0.5 * line_height):
             line += 1

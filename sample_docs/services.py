@@ -79,7 +79,11 @@ class Case:
 
 
 def make_npwp(rng: random.Random, owner: Person) -> str:
-    """An NPWP: the owner's NIK (since 2022) or a legacy 15-digit number with a valid check."""
+    """An NPWP: the owner's NIK, or "0" + a 15-digit number with a valid check (PMK 112/2022).
+
+    Applications are dated after the 2024 switch, so a bare 15-digit number would be a
+    legacy NPWP that the rules rightly flag (DOMAIN.md §1).
+    """
     if rng.random() < 0.5:
         return owner.nik
     while True:
@@ -89,7 +93,7 @@ def make_npwp(rng: random.Random, owner: Person) -> str:
         for check in "0123456789":
             number = body + check + f"{rng.randint(401, 999):03d}" + "000"
             if stdnum_npwp.is_valid(number):
-                return number
+                return "0" + number
 
 
 def make_case(rng: random.Random, service: str) -> Case:

@@ -16,6 +16,8 @@ from extractors.nlp import (
     get_nlp,
     parse_date,
     parse_time,
+    repair_letter_number,
+    strip_titles,
 )
 
 MIDWIFE_LETTER = """PRAKTIK MANDIRI BIDAN RATNA DEWI, A.Md.Keb.
@@ -112,6 +114,8 @@ def test_midwife_birth_letter_fields_are_extracted() -> None:
     assert fields["birth_place"]["value"] == "Sleman"
     assert fields["mother_name"]["value"] == "Siti Aminah"
     assert fields["father_name"]["value"] == "Budi Santoso"
+    assert fields["mother_nik"]["value"] == "3404015508950002"
+    assert fields["father_nik"]["value"] == "3404011203900001"
     assert {"Putri Ayu Lestari", "Siti Aminah", "Budi Santoso"} <= set(_values(fields["persons"]))
     assert {"2026-03-16", "2026-03-18"} <= set(_values(fields["dates"]))
 
@@ -133,7 +137,8 @@ def test_prose_birth_letter_fields_are_extracted() -> None:
     assert "KABUPATEN BANYUMAS" in places
     assert "DESA KARANGRAU" in places
     assert "Rizky Pratama" in _values(fields["persons"])
-    assert fields["signer_name"]["value"] == "Bambang Wibisono"
+    assert fields["signer_name"]["value"] == "dr. Bambang Wibisono, Sp.OG"
+    assert strip_titles(fields["signer_name"]["value"]) == "Bambang Wibisono"
 
 
 def test_rt_rw_cover_letter_fields_are_extracted() -> None:
@@ -145,6 +150,15 @@ def test_rt_rw_cover_letter_fields_are_extracted() -> None:
     assert fields["letter_number"]["value"] == "12/RT.004/RW.011/IV/2026"
     assert fields["letter_date"]["value"] == "2026-04-02"
     assert {"Ahmad Fauzi", "Hendra Gunawan"} <= set(_values(fields["persons"]))
+    assert fields["subject_name"]["value"] == "Ahmad Fauzi"
+    assert fields["subject_nik"]["value"] == "3273012308880003"
+    assert fields["subject_birth_place"]["value"] == "Bandung"
+    assert fields["subject_birth_date"]["value"] == "1988-08-23"
+    assert fields["address"]["value"] == "Jl. Sukamaju Dalam No. 8, Bandung"
+    assert fields["purpose"]["value"] == (
+        "mengurus Surat Keterangan Catatan Kepolisian di Polrestabes Bandung"
+    )
+    assert fields["signer_name"]["value"] == "Hendra Gunawan"
     assert "1988-08-23" in _values(fields["dates"])
     assert "child_name" not in fields
 
@@ -188,6 +202,50 @@ def test_ruler_labels_nik_kk_number_letter_number_dates_and_time() -> None:
 )
 def test_indonesian_dates_become_iso(raw: str, iso: str | None) -> None:
     assert parse_date(raw) == iso
+
+
+DOMICILE_LETTER = """PEMERINTAH KABUPATEN SLEMAN
+KECAMATAN DEPOK
+DESA CATURTUNGGAL
+
+SURAT KETERANGAN DOMISILI
+Nomor : 470/211/DS/I1I/2026
+
+Kepala Desa Caturtunggal, Kecamatan Depok, Kabupaten Sleman, dengan ini menerangkan dengan
+sebenarnya bahwa RINA KARTIKA SARI, NIK 3404014501920003, lahir di Magelang pada tanggal
+5 Januari 1992, benar berdomisili di Jl. Seturan Raya No. 17 RT 004 RW 009 Desa Caturtunggal
+sejak bulan Desember 2022.
+
+Sleman, 12 Maret 2026
+Kepala Desa Caturtunggal,
+
+WAHYU HIDAYAT
+"""
+
+
+def test_domicile_statement_in_prose_names_its_subject() -> None:
+    fields = extract_letter_fields(DOMICILE_LETTER)
+
+    assert fields["letter_type"]["value"] == "keterangan_domisili"
+    assert fields["issuer"]["value"] == "DESA CATURTUNGGAL"
+    assert fields["letter_number"]["value"] == "470/211/DS/III/2026"
+    assert fields["subject_name"]["value"] == "RINA KARTIKA SARI"
+    assert fields["subject_nik"]["value"] == "3404014501920003"
+    assert fields["subject_birth_place"]["value"] == "Magelang"
+    assert fields["subject_birth_date"]["value"] == "1992-01-05"
+    assert fields["address"]["value"] == "Jl. Seturan Raya No. 17 RT 004 RW 009"
+    assert fields["domicile_since"]["value"] == "2022-12"
+    assert fields["signer_name"]["value"] == "WAHYU HIDAYAT"
+    places = {str(place).upper() for place in _values(fields["places"])}
+    assert {"KABUPATEN SLEMAN", "MAGELANG"} <= places
+
+
+def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
+    assert repair_letter_number("041/RT.015/111/2026") == "041/RT.015/III/2026"
+    assert repair_letter_number("145/774/KEL/1X/2026") == "145/774/KEL/IX/2026"
+    assert repair_letter_number("12/RT.004/11/2026") == "12/RT.004/11/2026"
+    assert repair_letter_number("12/RT.004/11/2026", letter_month=2) == "12/RT.004/II/2026"
+    assert repair_letter_number("154/RT.O11/IV/2026") == "154/RT.011/IV/2026"
 
 
 def test_times_become_hh_mm() -> None:

@@ -551,7 +551,7 @@ def test_cli_checks_an_application_json_and_a_broken_rule_set(tmp_path: Path) ->
     broken.write_text(GOOD_HEAD.replace("severity: reject", "severity: maybe"), encoding="utf-8")
     result = runner.invoke(rules_cmd.app, ["check", str(broken)])
     assert result.exit_code == 2
-    assert "broken.yaml:8" in result.output.replace("\n", "")
+    assert f"{broken}:8:" in result.output
 
 
 def test_cli_reads_extract_json_documents_from_a_directory(tmp_path: Path) -> None:
