@@ -71,7 +71,7 @@ def process_application(ref: ApplicationRef, today: date | None = None) -> dict[
         for stage, seconds in doc.timings.items():
             timings[stage] = round(timings.get(stage, 0.0) + seconds, 4)
     timings["total"] = round(time.perf_counter() - started, 4)
-    record = build_record(app, issues, status, applicant_of(app),
+    record = build_record(app, issues, status, applicant_of(app, ruleset),
                           {"tesseract_version": tesseract_version(), "timings": timings})
     # flagged applications wait for review; passed and rejected ones go to the agency
     saved = store.save_record(record, content_hash(digests), publish=status != "flagged")
