@@ -324,12 +324,20 @@ def _is_separator(text: str) -> bool:
     )
 
 
-def _value_words(line: Line, start: int, stop: int, first: Word | None = None) -> list[Word]:
+def _is_dash(text: str) -> bool:
+    return bool(re.fullmatch(r"[-—–~_]{1,3}", text))
+
+
+def _value_words(line: Line, start: int, stop: int, first: Word | None = None,
+                 keep_dash: bool = False) -> list[Word]:
+    """The words of a value between a label and ``stop``; ``keep_dash`` keeps a lone ``-`` value."""
     words = ([first] if first is not None else []) + line.words[start:stop]
     # Skip what OCR made of the colon, directly after the label.
     while words and len(words) > 1 and _is_separator(words[0].text):
+        if keep_dash and _is_dash(words[0].text):
+            break  # the normaliser tells a dash value (``-``) from a colon read as ``-``
         words = words[1:]
-    if len(words) == 1 and key_of(words[0].text) == "":
+    if len(words) == 1 and key_of(words[0].text) == "" and not (keep_dash and re.search(r"[-—–~_]", words[0].text)):
         return []
     out: list[Word] = []
     for word in words:
@@ -492,7 +500,8 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
         matches = _drop_overlapping(matches)
         for n, match in enumerate(matches):
             stop = matches[n + 1].start if n + 1 < len(matches) else len(line.words)
-            words = _value_words(line, match.end, stop, match.remainder)
+            words = _value_words(line, match.end, stop, match.remainder,
+                                 keep_dash=match.spec.kind == "blood_type")
             if match.spec.multiline:
                 words = words + _continuation(lines, index, words, specs)
             if not words:

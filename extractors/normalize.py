@@ -7,10 +7,12 @@ is valid for its type, and the edit distance when it was snapped to an allowed v
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import phonenumbers
 from rapidfuzz.distance import Levenshtein
@@ -332,9 +334,9 @@ def normalize_phone(raw: str) -> Normalized:
     candidate = re.sub(r"[^\d+]", "", repaired)
     if not candidate:
         return Normalized(None, valid=False)
-    if re.match(r"^462\d{8,}", candidate):
-        # ``+62`` with the plus read as ``4``.
-        candidate, repairs = "+" + candidate[1:], [*repairs, "4->+"]
+    if re.match(r"^[41]628\d{7,}", candidate):
+        # ``+62`` with the plus read as ``4`` or ``1`` (a mobile number follows: ``+62 8..``).
+        candidate, repairs = "+" + candidate[1:], [*repairs, f"{candidate[0]}->+"]
     elif re.match(r"^62\d{8,}", candidate):
         # The plus lost (``#62``, ``62 812...``): a national number never starts with 62.
         candidate, repairs = "+" + candidate, [*repairs, "+"]
@@ -450,3 +452,53 @@ def normalize(kind: str, raw: str) -> Normalized:
     except KeyError:
         raise ValueError(f"unknown field kind {kind!r}; known: {sorted(NORMALIZERS)}") from None
     return normalizer(raw)
+
+
+# ------------------------------------------------------------------ NIK against the card
+
+
+@functools.cache
+def province_codes() -> dict[str, str]:
+    """Province names (upper case, as printed and as registered) to their 2-digit NIK code."""
+    import stdnum.id
+
+    codes: dict[str, str] = {}
+    data = Path(stdnum.id.__file__).with_name("loc.dat")
+    for line in data.read_text(encoding="utf-8").splitlines():
+        match = re.match(r'^(\d{2}) .*name_id="([^"]+)"', line)
+        if match:
+            code, name = match.group(1), match.group(2).upper()
+            codes[name] = code
+            for long, short in (("DAERAH KHUSUS IBUKOTA ", "DKI "), ("DAERAH ISTIMEWA ", "DI ")):
+                if name.startswith(long):
+                    codes[short + name[len(long):]] = code
+                    codes[name[len(long):]] = code
+    return codes
+
+
+def province_code(name: str) -> str | None:
+    """The NIK province code of a printed province name (fuzzy, one or two OCR slips allowed)."""
+    key = clean_spaces(name.upper())
+    codes = province_codes()
+    if key in codes:
+        return codes[key]
+    best = min(codes, key=lambda known: Levenshtein.distance(known, key))
+    return codes[best] if Levenshtein.distance(best, key) <= 2 else None
+
+
+def nik_agreement(nik: str, province: str | None = None, birth_date: str | None = None,
+                  sex: str | None = None) -> int:
+    """How many of the card's printed facts a NIK reading agrees with (province, birth date+sex).
+
+    Used only to choose between two OCR readings of the same NIK, never to invent digits
+    (a real mismatch is for the rules to report).
+    """
+    score = 0
+    if province and len(nik) == 16 and province_code(province) == nik[:2]:
+        score += 1
+    if birth_date and len(nik) == 16 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", birth_date):
+        year, month, day = birth_date.split("-")
+        offset = 40 if sex == "PEREMPUAN" else 0
+        if nik[6:12] == f"{int(day) + offset:02d}{month}{year[2:]}":
+            score += 1
+    return score

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from extractors import classify as classify_mod
 from extractors import fields as fields_mod
+from extractors import normalize as norm
 from extractors import preprocess as pre
 from extractors import tesseract
 import numpy as np
@@ -265,8 +266,20 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
         kind = kinds.get(key, "")
         if item.page in images and reread_mod.needs_reread(item, kind):
             image, scale = images[item.page]
-            out[key] = reread_mod.reread(item, kind, image, scale, timeout=min(30.0, limits.ocr_timeout_seconds))
+            again = reread_mod.reread(item, kind, image, scale, timeout=min(30.0, limits.ocr_timeout_seconds))
+            if kind == "nik" and again.value != item.value and _card_agreement(item, found) > _card_agreement(again, found):
+                again = item  # the first reading agrees better with the province and birth date printed
+            out[key] = again
     return out
+
+
+def _card_agreement(nik: Field, found: dict[str, Field]) -> int:
+    """How well a NIK reading agrees with the province, birth date and sex read from the same card."""
+    def value(key: str) -> str | None:
+        item = found.get(key)
+        return item.value if item is not None and isinstance(item.value, str) else None
+
+    return norm.nik_agreement(str(nik.value), value("province"), value("birth_date"), value("sex"))
 
 
 def extract_document_fields(pages: Sequence[Page], document_type: str, service: str | None) -> dict[str, Field]:
