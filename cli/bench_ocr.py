@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import subprocess
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,31 @@ def _truths(directory: Path) -> list[tuple[Path, dict[str, Any]]]:
     return out
 
 
+def _points(part: int, whole: int) -> float:
+    return 100.0 * part / whole if whole else 0.0
+
+
+def ablation_subset(truths: list[tuple[Path, dict[str, Any]]], share: float
+                    ) -> list[tuple[Path, dict[str, Any]]]:
+    """A share of the documents of every document type / rendering (at least one of each)."""
+    groups: dict[str, list[tuple[Path, dict[str, Any]]]] = defaultdict(list)
+    for item in truths:
+        groups[f"{item[1]['document_type']}/{item[1].get('rendering', '?')}"].append(item)
+    out = []
+    for items in groups.values():
+        out.extend(items[: max(1, math.ceil(share * len(items)))])
+    return out
+
+
+def _timed_extract(path: str, options: Any) -> tuple[Any, float]:
+    """Extract one file in a worker process; return the document and the seconds it took."""
+    from extractors.pipeline import extract_file
+
+    started = time.perf_counter()
+    document = extract_file(path, options=options)
+    return document, time.perf_counter() - started
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=Console(stderr=True))
@@ -85,6 +112,8 @@ def _progress() -> Progress:
 def accuracy(
     dir: Path = typer.Argument(DEFAULT_DIR, help="Folder of documents with <stem>.json ground truth."),  # noqa: A002
     ablation: bool = typer.Option(True, help="Also run without each preprocessing step."),
+    ablation_share: float = typer.Option(
+        0.34, help="Share of each document type / rendering the ablation variants read (1 = all)."),
     limit: int = typer.Option(0, help="Use only the first N documents (0 = all)."),
     json_out: Path | None = typer.Option(None, "--json-out", help="Also write the figures as JSON here."),
 ) -> None:
@@ -92,49 +121,79 @@ def accuracy(
 
     Variants: ``pipeline`` (default preprocessing), ``plain-tesseract`` (no preprocessing,
     Tesseract's default page segmentation, same field parser), and ``-<step>`` (pipeline
-    without that step) / ``+<step>`` (with an extra step) so each step's gain is visible.
+    without that step) / ``+<step>`` (with an extra step) so each step's gain is visible
+    (ablations read a share of every document type / rendering, see ``--ablation-share``).
 
     Example: intake bench accuracy sample_docs/docs --limit 20
     """
     from extractors import preprocess as pre
-    from extractors.pipeline import DEFAULT_OPTIONS, ReadOptions, default_workers, extract_file
+    from extractors.pipeline import DEFAULT_OPTIONS, ReadOptions, default_workers
 
     truths = _truths(dir)
     if limit:
         truths = truths[:limit]
     if not truths:
         raise typer.BadParameter(f"no documents with ground truth in {dir}", param_hint="DIR")
-    workers = default_workers()
     variants: dict[str, ReadOptions] = {
-        "pipeline": ReadOptions(steps=DEFAULT_OPTIONS, workers=workers),
-        "plain-tesseract": ReadOptions(steps=(), psm=3, workers=workers),
+        "pipeline": ReadOptions(steps=DEFAULT_OPTIONS, workers=1),
+        "plain-tesseract": ReadOptions(steps=(), psm=3, workers=1),
     }
+    ablations: dict[str, ReadOptions] = {}
     if ablation:
         for step in DEFAULT_OPTIONS:
-            variants[f"-{step}"] = ReadOptions(steps=tuple(s for s in DEFAULT_OPTIONS if s != step), workers=workers)
+            ablations[f"-{step}"] = ReadOptions(steps=tuple(s for s in DEFAULT_OPTIONS if s != step), workers=1)
         for step in pre.ALL_STEPS:
             if step not in DEFAULT_OPTIONS:
-                variants[f"+{step}"] = ReadOptions(steps=(*DEFAULT_OPTIONS, step), workers=workers)
-    tallies = {name: Tally() for name in variants}
-    with _progress() as progress:
-        task = progress.add_task("reading", total=len(truths) * len(variants))
-        for name, options in variants.items():
-            progress.update(task, description=f"{name:16}")
-            for path, truth in truths:
-                started = time.perf_counter()
-                document = extract_file(path, options=options)
-                tallies[name].add(truth, document, time.perf_counter() - started)
-                progress.advance(task)
+                ablations[f"+{step}"] = ReadOptions(steps=(*DEFAULT_OPTIONS, step), workers=1)
+    subset = ablation_subset(truths, ablation_share) if ablations else []
+    jobs = [(name, options, path, truth) for name, options in variants.items() for path, truth in truths]
+    jobs += [(name, options, path, truth) for name, options in ablations.items() for path, truth in subset]
+    tallies = {name: Tally() for name in [*variants, *ablations]}
+    pipeline_on_subset = Tally()
+    subset_paths = {path for path, _ in subset}
+    with _progress() as progress, ProcessPoolExecutor(max_workers=max(1, default_workers())) as pool:
+        task = progress.add_task("reading", total=len(jobs))
+        futures = {pool.submit(_timed_extract, str(path), options): (name, path, truth)
+                   for name, options, path, truth in jobs}
+        for future in as_completed(futures):
+            name, path, truth = futures[future]
+            document, seconds = future.result()
+            tallies[name].add(truth, document, seconds)
+            if name == "pipeline" and path in subset_paths:
+                pipeline_on_subset.add(truth, document, seconds)
+            progress.advance(task)
     console = Console()
     summary = Table(title=f"Accuracy on {len(truths)} documents in {dir}", title_justify="left")
     for column in ("variant", "type right", "fields exact", "docs all exact", "s/doc"):
         summary.add_column(column, justify="right" if column != "variant" else "left")
-    for name, tally in tallies.items():
+    for name in variants:
+        tally = tallies[name]
         summary.add_row(name, _percent(tally.type_right, tally.documents),
                         _percent(tally.fields_right, tally.fields),
                         _percent(tally.documents_all_right, tally.documents),
                         f"{tally.seconds / max(1, tally.documents):.2f}")
     console.print(summary)
+    if ablations:
+        base = pipeline_on_subset
+        table = Table(title=f"Ablation on {len(subset)} documents (a share of every document type / rendering): "
+                            "gain = pipeline minus variant, positive means the step helps",
+                      title_justify="left")
+        for column in ("variant", "fields exact", "docs all exact", "gain fields (pts)", "gain docs (pts)", "s/doc"):
+            table.add_column(column, justify="right" if column != "variant" else "left")
+        table.add_row("pipeline", _percent(base.fields_right, base.fields),
+                      _percent(base.documents_all_right, base.documents), "", "",
+                      f"{base.seconds / max(1, base.documents):.2f}")
+        for name in ablations:
+            tally = tallies[name]
+            field_gain = _points(base.fields_right, base.fields) - _points(tally.fields_right, tally.fields)
+            doc_gain = _points(base.documents_all_right, base.documents) - _points(tally.documents_all_right, tally.documents)
+            if name.startswith("+"):
+                field_gain, doc_gain = -field_gain, -doc_gain
+            table.add_row(name, _percent(tally.fields_right, tally.fields),
+                          _percent(tally.documents_all_right, tally.documents),
+                          f"{field_gain:+.1f}", f"{doc_gain:+.1f}",
+                          f"{tally.seconds / max(1, tally.documents):.2f}")
+        console.print(table)
     main = tallies["pipeline"]
     groups = Table(title="pipeline by document type / rendering", title_justify="left")
     for column in ("group", "docs", "type right", "all fields exact"):

@@ -333,9 +333,15 @@ def _value_words(line: Line, start: int, stop: int, first: Word | None = None,
     """The words of a value between a label and ``stop``; ``keep_dash`` keeps a lone ``-`` value."""
     words = ([first] if first is not None else []) + line.words[start:stop]
     # Skip what OCR made of the colon, directly after the label.
+    letter_like_dropped = False
     while words and len(words) > 1 and _is_separator(words[0].text):
         if keep_dash and _is_dash(words[0].text):
             break  # the normaliser tells a dash value (``-``) from a colon read as ``-``
+        if key_of(words[0].text):
+            # A colon read as ``1``/``l``/``I``: only once, ``1 11 SEP 1983`` keeps its day.
+            if letter_like_dropped:
+                break
+            letter_like_dropped = True
         words = words[1:]
     if len(words) == 1 and key_of(words[0].text) == "" and not (keep_dash and re.search(r"[-—–~_]", words[0].text)):
         return []
@@ -483,9 +489,33 @@ def _header_fields(lines: list[Line], layout: Layout, source: str) -> dict[str, 
     return out
 
 
+def colon_column(page: Page) -> float | None:
+    """The x where a page's aligned colons stand (median of lone ``:`` words), if at least three."""
+    xs = sorted(w.bbox[0] for w in page.words if w.text == ":")
+    return xs[len(xs) // 2] if len(xs) >= 3 else None
+
+
+def strip_colon_read_as_letter(words: list[Word], colon_x: float | None, height: float) -> list[Word]:
+    """Drop a colon OCR glued to the value as a letter (``HILHAM`` for ``: ILHAM``).
+
+    Only when the value's first word starts in the page's colon column (a value starts
+    to the right of it) and no separate colon word was read.
+    """
+    if not words or colon_x is None:
+        return words
+    first = words[0]
+    if (len(first.text) >= 3 and first.text[0] in "H:;Il1|!i" and first.text[1].isalnum()
+            and abs(first.bbox[0] - colon_x) <= 0.35 * height):
+        x0, y0, x1, y1 = first.bbox
+        cut = x0 + (x1 - x0) / len(first.text)
+        return [first.model_copy(update={"text": first.text[1:], "bbox": (cut, y0, x1, y1)}), *words[1:]]
+    return words
+
+
 def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
     """Extract the fields ``layout`` lists from ``pages`` (first occurrence of each key wins)."""
     lines = [line for page in pages for line in page_lines(page)]
+    colons = {page.number: colon_column(page) for page in pages}
     source_of = {page.number: page.source for page in pages}
     fields: dict[str, Field] = {}
     if layout.headers and lines:
@@ -502,6 +532,8 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
             stop = matches[n + 1].start if n + 1 < len(matches) else len(line.words)
             words = _value_words(line, match.end, stop, match.remainder,
                                  keep_dash=match.spec.kind == "blood_type")
+            if match.remainder is None and not any(_is_separator(w.text) for w in line.words[match.end:match.end + 1]):
+                words = strip_colon_read_as_letter(words, colons.get(line.page), line.height)
             if match.spec.multiline:
                 words = words + _continuation(lines, index, words, specs)
             if not words:

@@ -148,7 +148,7 @@ def normalize_digits(raw: str, lengths: tuple[int, ...]) -> Normalized:
 def normalize_rt_rw(raw: str) -> Normalized:
     """RT/RW as ``NNN/NNN`` (``7/8`` -> ``007/008``; a colon read as ``1`` is dropped)."""
     text, repairs = repair_digits(strip_separator(raw).replace("\\", "/"))
-    match = re.search(r"(\d{1,4})\s*[/|1l]?\s*/\s*(\d{1,3})", text) or re.search(
+    match = re.search(r"(\d{1,4})\s*[/|1l]?\s*/\s*(\d{1,4})(?!\d)", text) or re.search(
         r"(\d{3})\s*[/|]\s*(\d{3})", text
     )
     if not match:
@@ -165,6 +165,12 @@ def normalize_rt_rw(raw: str) -> Normalized:
     if len(rt) == 4:
         rt = rt[1:]
         repairs.append("colon->dropped")
+    if len(rw) == 4:
+        # The slash read as ``/1`` or ``/7``: ``1002/1006`` is ``002/006``.
+        if rw[0] not in "17":
+            return Normalized(None, repairs, valid=False)
+        rw = rw[1:]
+        repairs.append("slash")
     return Normalized(f"{int(rt):03d}/{int(rw):03d}", repairs)
 
 
@@ -243,6 +249,8 @@ def normalize_name(raw: str) -> Normalized:
 def normalize_text(raw: str) -> Normalized:
     """Free text (address, occupation as printed, purpose): upper case, separators cleaned."""
     text = clean_spaces(strip_separator(raw).replace("!", "").replace("|", "")).upper()
+    # A dot read as a comma after a street abbreviation: ``JL, SUDIRMAN`` is ``JL. SUDIRMAN``.
+    text = re.sub(r"\b(JL|JLN|GG|NO|DSN|KOMP|PERUM|BLOK|KAV|KEL|KEC|KAB|DS)\s*,(?=\s*[A-Z0-9])", r"\1.", text)
     text = re.sub(r"\s+([.,])", r"\1", text)
     text = re.sub(r"[\s\-—_|~=:;]+$", "", text)
     return Normalized(text or None, valid=bool(text))
@@ -275,7 +283,18 @@ def snap(raw: str, allowed: tuple[str, ...], *, spellings: dict[str, str] | None
             distance = min(distance, Levenshtein.distance(text[: len(candidate)], candidate) + 1)
         if distance < best_distance:
             best_value, best_distance = canonical or candidate, distance
+    if best_value is not None and re.match(r"^[^A-Z\s]{1,2}\s+[A-Z]", text) and best_distance > 0:
+        # A stray mark read before the value (``2 ISLAM``): try without it.
+        again = snap(text.split(None, 1)[1], allowed, spellings=spellings, max_distance=max_distance)
+        if again.valid and (again.edit_distance or 0) + 1 < best_distance:
+            return Normalized(again.value, again.repairs, edit_distance=(again.edit_distance or 0) + 1)
     limit = max_distance if max_distance is not None else max(1, min(3, len(best_value or "") // 3))
+    if best_value is not None and max_distance is None and best_distance == limit + 1 and len(text) >= 4:
+        # One slip more than usual (``KAMN`` for ``KAWIN``) when nothing else comes close.
+        runner_up = min((Levenshtein.distance(text, c) for c, canonical in candidates.items()
+                         if (canonical or c) != best_value), default=10**6)
+        if runner_up >= best_distance + 3:
+            limit = best_distance
     if best_value is None or best_distance > limit:
         return Normalized(text, valid=False, edit_distance=best_distance)
     return Normalized(best_value, edit_distance=best_distance)

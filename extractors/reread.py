@@ -72,8 +72,16 @@ def reread(item: Field, kind: str, image: np.ndarray, scale: float, timeout: flo
         return item.model_copy(update={"confidence": max(item.confidence, round(confidence, 4))})
     if confidence <= item.confidence:
         return item
+    if _only_first_digit_1_for_7(item.value, result.value) and not item.repairs:
+        return item  # the crop's left edge turns a 7 into a 1; the first reading saw the whole line
     return item.model_copy(update={
         "value": result.value,
         "confidence": round(confidence * (0.9 if result.repairs else 1.0), 4),
         "repairs": [*item.repairs, "reread", *result.repairs],
     })
+
+
+def _only_first_digit_1_for_7(before: object, after: object) -> bool:
+    """Whether a rereading differs from the first one only by a leading ``7`` read as ``1``."""
+    return (isinstance(before, str) and isinstance(after, str) and len(before) == len(after) > 1
+            and before[0] == "7" and after[0] == "1" and before[1:] == after[1:])

@@ -1,0 +1,123 @@
+"""OCR misreadings the field extractor repairs: each test is a reading seen on generated scans."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import fields as F
+from extractors import normalize as norm
+from models.domain import Page, Word
+
+
+def line_page(rows: list[list[tuple[str, float]]], height: float = 18.0) -> Page:
+    """A page whose rows hold words at the given x positions (each word 10 px per character)."""
+    words = []
+    for n, row in enumerate(rows):
+        top = 40.0 + n * 32.0
+        for text, x in row:
+            words.append(Word(text=text, confidence=0.9, line=n,
+                              bbox=(x, top, x + 10.0 * len(text), top + height)))
+    return Page(number=1, width=900, height=700, words=words, text="", source="ocr")
+
+
+def ktp_fields(rows: list[list[tuple[str, float]]]) -> dict:
+    layout = F.layout_for("ktp")
+    assert layout is not None
+    return {k: v.value for k, v in F.extract_fields([line_page(rows)], layout).items()}
+
+
+def test_blood_type_printed_as_dash_is_read_as_dash() -> None:
+    found = ktp_fields([
+        [("Jenis", 40), ("Kelamin", 110), (":", 252), ("PEREMPUAN", 267),
+         ("Gol.", 515), ("Darah", 574), (":", 643), ("-", 669)],
+    ])
+    assert found["sex"] == "PEREMPUAN"
+    assert found["blood_type"] == "-"
+
+
+@pytest.mark.parametrize(("raw", "value"), [("0", "O"), ("8", "B"), ("- A", "A"), (":-", "-"), ("AB", "AB")])
+def test_blood_type_digits_and_colons_repaired(raw: str, value: str) -> None:
+    assert norm.normalize("blood_type", raw).value == value
+
+
+def test_colon_read_as_h_in_front_of_a_name_is_dropped() -> None:
+    found = ktp_fields([
+        [("NIK", 46), (":", 252), ("3578025908713511", 267)],
+        [("Nama", 45), ("HILHAM", 252), ("KUSUMA", 330)],
+        [("Agama", 44), (":", 252), ("ISLAM", 267)],
+        [("Pekerjaan", 45), (":", 252), ("WIRASWASTA", 267)],
+    ])
+    assert found["full_name"] == "ILHAM KUSUMA"
+
+
+def test_name_really_starting_with_h_is_kept() -> None:
+    found = ktp_fields([
+        [("NIK", 46), (":", 252), ("3578025908713511", 267)],
+        [("Nama", 45), (":", 252), ("HADI", 267), ("SANTOSO", 320)],
+        [("Agama", 44), (":", 252), ("ISLAM", 267)],
+        [("Pekerjaan", 45), ("HARTONO", 267)],
+    ])
+    assert found["full_name"] == "HADI SANTOSO"
+    assert found["occupation"] == "HARTONO"
+
+
+def test_colon_read_as_1_does_not_eat_the_day_of_a_date() -> None:
+    layout = F.layout_for("form", "imigrasi.paspor")
+    assert layout is not None
+    page = line_page([[("4.", 20), ("Tanggal", 50), ("Lahir", 140), ("1", 252), ("11", 267),
+                       ("SEP", 300), ("1983", 345)]])
+    assert F.extract_fields([page], layout)["birth_date"].value == "1983-09-11"
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("10021006", "002/006"),   # colon and slash both read as 1
+    ("1002/1006", "002/006"),  # the slash read as /1
+    (":003/011", "003/011"),
+    ("12/3", "012/003"),
+])
+def test_rt_rw_colon_and_slash_misreadings(raw: str, value: str) -> None:
+    assert norm.normalize("rt_rw", raw).value == value
+
+
+@pytest.mark.parametrize("raw", ["162 882-4964-3961", "462 882-4964-3961", "+62 882-4964-3961", "0882-4964-3961"])
+def test_phone_with_plus_read_as_digit(raw: str) -> None:
+    assert norm.normalize("phone", raw).value == "+6288249643961"
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("JL, SUDIRMAN NO, 38", "JL. SUDIRMAN NO. 38"),
+    ("GG, FLAMBOYAN 19, JATIRAHAYU, MARTAPURA", "GG. FLAMBOYAN 19, JATIRAHAYU, MARTAPURA"),
+])
+def test_address_abbreviation_dot_read_as_comma(raw: str, value: str) -> None:
+    assert norm.normalize("text", raw).value == value
+
+
+def test_nik_reading_agreeing_with_the_card_is_preferred() -> None:
+    # Province SULAWESI TENGAH is 72; a woman born 1996-01-05 has 450196 in digits 7-12.
+    right, misread = "7202024501969675", "1202024501969675"
+    card = ("SULAWESI TENGAH", "1996-01-05", "PEREMPUAN")
+    assert norm.nik_agreement(right, *card) == 2
+    assert norm.nik_agreement(misread, *card) == 1
+    assert norm.province_code("DKI JAKARTA") == "31"
+    assert norm.province_code("JAWA TIMOR") == "35"
+
+
+@pytest.mark.parametrize(("kind", "raw", "value"), [
+    ("religion", "2 ISLAM", "ISLAM"),          # a stray mark before the value
+    ("marital_status", "KAMN", "KAWIN"),       # two slips, nothing else close
+    ("marital_status", "BELUM KAWIN", "BELUM KAWIN"),
+])
+def test_snapped_values_survive_stray_marks_and_slips(kind: str, raw: str, value: str) -> None:
+    assert norm.normalize(kind, raw).value == value
+
+
+def test_garbage_is_not_snapped_to_a_religion() -> None:
+    assert not norm.normalize("religion", "XYZQ").valid
+
+
+def test_reread_turning_a_leading_7_into_1_is_ignored() -> None:
+    from extractors.reread import _only_first_digit_1_for_7
+
+    assert _only_first_digit_1_for_7("7324025609038574", "1324025609038574")
+    assert not _only_first_digit_1_for_7("1324025609038574", "7324025609038574")
+    assert not _only_first_digit_1_for_7("7324025609038574", "1324025609038575")
