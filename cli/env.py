@@ -5,17 +5,15 @@ from __future__ import annotations
 import os
 
 from infra.settings import get_settings
+from infra.stack import prefect_env
 
 
 def prefect_environment() -> dict[str, str]:
     """Variables that point Prefect at the local server and keep it from calling out."""
     s = get_settings()
     return {
+        **prefect_env(s),
         "PREFECT_API_URL": s.prefect_api_url,
-        "PREFECT_HOME": str(s.var_dir / "prefect"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_UI_V2_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
         "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "INFO"),
         "OMP_THREAD_LIMIT": "1",
     }
