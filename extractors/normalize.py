@@ -82,30 +82,20 @@ def strip_separator(text: str) -> str:
     return text.strip()
 
 
+def _repair(text: str, table: dict[str, str]) -> tuple[str, list[str]]:
+    """Replace each character found in ``table``; return the text and the repairs made."""
+    repairs = [f"{ch}->{table[ch]}" for ch in text if ch in table]
+    return "".join(table.get(ch, ch) for ch in text), repairs
+
+
 def repair_digits(text: str) -> tuple[str, list[str]]:
     """Map letters OCR confuses with digits to digits; return the text and repairs made."""
-    repairs: list[str] = []
-    out = []
-    for ch in text:
-        if ch in DIGIT_REPAIRS:
-            repairs.append(f"{ch}->{DIGIT_REPAIRS[ch]}")
-            out.append(DIGIT_REPAIRS[ch])
-        else:
-            out.append(ch)
-    return "".join(out), repairs
+    return _repair(text, DIGIT_REPAIRS)
 
 
 def repair_letters(text: str) -> tuple[str, list[str]]:
     """Map digits OCR confuses with letters to letters (names, places)."""
-    repairs: list[str] = []
-    out = []
-    for ch in text:
-        if ch in LETTER_REPAIRS:
-            repairs.append(f"{ch}->{LETTER_REPAIRS[ch]}")
-            out.append(LETTER_REPAIRS[ch])
-        else:
-            out.append(ch)
-    return "".join(out), repairs
+    return _repair(text, LETTER_REPAIRS)
 
 
 def _digit_run(text: str, length: int) -> tuple[str | None, list[str]]:

@@ -164,24 +164,22 @@ class QueuePublisher:
         Returns once the broker confirmed it (RabbitMQ) or stored it (SQLite).
         """
         service = service_of(queue)
-        with _mapped_errors("publish", self.broker_url):
-            self._declare(service)
-            self.producer.publish(
-                body, exchange=EXCHANGE, routing_key=queue_name(service),
-                content_type=CONTENT_TYPE, content_encoding="utf-8",
-                delivery_mode=PERSISTENT, message_id=message_id, headers=headers or {},
-                confirm_timeout=self.confirm_timeout if is_amqp(self.broker_url) else None)
+        self._send(service, EXCHANGE, queue_name(service), body, message_id, headers or {})
 
     def publish_dead(self, queue: str, body: str, message_id: str, reason: str) -> None:
         """Publish ``body`` straight to the dead-letter queue of ``queue`` with ``reason``."""
         service = service_of(queue)
+        self._send(service, DEAD_LETTER_EXCHANGE, dead_queue_name(service), body, message_id,
+                   {REASON_HEADER: reason[:500]})
+
+    def _send(self, service: str, exchange: Any, routing_key: str, body: str,
+              message_id: str, headers: dict[str, Any]) -> None:
         with _mapped_errors("publish", self.broker_url):
             self._declare(service)
             self.producer.publish(
-                body, exchange=DEAD_LETTER_EXCHANGE, routing_key=dead_queue_name(service),
+                body, exchange=exchange, routing_key=routing_key,
                 content_type=CONTENT_TYPE, content_encoding="utf-8",
-                delivery_mode=PERSISTENT, message_id=message_id,
-                headers={REASON_HEADER: reason[:500]},
+                delivery_mode=PERSISTENT, message_id=message_id, headers=headers,
                 confirm_timeout=self.confirm_timeout if is_amqp(self.broker_url) else None)
 
 
