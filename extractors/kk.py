@@ -11,11 +11,15 @@ from __future__ import annotations
 import re
 import statistics
 
+import cv2
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from extractors import normalize as norm
+from extractors import table as table_mod
 from extractors.fields import Line, key_of, page_lines
 from models.domain import Field, Page, Word
+from models.errors import OCRError
 
 #: Header text of a KK column -> (member key, normaliser kind); ``None`` = not extracted.
 COLUMNS: dict[str, tuple[str, str] | None] = {
@@ -25,8 +29,8 @@ COLUMNS: dict[str, tuple[str, str] | None] = {
     "TEMPAT LAHIR": ("birth_place", "place"),
     "TANGGAL LAHIR": ("birth_date", "date"),
     "AGAMA": ("religion", "religion"),
-    "PENDIDIKAN": ("education", "text"),
-    "JENIS PEKERJAAN": ("occupation", "text"),
+    "PENDIDIKAN": ("education", "education"),
+    "JENIS PEKERJAAN": ("occupation", "occupation"),
     "GOLONGAN DARAH": None,
     "STATUS PERKAWINAN": ("marital_status", "marital_status"),
     "TANGGAL PERKAWINAN": None,
@@ -39,6 +43,17 @@ COLUMNS: dict[str, tuple[str, str] | None] = {
 }
 RELATIONSHIPS = ("KEPALA KELUARGA", "SUAMI", "ISTRI", "ANAK", "MENANTU", "CUCU", "ORANGTUA",
                  "MERTUA", "FAMILI LAIN", "PEMBANTU", "LAINNYA")
+#: The ten SIAK education levels (DOMAIN.md, Pendidikan values).
+EDUCATIONS = ("TIDAK/BELUM SEKOLAH", "BELUM TAMAT SD/SEDERAJAT", "TAMAT SD/SEDERAJAT",
+              "SLTP/SEDERAJAT", "SLTA/SEDERAJAT", "DIPLOMA I/II", "AKADEMI/DIPLOMA III/S. MUDA",
+              "DIPLOMA IV/STRATA I", "STRATA II", "STRATA III")
+#: Column order of the two member tables of a KK (DOMAIN.md), used when a header cell is unreadable.
+TABLE_COLUMNS = (
+    ("NO", "NAMA LENGKAP", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TANGGAL LAHIR", "AGAMA",
+     "PENDIDIKAN", "JENIS PEKERJAAN", "GOLONGAN DARAH"),
+    ("NO", "STATUS PERKAWINAN", "TANGGAL PERKAWINAN", "STATUS HUBUNGAN DALAM KELUARGA",
+     "KEWARGANEGARAAN", "NO. PASPOR", "NO. KITAP", "AYAH", "IBU"),
+)
 MEMBER_KEYS = ("full_name", "nik", "sex", "birth_place", "birth_date", "religion", "education",
                "occupation", "marital_status", "relationship", "nationality", "father_name",
                "mother_name")
@@ -116,9 +131,27 @@ def _table(header: Line, rows: list[Line]) -> dict[int, dict[str, tuple[str, lis
 def _normalise(kind: str, raw: str) -> object | None:
     if kind == "relationship":
         return norm.snap(raw, RELATIONSHIPS).value
+    if kind == "education":
+        snapped = norm.snap(raw, EDUCATIONS, spellings={e.replace(" ", ""): e for e in EDUCATIONS})
+        return snapped.value if snapped.valid else norm.normalize("text", raw).value
+    if kind == "religion":
+        return _religion(raw)
     if raw.strip() in ("-", "—"):
         return None
     return norm.normalize(kind, raw).value
+
+
+def _religion(raw: str) -> object | None:
+    """Religion; a long value cut off by its narrow column is completed from its start."""
+    found = norm.normalize("religion", raw)
+    if found.valid:
+        return found.value
+    text = norm.clean_spaces(re.sub(r"[^A-Z ]", "", raw.upper()))
+    if len(text) >= 12:
+        for allowed in norm.RELIGIONS:
+            if fuzz.ratio(text, allowed[:len(text)]) >= 90:
+                return allowed
+    return found.value
 
 
 def members_field(pages: list[Page]) -> Field | None:
@@ -159,3 +192,137 @@ def members_field(pages: list[Page]) -> Field | None:
     source = pages[0].source if pages else "ocr"
     return Field(value=value, raw=f"{len(value)} members", confidence=round(confidence, 4),
                  page=page_number, bbox=box, source=source)
+
+
+# ------------------------------------------------------------------ ruled tables on scans
+
+
+def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | None:
+    """The ``members`` field read from the ruled member tables of a scanned KK page.
+
+    ``image`` is the page as OCR saw it (``scale`` times the size of ``page``'s boxes).
+    Each table is read again on its own with its rules painted white (a whole-page reading
+    loses the shaded header and the first row to the grid). Columns come from the vertical
+    rules, rows from the text lines (thin row rules often vanish in phone photos), column
+    names from the header cells, or the standard KK column order when a header is unreadable.
+    """
+    tables = [t for t in table_mod.find_tables(image) if len(t.rows[0].cells) >= 5]
+    if not tables:
+        return None
+    members: list[dict[str, object]] = []
+    words_used: list[Word] = []
+    for grid in tables[:2]:
+        names, rows = _grid_rows(_read_table(image, grid, page.number), grid)
+        for position, row in enumerate(rows):
+            if position >= len(members):
+                members.append({})
+            for column, ws in row.items():
+                name = names[column] if column < len(names) else None
+                target = COLUMNS.get(name) if name else None
+                if target is None:
+                    continue
+                key, kind = target
+                members[position][key] = _normalise(kind, " ".join(w.text for w in ws))
+                words_used.extend(ws)
+    members = [m for m in members if any(v is not None for v in m.values())]
+    if not members:
+        return None
+    value = [{key: m.get(key) for key in MEMBER_KEYS} for m in members]
+    words_used = [Word(text=w.text, confidence=w.confidence, line=w.line,
+                       bbox=tuple(round(v / scale, 1) for v in w.bbox))  # type: ignore[arg-type]
+                  for w in words_used]
+    return _members(value, words_used, page.number, page.source)
+
+
+def _read_table(image: np.ndarray, grid: table_mod.Table, number: int) -> list[Word]:
+    """OCR one table on its own, rules painted white; word boxes in ``image`` pixels."""
+    from extractors import tesseract
+
+    x0, y0, x1, y1 = grid.box
+    crop = image[y0:y1, x0:x1].copy()
+    if grid.rules is not None:
+        crop[cv2.dilate(grid.rules.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 255
+    try:
+        read = tesseract.ocr_page(crop, number, psm=6)
+    except OCRError:
+        return []
+    return [Word(text=w.text, confidence=w.confidence, line=w.line,
+                 bbox=(w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0))
+            for w in read.words]
+
+
+def _members(value: list[dict[str, object]], words: list[Word], page_number: int, source: str) -> Field:
+    confidence = statistics.fmean(w.confidence for w in words) if words else 0.0
+    box = None
+    if words:
+        box = (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
+               max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
+    return Field(value=value, raw=f"{len(value)} members", confidence=round(confidence, 4),
+                 page=page_number, bbox=box, source=source)  # type: ignore[arg-type]
+
+
+def _grid_rows(words: list[Word], grid: table_mod.Table
+               ) -> tuple[list[str | None], list[dict[int, list[Word]]]]:
+    """Column names of a table and its body rows, each a map column -> words."""
+    bounds = [c[0] for c in grid.rows[0].cells] + [grid.rows[0].cells[-1][2]]
+    header_bottom = grid.rows[0].cells[0][3]
+
+    def column_of(word: Word) -> int | None:
+        middle = (word.bbox[0] + word.bbox[2]) / 2
+        for k in range(len(bounds) - 1):
+            if bounds[k] <= middle < bounds[k + 1]:
+                return k
+        return None
+
+    words = [w for w in words if w.text.strip() and re.search(r"[A-Za-z0-9]", w.text)]
+    header = [w for w in words if (w.bbox[1] + w.bbox[3]) / 2 < header_bottom]
+    body = [w for w in words if (w.bbox[1] + w.bbox[3]) / 2 >= header_bottom]
+    names = _column_names(header, len(bounds) - 1, column_of)
+    rows: list[dict[int, list[Word]]] = []
+    for line in _text_rows(body):
+        cells: dict[int, list[Word]] = {}
+        for word in line:
+            k = column_of(word)
+            if k is not None:
+                cells.setdefault(k, []).append(word)
+        # A member row has something in at least three columns (a stray mark has not).
+        if len([k for k in cells if k > 0]) >= 3:
+            rows.append(cells)
+    return names, rows
+
+
+def _text_rows(words: list[Word]) -> list[list[Word]]:
+    """Group words into rows by the vertical middle of their boxes."""
+    if not words:
+        return []
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        middle = (word.bbox[1] + word.bbox[3]) / 2
+        if rows:
+            last_middle = statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in rows[-1])
+            if abs(middle - last_middle) <= 0.6 * height:
+                rows[-1].append(word)
+                continue
+        rows.append([word])
+    return [sorted(r, key=lambda w: w.bbox[0]) for r in rows]
+
+
+def _column_names(header: list[Word], count: int, column_of) -> list[str | None]:  # noqa: ANN001
+    """Name each column from its header words; unreadable ones from the standard order."""
+    texts: dict[int, list[str]] = {}
+    for word in sorted(header, key=lambda w: w.bbox[0]):
+        k = column_of(word)
+        if k is not None:
+            texts.setdefault(k, []).append(word.text)
+    read = [_column_name(" ".join(texts.get(k, []))) if k in texts else None for k in range(count)]
+    best: tuple[int, tuple[str, ...]] | None = None
+    for standard in TABLE_COLUMNS:
+        if len(standard) != count:
+            continue
+        agree = sum(1 for a, b in zip(read, standard, strict=True) if a is not None and a == b)
+        if best is None or agree > best[0]:
+            best = (agree, standard)
+    if best is not None and best[0] >= 2:
+        return list(best[1])
+    return read

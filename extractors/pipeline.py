@@ -104,6 +104,8 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
     document.classification_confidence = confidence
     started = time.perf_counter()
     document.fields = extract_document_fields(own_pages, document_type, service)
+    if document_type == "kk" and images:
+        document.fields = scanned_kk_members(document.fields, own_pages, images)
     timings["extract"] = time.perf_counter() - started
     if images:
         started = time.perf_counter()
@@ -297,6 +299,21 @@ def extract_document_fields(pages: Sequence[Page], document_type: str, service: 
         members = members_field(pages)
         if members is not None:
             found["members"] = members
+    return found
+
+
+def scanned_kk_members(found: dict[str, Field], pages: list[Page],
+                       images: dict[int, tuple[np.ndarray, float]]) -> dict[str, Field]:
+    """Read a scanned KK's member tables from their ruled grid (``extractors.kk``)."""
+    from extractors.kk import members_from_grid
+
+    for page in pages:
+        if page.number not in images:
+            continue
+        image, scale = images[page.number]
+        members = members_from_grid(page, image, scale)
+        if members is not None:
+            return {**found, "members": members}
     return found
 
 

@@ -1,0 +1,112 @@
+"""Ruled tables on scanned pages: find the grid of cells with OpenCV morphology.
+
+Table rules are long thin runs of dark pixels. Opening a binarised page with a long
+horizontal and a long vertical kernel keeps only the rules; the white regions they enclose
+are the cells. Cells are then grouped into rows (by vertical overlap) and tables (by the
+rules' connected components), so a little skew or perspective left over from a phone photo
+does not break the grid the way a global projection would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+Box = tuple[int, int, int, int]
+"""``(x0, y0, x1, y1)`` in pixels of the image the grid was found in."""
+
+
+@dataclass
+class Row:
+    """One row of cells, left to right."""
+
+    cells: list[Box]
+
+    @property
+    def box(self) -> Box:
+        return (min(c[0] for c in self.cells), min(c[1] for c in self.cells),
+                max(c[2] for c in self.cells), max(c[3] for c in self.cells))
+
+
+@dataclass
+class Table:
+    """A ruled table: its outline and its rows of cells, top to bottom."""
+
+    box: Box
+    rows: list[Row] = field(default_factory=list)
+    rules: np.ndarray | None = None
+    """Where the table's own rules are (boolean, the size of ``box``)."""
+
+
+def rule_mask(gray: np.ndarray) -> np.ndarray:
+    """Binary mask (255 = rule) of the long horizontal and vertical lines of ``gray``."""
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 12)
+    h, w = gray.shape[:2]
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (max(30, w // 30), 1)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 80))))
+    # Close small breaks in rules (noise, JPEG) so that cells are enclosed.
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
+    return cv2.bitwise_or(horizontal, vertical)
+
+
+def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) -> list[Table]:
+    """Ruled tables of a grayscale page, top to bottom, each with rows of cells.
+
+    A table is a connected component of rules at least a third of the page wide. Inside it,
+    a rule is a row (column) of the mask covered over at least 40% of the table's width
+    (height): that tolerates rules broken by blur or noise, which enclosing-cell tests do not.
+    """
+    mask = rule_mask(gray)
+    h, w = gray.shape[:2]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    tables: list[Table] = []
+    for label in range(1, count):
+        x, y, bw, bh, _ = (int(v) for v in stats[label])
+        if bw < w * 0.3 or bh < 20:
+            continue
+        grid = labels[y:y + bh, x:x + bw] == label
+        ys = _rules(grid.mean(axis=1), 0.4)
+        xs = _rules(grid.mean(axis=0), 0.4)
+        if len(ys) < min_rows + 1 or len(xs) < min_columns + 1:
+            continue
+        rows = [
+            Row(cells=[(x + x0, y + y0, x + x1, y + y1) for x0, x1 in zip(xs, xs[1:])])
+            for y0, y1 in zip(ys, ys[1:])
+        ]
+        tables.append(Table(box=(x, y, x + bw, y + bh), rows=rows, rules=grid))
+    tables.sort(key=lambda t: t.box[1])
+    return tables
+
+
+def _rules(coverage: np.ndarray, threshold: float) -> list[int]:
+    """Centres of the runs where ``coverage`` (a smoothed projection) passes ``threshold``."""
+    smooth = np.convolve(coverage, np.ones(5) / 5, mode="same")
+    above = np.flatnonzero(np.maximum(coverage, smooth) >= threshold)
+    centres: list[int] = []
+    run: list[int] = []
+    for i in above:
+        if run and i - run[-1] > 2:
+            centres.append(int(round(sum(run) / len(run))))
+            run = []
+        run.append(int(i))
+    if run:
+        centres.append(int(round(sum(run) / len(run))))
+    return centres
+
+
+def ink_share(gray: np.ndarray, box: Box, margin: int = 3) -> float:
+    """Share of dark pixels inside a cell (rules at its border left out)."""
+    x0, y0, x1, y1 = box
+    crop = gray[y0 + margin:y1 - margin, x0 + margin:x1 - margin]
+    if crop.size == 0:
+        return 0.0
+    _, binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # Otsu on a blank cell splits paper noise; require real contrast.
+    if float(crop.max()) - float(crop.min()) < 60:
+        return 0.0
+    return float(np.count_nonzero(binary)) / binary.size
