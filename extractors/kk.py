@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from extractors import normalize as norm
 from extractors import table as table_mod
+from extractors.preprocess import estimate_text_height
 from extractors.fields import Line, key_of, page_lines
 from models.domain import Field, Page, Word
 from models.errors import OCRError
@@ -54,6 +55,8 @@ TABLE_COLUMNS = (
     ("NO", "STATUS PERKAWINAN", "TANGGAL PERKAWINAN", "STATUS HUBUNGAN DALAM KELUARGA",
      "KEWARGANEGARAAN", "NO. PASPOR", "NO. KITAP", "AYAH", "IBU"),
 )
+#: Capital-letter height (px) the member tables are enlarged to before they are read.
+TABLE_TEXT_HEIGHT = 24.0
 MEMBER_KEYS = ("full_name", "nik", "sex", "birth_place", "birth_date", "religion", "education",
                "occupation", "marital_status", "relationship", "nationality", "father_name",
                "mother_name")
@@ -242,12 +245,20 @@ def _read_table(image: np.ndarray, grid: table_mod.Table, number: int) -> list[W
     crop = image[y0:y1, x0:x1].copy()
     if grid.rules is not None:
         crop[cv2.dilate(grid.rules.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 255
+    # Table text is printed smaller than the page's; in a phone photo it needs enlarging.
+    height = estimate_text_height(crop) or TABLE_TEXT_HEIGHT
+    factor = min(3.0, TABLE_TEXT_HEIGHT / height)
+    if factor > 1.25:
+        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    else:
+        factor = 1.0
     try:
         read = tesseract.ocr_page(crop, number, psm=6)
     except OCRError:
         return []
     return [Word(text=w.text, confidence=w.confidence, line=w.line,
-                 bbox=(w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0))
+                 bbox=(w.bbox[0] / factor + x0, w.bbox[1] / factor + y0,
+                       w.bbox[2] / factor + x0, w.bbox[3] / factor + y0))
             for w in read.words]
 
 
@@ -285,26 +296,18 @@ def _grid_rows(words: list[Word], grid: table_mod.Table
             k = column_of(word)
             if k is not None:
                 cells.setdefault(k, []).append(word)
-        # A member row has something in at least three columns (a stray mark has not).
-        if len([k for k in cells if k > 0]) >= 3:
+        # A member row fills most columns (a stray mark or a split line does not).
+        if len([k for k in cells if k > 0]) >= max(3, (len(bounds) - 2) // 2):
             rows.append(cells)
     return names, rows
 
 
 def _text_rows(words: list[Word]) -> list[list[Word]]:
-    """Group words into rows by the vertical middle of their boxes."""
-    if not words:
-        return []
-    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
-    rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
-        middle = (word.bbox[1] + word.bbox[3]) / 2
-        if rows:
-            last_middle = statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in rows[-1])
-            if abs(middle - last_middle) <= 0.6 * height:
-                rows[-1].append(word)
-                continue
-        rows.append([word])
+    """Group words into rows: Tesseract's own text lines (they follow a slanted baseline)."""
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    rows = sorted(lines.values(), key=lambda ws: statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in ws))
     return [sorted(r, key=lambda w: w.bbox[0]) for r in rows]
 
 
@@ -323,6 +326,6 @@ def _column_names(header: list[Word], count: int, column_of) -> list[str | None]
         agree = sum(1 for a, b in zip(read, standard, strict=True) if a is not None and a == b)
         if best is None or agree > best[0]:
             best = (agree, standard)
-    if best is not None and best[0] >= 2:
-        return list(best[1])
+    if best is not None and (best[0] >= 2 or not any(read)):
+        return list(best[1])  # a header unread (shaded, blurred): the standard order by count
     return read

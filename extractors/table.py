@@ -40,28 +40,30 @@ class Table:
     """Where the table's own rules are (boolean, the size of ``box``)."""
 
 
-def rule_mask(gray: np.ndarray) -> np.ndarray:
-    """Binary mask (255 = rule) of the long horizontal and vertical lines of ``gray``."""
+def rule_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Binary masks (255 = rule) of the long horizontal and of the long vertical lines."""
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 12)
     h, w = gray.shape[:2]
     horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
                                   cv2.getStructuringElement(cv2.MORPH_RECT, (max(30, w // 30), 1)))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 80))))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (1, max(15, h // 80))))
     # Close small breaks in rules (noise, JPEG) so that cells are enclosed.
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
-    return cv2.bitwise_or(horizontal, vertical)
+    return horizontal, vertical
 
 
 def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) -> list[Table]:
     """Ruled tables of a grayscale page, top to bottom, each with rows of cells.
 
-    A table is a connected component of rules at least a third of the page wide. Inside it,
-    a rule is a row (column) of the mask covered over at least 40% of the table's width
-    (height): that tolerates rules broken by blur or noise, which enclosing-cell tests do not.
+    A table is a connected component of rules at least a third of the page wide. Inside its
+    box, a row rule is a row of the mask covered over at least 40% of the width, and a column
+    rule a column covered over at least 30% of the height: that tolerates rules broken by
+    blur or noise (phone photos), which tests for enclosed cells do not.
     """
-    mask = rule_mask(gray)
+    horizontal, vertical = rule_masks(gray)
+    mask = cv2.bitwise_or(horizontal, vertical)
     h, w = gray.shape[:2]
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     tables: list[Table] = []
@@ -69,16 +71,16 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) ->
         x, y, bw, bh, _ = (int(v) for v in stats[label])
         if bw < w * 0.3 or bh < 20:
             continue
-        grid = labels[y:y + bh, x:x + bw] == label
-        ys = _rules(grid.mean(axis=1), 0.4)
-        xs = _rules(grid.mean(axis=0), 0.4)
+        own = labels[y:y + bh, x:x + bw] == label
+        ys = _rules(own.mean(axis=1), 0.4)
+        xs = _rules((vertical[y:y + bh, x:x + bw] > 0).mean(axis=0), 0.3)
         if len(ys) < min_rows + 1 or len(xs) < min_columns + 1:
             continue
         rows = [
             Row(cells=[(x + x0, y + y0, x + x1, y + y1) for x0, x1 in zip(xs, xs[1:])])
             for y0, y1 in zip(ys, ys[1:])
         ]
-        tables.append(Table(box=(x, y, x + bw, y + bh), rows=rows, rules=grid))
+        tables.append(Table(box=(x, y, x + bw, y + bh), rows=rows, rules=own))
     tables.sort(key=lambda t: t.box[1])
     return tables
 
