@@ -296,8 +296,12 @@ def _grid_rows(words: list[Word], grid: table_mod.Table
             k = column_of(word)
             if k is not None:
                 cells.setdefault(k, []).append(word)
-        # A member row fills most columns (a stray mark or a split line does not).
-        if len([k for k in cells if k > 0]) >= max(3, (len(bounds) - 2) // 2):
+        # A member row fills most columns (a stray mark or a split line does not) and is
+        # numbered or read with confidence (remains of faint rules in an empty row are not).
+        filled = len([k for k in cells if k > 0]) >= max(3, (len(bounds) - 2) // 2)
+        numbered = 0 in cells and re.fullmatch(r"\d{1,2}\.?", norm.repair_digits(cells[0][0].text)[0])
+        sure = statistics.fmean(w.confidence for w in line) >= 0.75
+        if filled and (numbered or sure):
             rows.append(cells)
     return names, rows
 

@@ -80,7 +80,7 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) ->
             Row(cells=[(x + x0, y + y0, x + x1, y + y1) for x0, x1 in zip(xs, xs[1:])])
             for y0, y1 in zip(ys, ys[1:])
         ]
-        tables.append(Table(box=(x, y, x + bw, y + bh), rows=rows, rules=own))
+        tables.append(Table(box=(x, y, x + bw, y + bh), rows=rows, rules=own | (horizontal[y:y + bh, x:x + bw] > 0)))
     tables.sort(key=lambda t: t.box[1])
     return tables
 

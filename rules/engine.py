@@ -787,6 +787,42 @@ def _kk_members(ctx: _Context) -> list[dict[str, Any]] | None:
     return [m for m in members if isinstance(m, dict)]
 
 
+#: A KK member's NIK read by OCR may differ from the one sought in this many digits and still
+#: be that person, when the member's name matches too (a misread digit in a small table cell).
+NIK_MISREAD_DIGITS = 2
+
+
+def _kk_machine_read(ctx: _Context) -> bool:
+    kk = ctx.app.first("kk")
+    item = kk.fields.get("members") if kk is not None else None
+    return item is not None and item.source in MACHINE_READ_SOURCES
+
+
+def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold: float) -> bool:
+    """Whether ``member`` is the person with ``nik`` and ``name``, its NIK misread by OCR."""
+    theirs, ours = ids.digits_only(member.get("nik")), ids.digits_only(nik)
+    if len(theirs) != 16 or len(ours) != 16 or _blank(name) or _blank(member.get("full_name")):
+        return False
+    differing = sum(1 for a, b in zip(theirs, ours, strict=True) if a != b)
+    return differing <= NIK_MISREAD_DIGITS and ids.name_similarity(member["full_name"], name) >= threshold
+
+
+def _name_beside(target: _Target) -> Any:
+    """The name printed with a NIK field: ``full_name`` for ``nik``, ``father_name`` for ``father_nik``."""
+    key = target.key.rsplit(".", 1)[-1]
+    return target.sibling("full_name" if key == "nik" else key.removesuffix("_nik") + "_name")
+
+
+def _finds_member(rule: CrossDocumentRule, ctx: _Context, members: list[dict[str, Any]], key: str,
+                  target: _Target) -> dict[str, Any] | None:
+    """The KK member whose ``key`` is ``target``'s value (a misread NIK allowed on scanned KKs)."""
+    found = next((m for m in members if _member_matches(rule, m, key, target.value)), None)
+    if found is None and key == "nik" and _kk_machine_read(ctx):
+        name = _name_beside(target)
+        found = next((m for m in members if _same_person_misread(m, target.value, name, 85.0)), None)
+    return found
+
+
 def _member_matches(rule: CrossDocumentRule, member: dict[str, Any], key: str, value: Any) -> bool:
     theirs = member.get(key)
     if _blank(theirs):
@@ -814,15 +850,13 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
         issues = []
         for ref in rule.fields:
             for target in _present(ctx, ref):
-                if not any(_member_matches(rule, m, rule.member_key, target.value)
-                           for m in members):
+                if _finds_member(rule, ctx, members, rule.member_key, target) is None:
                     issues.append(_issue(rule, ctx, [target]))
         return issues
     key_target, value_target = (_first_present(ctx, ref) for ref in rule.fields)
     if key_target is None or value_target is None:
         return []
-    member = next((m for m in members
-                   if _member_matches(rule, m, rule.match_key, key_target.value)), None)
+    member = _finds_member(rule, ctx, members, rule.match_key, key_target)
     if member is None or _blank(member.get(rule.member_key)):
         return []  # not in the KK: an in_kk_members rule reports that
     if _member_matches(rule, member, rule.member_key, value_target.value):

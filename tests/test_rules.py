@@ -594,3 +594,34 @@ def test_bench_rules_counts_caught_defects_and_false_flags(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert "defects caught with the right rule: 2/2" in result.output
     assert "valid applications wrongly flagged or rejected: 0/1" in result.output
+
+
+def _scanned_kk(app: Application, members: list[dict[str, object]], source: str = "ocr") -> Application:
+    """``app`` with its KK's members replaced by ``members`` read from ``source``."""
+    documents = [
+        d.model_copy(update={"fields": {**d.fields, "members": Field(
+            value=members, raw=f"{len(members)} members", confidence=0.8, source=source)}})
+        if d.document_type == "kk" else d
+        for d in app.documents
+    ]
+    return app.model_copy(update={"documents": documents})
+
+
+def test_a_misread_digit_in_a_scanned_kk_row_still_finds_the_named_parent() -> None:
+    misread = MOTHER_NIK[:9] + ("1" if MOTHER_NIK[9] != "1" else "7") + MOTHER_NIK[10:]
+    members = [
+        {"full_name": "HENDRA SANTOSO", "nik": FATHER_NIK, "sex": "LAKI-LAKI",
+         "birth_date": "1993-11-30", "relationship": "KEPALA KELUARGA"},
+        {"full_name": "RINA LESTARI", "nik": misread, "sex": "PEREMPUAN",
+         "birth_date": "1995-02-14", "relationship": "ISTRI"},
+    ]
+    # OCR of a small table cell: one digit off, the name agrees -> the same person.
+    result, fired = check(_scanned_kk(akta_app(), members))
+    assert "AKTA-PARENT-IN-KK" not in fired
+    # The same row typed in a digital KK is what it says: the mother is not in it.
+    _, fired = check(_scanned_kk(akta_app(), members, source="pdf_text"))
+    assert "AKTA-PARENT-IN-KK" in fired
+    # A different person one digit away (a sibling) is not the mother.
+    other = [members[0], {**members[1], "full_name": "DEWI ANGGRAINI"}]
+    _, fired = check(_scanned_kk(akta_app(), other))
+    assert "AKTA-PARENT-IN-KK" in fired
