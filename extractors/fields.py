@@ -284,7 +284,35 @@ def _label_keys(spec: FieldSpec) -> tuple[tuple[str, int], ...]:
 
 
 def match_label_at(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> LabelMatch | None:
-    """The best label starting at word ``start`` of ``line``, preferring longer labels."""
+    """The best label starting at word ``start`` of ``line``, preferring longer labels.
+
+    A label whose first word carries one or two glued marks in front (``0ENIK`` for
+    ``8. NIK``) counts too, if it is then read exactly and a colon follows it.
+    """
+    return _match_label_at(line, start, specs) or _match_label_after_marks(line, start, specs)
+
+
+def _match_label_after_marks(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> LabelMatch | None:
+    if start >= len(line.words):
+        return None
+    first = line.words[start]
+    key = key_of(first.text)
+    for skip in (1, 2):
+        if len(key) - skip < 3:
+            break
+        x0, y0, x1, y1 = first.bbox
+        cut = x0 + (x1 - x0) * skip / max(1, len(first.text))
+        trimmed = first.model_copy(update={"text": first.text[skip:], "bbox": (cut, y0, x1, y1)})
+        words = [*line.words[:start], trimmed, *line.words[start + 1:]]
+        probe = Line(page=line.page, words=words)
+        match = _match_label_at(probe, start, specs)
+        if (match is not None and match.distance == 0 and match.remainder is None
+                and match.end < len(words) and _is_separator(words[match.end].text)):
+            return match
+    return None
+
+
+def _match_label_at(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> LabelMatch | None:
     best: LabelMatch | None = None
     best_rank: tuple[int, int] | None = None
     for spec in specs:
@@ -526,7 +554,7 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
         if layout.sections:
             section = _section_of(line, layout.sections) or section
         specs = tuple(s for s in layout.fields if s.section in (None, section))
-        matches = [m for s in _segment_starts(line) if (m := match_label_at(line, s, specs))]
+        matches = [m for s in _label_starts(line) if (m := match_label_at(line, s, specs))]
         matches = _drop_overlapping(matches)
         for n, match in enumerate(matches):
             stop = matches[n + 1].start if n + 1 < len(matches) else len(line.words)
@@ -555,10 +583,120 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
     return fields
 
 
+def _label_starts(line: Line) -> list[int]:
+    """Where labels may start: segment starts, and after a short mark read in front of a line.
+
+    Row numbers come out as marks (``al,`` or ``TA`` for ``7.``); a label read across
+    such a mark may fit a wrong label loosely (``al, Nama Lengkap`` ~ ``Alamat Lengkap``).
+    """
+    starts = _segment_starts(line)
+    if len(line.words) > 1 and 1 not in starts and len(key_of(line.words[0].text)) <= 3:
+        starts = sorted({*starts, 1})
+    return starts
+
+
 def _drop_overlapping(matches: list[LabelMatch]) -> list[LabelMatch]:
+    """Matches that do not overlap, left to right; of two that overlap the closer one wins."""
     out: list[LabelMatch] = []
     for match in sorted(matches, key=lambda m: m.start):
         if out and match.start < out[-1].end:
+            if match.distance < out[-1].distance:
+                out[-1] = match
             continue
         out.append(match)
     return out
+
+
+# ------------------------------------------------------------------- rows to read again
+
+#: Kinds whose values come from a closed list: a value outside it was misread.
+ENUMERATED_KINDS = frozenset({"religion", "marital_status", "sex", "blood_type", "nationality", "valid_until"})
+
+
+@dataclass(frozen=True)
+class RowStrip:
+    """Where the value of a missing or misread row should stand (original page pixels)."""
+
+    key: str
+    page: int
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+
+def is_misread(kind: str, item: Field) -> bool:
+    """Whether an enumerated value is outside its list (the row was read as something else)."""
+    if kind not in ENUMERATED_KINDS:
+        return False
+    if kind == "valid_until" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(item.value)):
+        return False
+    again = norm.normalize(kind, str(item.value))
+    return not again.valid or again.value != item.value
+
+
+def _layout_keys(layout: Layout) -> list[str]:
+    keys: list[str] = []
+    for spec in layout.fields:
+        for key in (spec.key, spec.also):
+            if key and key not in keys:
+                keys.append(key)
+    return keys
+
+
+def rows_to_reread(found: dict[str, Field], layout: Layout, kinds: dict[str, str],
+                   page_widths: dict[int, float]) -> list[RowStrip]:
+    """Strips of rows whose value is missing or misread, placed between the rows read well.
+
+    A row's place is known when the rows printed before and after it (in layout order) were
+    read on the same page and the room between them holds exactly the rows missing there
+    (row pitch from the rows read). A misread row is where its wrong value was read.
+    The strip starts in the value column of its neighbours.
+    """
+    keys = _layout_keys(layout)
+    located = {k: f for k, f in found.items() if f.bbox is not None and k in keys and not is_misread(kinds.get(k, ""), f)}
+    if len(located) < 3:
+        return []
+    strips: list[RowStrip] = []
+    for index, key in enumerate(keys):
+        item = found.get(key)
+        if item is not None and not is_misread(kinds.get(key, ""), item):
+            continue
+        before = next((k for k in reversed(keys[:index]) if k in located), None)
+        after = next((k for k in keys[index + 1:] if k in located), None)
+        if before is None or after is None:
+            continue
+        a, b = located[before], located[after]
+        if a.page != b.page or a.bbox is None or b.bbox is None:
+            continue
+        pitch = _row_pitch([f for f in located.values() if f.page == a.page])
+        if pitch is None:
+            continue
+        missing = [k for k in keys[keys.index(before) + 1: keys.index(after)] if k not in located]
+        rows = round((b.bbox[1] - a.bbox[1]) / pitch) - 1
+        if item is not None and item.bbox is not None and item.page == a.page:
+            top, bottom = item.bbox[1], item.bbox[3]
+            if not a.bbox[1] < (top + bottom) / 2 < b.bbox[3]:
+                continue
+        elif rows == len(missing) and rows >= 1 and abs((b.bbox[1] - a.bbox[1]) / pitch - (rows + 1)) < 0.3:
+            height = statistics.median([a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]])
+            top = a.bbox[1] + (missing.index(key) + 1) * (b.bbox[1] - a.bbox[1]) / (rows + 1)
+            bottom = top + height
+        else:
+            continue
+        left = min(a.bbox[0], b.bbox[0])
+        width = page_widths.get(a.page, 1000.0)
+        right = min(width, max(a.bbox[2], b.bbox[2], left + 0.3 * width))
+        strips.append(RowStrip(key, a.page, top, bottom, left, right))
+    return strips
+
+
+def _row_pitch(items: list[Field]) -> float | None:
+    """Median distance between the tops of consecutive rows (several rows read)."""
+    tops = sorted(f.bbox[1] for f in items if f.bbox is not None)
+    heights = [f.bbox[3] - f.bbox[1] for f in items if f.bbox is not None]
+    if len(tops) < 3:
+        return None
+    height = statistics.median(heights)
+    steps = [b - a for a, b in zip(tops, tops[1:], strict=False) if 0.8 * height < b - a < 3.0 * height]
+    return statistics.median(steps) if len(steps) >= 2 else None

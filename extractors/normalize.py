@@ -8,6 +8,7 @@ is valid for its type, and the edit distance when it was snapped to an allowed v
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -119,11 +120,60 @@ def _digit_run(text: str, length: int) -> tuple[str | None, list[str]]:
 
 
 def normalize_nik(raw: str) -> Normalized:
-    """16-digit NIK (also KK number): digits repaired, spaces and dots removed."""
+    """16-digit NIK (also KK number): digits repaired, spaces and dots removed.
+
+    A reading with one or two digits too many keeps a first guess, marked invalid, so that
+    the field is read again and its readings weighed against the card (``nik_readings``).
+    """
     value, repairs = _digit_run(strip_separator(raw), 16)
     if value is None:
+        readings = nik_readings(raw)
+        if readings:
+            return Normalized(max(readings, key=readings.__getitem__), ["surplus digits"], valid=False)
         return Normalized(None, valid=False)
     return Normalized(value, repairs)
+
+
+def _nik_digits(raw: str) -> str:
+    """The digits of a NIK reading, confusable letters repaired in tokens that are mostly digits."""
+    out = ""
+    for word in strip_separator(raw).split():
+        token = re.sub(r"[^0-9A-Za-z|!?]", "", word).rstrip("|!")
+        if not token or sum(ch.isdigit() for ch in token) < max(1, len(token) // 2):
+            if out:
+                break  # marks after the number (the photo, a stamp) are not part of it
+            continue
+        out += re.sub(r"\D", "", repair_digits(token)[0])
+        if len(out) >= 16:
+            break
+    return out
+
+
+def nik_readings(raw: str) -> dict[str, float]:
+    """The 16-digit NIKs a reading allows, with the share of ways it allows each.
+
+    A reading of 16 digits allows itself. OCR adds digits (a colon read as ``1``, a stroke
+    doubled: ``33`` for ``3``); which ones is not known here, so every way of leaving one
+    or two out is counted (``…59833`` gives ``…5983`` two ways and ``…5833`` one way),
+    and leaving them out at the ends (the colon, the photo's edge) counts one more.
+    The card decides between them later.
+    """
+    digits = _nik_digits(raw)
+    surplus = len(digits) - 16
+    if surplus == 0:
+        return {digits: 1.0}
+    if not 1 <= surplus <= 2:
+        return {}
+    ways: dict[str, float] = {}
+    combinations = list(itertools.combinations(range(len(digits)), surplus))
+    for dropped in combinations:
+        candidate = "".join(ch for i, ch in enumerate(digits) if i not in dropped)
+        ways[candidate] = ways.get(candidate, 0.0) + 1.0 / len(combinations)
+    for head in range(surplus + 1):
+        # Digits added at the ends (the colon, the photo's edge) are the likeliest of all.
+        edge = digits[head: len(digits) - (surplus - head)]
+        ways[edge] += 1.0
+    return ways
 
 
 def normalize_digits(raw: str, lengths: tuple[int, ...]) -> Normalized:
@@ -185,7 +235,8 @@ def parse_date(raw: str) -> Normalized:
     """Parse ``17-08-1945``, ``17/08/1945``, ``17 Agustus 1945`` or ``17 AGT 1945`` to ISO."""
     text = strip_separator(raw)
     # Long form: day, month name, year.
-    long_form = re.search(r"([0-9OoIlSB]{1,2})\s*[-.\s]\s*([A-Za-z]{3,10})\.?\s*[-.\s]\s*([0-9OoIlSB]{4})", text)
+    # The space between day and month may be lost (``14APR 2026``).
+    long_form = re.search(r"([0-9OoIlSB]{1,2})\s*[-.\s]?\s*([A-Za-z]{3,10})\.?\s*[-.\s]\s*([0-9OoIlSB]{4})", text)
     if long_form:
         month, distance = _month_number(long_form.group(2))
         if month is not None:
@@ -390,9 +441,18 @@ def normalize_time(raw: str) -> Normalized:
     """Time of day as ``HH:MM`` (``Pukul 08.30 WIB`` -> ``08:30``)."""
     text, repairs = repair_digits(re.sub(r"[A-Za-z]{3,}", " ", strip_separator(raw)))
     match = re.search(r"(\d{1,2})\s*[:.,]\s*(\d{2})", text)
-    if not match:
-        return Normalized(None, valid=False)
-    hour, minute = int(match.group(1)), int(match.group(2))
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+    else:
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 5 and digits[0] == "1" and int(digits[1:3]) <= 23:
+            digits, repairs = digits[1:], [*repairs, "colon->dropped"]  # ``11122``: ``:1122``
+        elif len(digits) == 5 and digits[2] in "17":
+            digits, repairs = digits[:2] + digits[3:], [*repairs, "separator"]  # ``08130``: ``08.30``
+        if len(digits) != 4:
+            return Normalized(None, valid=False)
+        hour, minute = int(digits[:2]), int(digits[2:])
+        repairs = [*repairs, "separator"]
     if hour > 23 or minute > 59:
         return Normalized(None, repairs, valid=False)
     return Normalized(f"{hour:02d}:{minute:02d}", repairs)
@@ -482,6 +542,10 @@ def province_codes() -> dict[str, str]:
                 if name.startswith(long):
                     codes[short + name[len(long):]] = code
                     codes[name[len(long):]] = code
+    from rules.identifiers import regions
+
+    # The Kemendagri table is newer (the Papua provinces of 2022): its names win.
+    codes.update({name.upper(): code for code, name in regions().provinces.items()})
     return codes
 
 
@@ -511,3 +575,29 @@ def nik_agreement(nik: str, province: str | None = None, birth_date: str | None 
         if nik[6:12] == f"{int(day) + offset:02d}{month}{year[2:]}":
             score += 1
     return score
+
+
+def nik_score(nik: str, province: str | None = None, regency: str | None = None,
+              birth_date: str | None = None, sex: str | None = None) -> int:
+    """How plausible a NIK reading is on its card: ``nik_agreement`` plus its region code.
+
+    One point each for a known kecamatan code (Kemendagri), the regency printed on the card
+    naming the NIK's regency code, and, without a printed birth date, a real encoded date.
+    """
+    from rules.identifiers import nik_birth_date, region_known, region_matches_address, regions
+
+    if not re.fullmatch(r"\d{16}", nik):
+        return -1
+    score = nik_agreement(nik, province, birth_date, sex)
+    score += region_known(nik[:6])
+    if regency and nik[:4] in regions().regencies and region_matches_address(nik[:6], None, regency):
+        score += 1
+    if not birth_date and nik_birth_date(nik) is not None:
+        score += 1
+    return score
+
+
+def nik_score_ceiling(province: str | None = None, regency: str | None = None,
+                      birth_date: str | None = None) -> int:
+    """The best ``nik_score`` a reading can get with these printed facts."""
+    return 2 + bool(province) + bool(regency)

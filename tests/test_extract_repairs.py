@@ -121,3 +121,43 @@ def test_reread_turning_a_leading_7_into_1_is_ignored() -> None:
     assert _only_first_digit_1_for_7("7324025609038574", "1324025609038574")
     assert not _only_first_digit_1_for_7("1324025609038574", "7324025609038574")
     assert not _only_first_digit_1_for_7("7324025609038574", "1324025609038575")
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("1122", "11:22"),      # the separator lost
+    ("11122", "11:22"),     # the colon read as 1 and glued
+    ("08130", "08:30"),     # the dot read as 1
+    ("13.39", "13:39"),
+])
+def test_time_read_without_its_separator(raw: str, value: str) -> None:
+    assert norm.normalize("time", raw).value == value
+
+
+def test_date_with_day_glued_to_the_month() -> None:
+    assert norm.normalize("date", "14APR 2026").value == "2026-04-14"
+
+
+def test_nik_with_surplus_digits_lists_its_readings_edges_first() -> None:
+    readings = norm.nik_readings("72090631019959833")
+    best = max(readings, key=readings.__getitem__)
+    assert best == "7209063101995983"
+    assert "7209063101999833" in readings and readings["7209063101999833"] < readings[best]
+    assert norm.nik_readings("7209063101995983 | f7") == {"7209063101995983": 1.0}
+    assert norm.normalize("nik", "350914550388578830").valid is False  # kept, to be read again
+
+
+def test_nik_score_prefers_known_regions_and_the_printed_regency() -> None:
+    card = ("SULAWESI TENGAH", "KABUPATEN POSO", "1996-01-05", "PEREMPUAN")
+    assert norm.nik_score("7202024501969675", *card) == norm.nik_score_ceiling(*card[:3])
+    assert norm.nik_score("1202024501969675", *card) < norm.nik_score("7202024501969675", *card)
+    assert norm.province_code("PAPUA SELATAN") == "93"
+
+
+def test_label_after_a_row_number_read_as_letters_wins_over_a_loose_match() -> None:
+    layout = F.layout_for("form", "polri.skck")
+    assert layout is not None
+    page = line_page([[("al,", 20), ("Nama", 60), ("Lengkap", 120), (":", 300), ("MAYA", 320),
+                       ("MANURUNG", 380)]])
+    found = F.extract_fields([page], layout)
+    assert found["full_name"].value == "MAYA MANURUNG"
+    assert "address" not in found
