@@ -523,6 +523,27 @@ def colon_column(page: Page) -> float | None:
     return xs[len(xs) // 2] if len(xs) >= 3 else None
 
 
+def skip_marks_before_colon(line: Line, start: int, stop: int, colon_x: float | None) -> int:
+    """Where a value starts after marks read between its label and the page's colon column.
+
+    ``Agama f # ISLAM`` and ``Agama ba : HINDU`` (dirt before the colon) start at ``ISLAM``
+    and ``HINDU``; ``Alamat 2 JL. ...`` with the ``2`` standing in the colon column starts
+    at ``JL.``. Only for a label left of the colon column, and never past the last word.
+    """
+    if colon_x is None or start == 0 or line.words[start - 1].bbox[2] > colon_x:
+        return start
+    height = line.height
+    while start < stop - 1:
+        word = line.words[start]
+        before = word.bbox[2] <= colon_x + 0.2 * height
+        at_colon = (len(key_of(word.text)) <= 1 and len(word.text) <= 2
+                    and abs(word.bbox[0] - colon_x) <= 0.35 * height)
+        if _is_separator(word.text) or not (before or at_colon):
+            break  # ``_value_words`` knows the colon's own misreadings
+        start += 1
+    return start
+
+
 def strip_colon_read_as_letter(words: list[Word], colon_x: float | None, height: float) -> list[Word]:
     """Drop a colon OCR glued to the value as a letter (``HILHAM`` for ``: ILHAM``).
 
@@ -558,7 +579,10 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
         matches = _drop_overlapping(matches)
         for n, match in enumerate(matches):
             stop = matches[n + 1].start if n + 1 < len(matches) else len(line.words)
-            words = _value_words(line, match.end, stop, match.remainder,
+            start = match.end
+            if match.remainder is None:
+                start = skip_marks_before_colon(line, match.end, stop, colons.get(line.page))
+            words = _value_words(line, start, stop, match.remainder,
                                  keep_dash=match.spec.kind == "blood_type")
             if match.remainder is None and not any(_is_separator(w.text) for w in line.words[match.end:match.end + 1]):
                 words = strip_colon_read_as_letter(words, colons.get(line.page), line.height)
@@ -673,14 +697,16 @@ def rows_to_reread(found: dict[str, Field], layout: Layout, kinds: dict[str, str
         if pitch is None:
             continue
         missing = [k for k in keys[keys.index(before) + 1: keys.index(after)] if k not in located]
-        rows = round((b.bbox[1] - a.bbox[1]) / pitch) - 1
+        # From the last line of the row before (an address may take two lines).
+        a_top = max(a.bbox[1], a.bbox[3] - (b.bbox[3] - b.bbox[1]))
+        rows = round((b.bbox[1] - a_top) / pitch) - 1
         if item is not None and item.bbox is not None and item.page == a.page:
             top, bottom = item.bbox[1], item.bbox[3]
             if not a.bbox[1] < (top + bottom) / 2 < b.bbox[3]:
                 continue
-        elif rows == len(missing) and rows >= 1 and abs((b.bbox[1] - a.bbox[1]) / pitch - (rows + 1)) < 0.3:
-            height = statistics.median([a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]])
-            top = a.bbox[1] + (missing.index(key) + 1) * (b.bbox[1] - a.bbox[1]) / (rows + 1)
+        elif rows == len(missing) and rows >= 1 and abs((b.bbox[1] - a_top) / pitch - (rows + 1)) < 0.3:
+            height = b.bbox[3] - b.bbox[1]
+            top = a_top + (missing.index(key) + 1) * (b.bbox[1] - a_top) / (rows + 1)
             bottom = top + height
         else:
             continue

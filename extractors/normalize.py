@@ -601,3 +601,12 @@ def nik_score_ceiling(province: str | None = None, regency: str | None = None,
                       birth_date: str | None = None) -> int:
     """The best ``nik_score`` a reading can get with these printed facts."""
     return 2 + bool(province) + bool(regency)
+
+
+def nik_encodes_date(nik: str, birth_date: str, sex: str | None = None) -> bool:
+    """Whether a NIK's digits 7-12 encode ``birth_date`` (day + 40 for women; either if unknown)."""
+    if not re.fullmatch(r"\d{16}", nik) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", birth_date):
+        return False
+    year, month, day = birth_date.split("-")
+    offsets = {"LAKI-LAKI": (0,), "PEREMPUAN": (40,)}.get(sex or "", (0, 40))
+    return any(nik[6:12] == f"{int(day) + offset:02d}{month}{year[2:]}" for offset in offsets)

@@ -283,6 +283,8 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
             facts = _card_facts(key, found)
             if norm.nik_score(str(item.value), *facts) < norm.nik_score_ceiling(*facts[:3]):
                 out[key] = _choose_nik_reading(key, item, item, found, image, scale, timeout)
+    if "birth_date" in out and "nik" in out and kinds.get("birth_date") == "date":
+        out["birth_date"] = _birth_date_by_nik(found["birth_date"], out, images, timeout)
     layout = fields_mod.layout_for(document_type, service)
     if layout is not None and document_type != "letter":
         widths = {n: image.shape[1] / scale for n, (image, scale) in images.items()}
@@ -293,6 +295,30 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
                 if read is not None:
                     out[strip.key] = read
     return out
+
+
+def _birth_date_by_nik(first: Field, out: dict[str, Field],
+                       images: dict[int, tuple[np.ndarray, float]], timeout: float) -> Field:
+    """The birth date reading that the NIK encodes, if the first reading or a reread gives one.
+
+    A date read wrong (``1906`` for ``1996``, ``21`` for ``27``) disagrees with the NIK of the
+    same card; the readings are weighed against it, never the NIK's digits copied. When no
+    reading agrees (a real mismatch, for the rules to report), the date stays as read.
+    """
+    current, nik = out["birth_date"], str(out["nik"].value)
+    sex = out["sex"].value if "sex" in out and isinstance(out["sex"].value, str) else None
+    readings = [current, first]
+    if not any(norm.nik_encodes_date(nik, str(r.value), sex) for r in readings) and (
+            first.bbox is not None and first.page in images):
+        image, scale = images[first.page]
+        unsure = first.model_copy(update={"confidence": 0.0})
+        readings.append(reread_mod.reread(unsure, "date", image, scale, timeout=timeout))
+    for reading in readings:
+        if norm.nik_encodes_date(nik, str(reading.value), sex):
+            if reading is readings[-1] and reading is not current and reading is not first:
+                return reading.model_copy(update={"confidence": round(min(0.8, first.confidence), 4)})
+            return reading
+    return current
 
 
 def _read_row_strip(strip: fields_mod.RowStrip, kind: str, image: np.ndarray, scale: float,

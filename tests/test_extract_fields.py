@@ -77,3 +77,18 @@ def test_label_with_a_mark_glued_in_front_is_found(samples) -> None:  # noqa: AN
 def test_date_and_time_read_without_their_separators(samples) -> None:  # noqa: ANN001
     check(samples, "s13-002_form_noisy.jpg", ("birth_date", "birth_time"))
     check(samples, "s13-006_form_noisy.jpg", ("birth_date", "birth_time"))
+
+
+@pytest.mark.parametrize("name", ["s12-001_ktp_noisy.jpg", "s21-008_form_noisy.jpg"])
+def test_birth_date_misread_is_read_again_when_the_nik_disagrees(samples, name: str) -> None:  # noqa: ANN001
+    # ``23-04-1906`` for 1996 and ``21/09`` for 27/09: the NIK on the same document says otherwise.
+    check(samples, name, ("birth_date", "nik"))
+
+
+@pytest.mark.parametrize(("name", "keys"), [
+    ("s12-007_ktp_clean.png", ("religion",)),       # ``Agama f # ISLAM``
+    ("s3-008_ktp_phone.jpg", ("religion",)),        # ``Agama ba : HINDU``
+    ("s2-003_ktp_noisy.jpg", ("address",)),         # ``Alamat 2 JL. ...``: the colon read as 2
+])
+def test_marks_before_the_colon_column_are_not_the_value(samples, name: str, keys: tuple[str, ...]) -> None:  # noqa: ANN001
+    check(samples, name, keys)

@@ -161,3 +161,22 @@ def test_label_after_a_row_number_read_as_letters_wins_over_a_loose_match() -> N
     found = F.extract_fields([page], layout)
     assert found["full_name"].value == "MAYA MANURUNG"
     assert "address" not in found
+
+
+def test_nik_encodes_the_birth_date_with_day_plus_40_for_women() -> None:
+    assert norm.nik_encodes_date("7202024501969675", "1996-01-05", "PEREMPUAN")
+    assert norm.nik_encodes_date("7202024501969675", "1996-01-05")  # sex unread: either way
+    assert not norm.nik_encodes_date("7202024501969675", "1906-01-05", "PEREMPUAN")
+    assert not norm.nik_encodes_date("7202024501969675", "1996-01-05", "LAKI-LAKI")
+
+
+def test_dirt_between_label_and_colon_column_is_skipped() -> None:
+    found = ktp_fields([
+        [("NIK", 46), (":", 252), ("3578025908713511", 267)],
+        [("Nama", 45), (":", 252), ("HADI", 267)],
+        [("Kecamatan", 80), (":", 252), ("WONOCOLO", 267)],
+        [("Agama", 44), ("f", 189), ("#", 252), ("ISLAM", 266)],
+        [("Alamat", 44), ("2", 252), ("JL.", 267), ("MAWAR", 310)],
+    ])
+    assert found["religion"] == "ISLAM"
+    assert found["address"] == "JL. MAWAR"
