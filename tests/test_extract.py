@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,38 @@ def test_cli_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     done = run_cli(str(tmp_path / "missing.png"), "--json")
     assert done.returncode == 2
     assert done.stdout == ""
+
+
+def extract_json(path: Path, engine: str) -> dict:
+    """``intake extract --json`` of one file with the given OCR engine (``api`` or ``cli``)."""
+    done = subprocess.run([str(INTAKE), "extract", str(path), "--json"], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT, check=False,
+                          env={**os.environ, "INTAKE_OCR_ENGINE": engine})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[0])
+
+
+def test_in_process_and_subprocess_tesseract_read_a_card_alike() -> None:
+    """Tesseract in this process (its C library) and the ``tesseract`` program agree exactly."""
+    from extractors import tesseract
+
+    truth = json.loads((SAMPLES / "s2-001_ktp_clean.json").read_text())
+    by_engine = {engine: extract_json(SAMPLES / truth["file"], engine) for engine in ("api", "cli")}
+    for document in by_engine.values():
+        assert document["document_type"] == "ktp"
+        assert {k: document["fields"][k]["value"] for k in truth["fields"]} == truth["fields"]
+    assert by_engine["api"]["fields"] == by_engine["cli"]["fields"]
+    assert tesseract.engine() == "api", "Debian's libtesseract should be used in process"
+
+
+def test_bench_speed_says_what_it_compares(tmp_path: Path) -> None:
+    """``intake bench speed`` names the bare command and the ratio at equal parallelism."""
+    for name in ("s2-001_ktp_clean.png", "s2-001_form_clean.png"):
+        (tmp_path / name).write_bytes((SAMPLES / name).read_bytes())
+    done = subprocess.run([str(INTAKE), "bench", "speed", str(tmp_path), "--workers", "2",
+                           "--no-serial"], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT, check=False, env={**os.environ, "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    assert "tesseract IMG stdout -l ind" in done.stdout
+    assert "Same 2 pages" in done.stdout
+    assert "ratio extract / bare, both 2 at once" in done.stdout
