@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from rapidfuzz.distance import Levenshtein
 
 from extractors import normalize as norm
-from models.domain import Field, Page, Word
-from models.errors import ConfigurationError
+from extractors import reread as reread_mod
+from extractors import tesseract
+from models.domain import Field, Limits, Page, Word
+from models.errors import ConfigurationError, OCRError
 
 LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
 
@@ -726,3 +729,143 @@ def _row_pitch(items: list[Field]) -> float | None:
     height = statistics.median(heights)
     steps = [b - a for a, b in zip(tops, tops[1:], strict=False) if 0.8 * height < b - a < 3.0 * height]
     return statistics.median(steps) if len(steps) >= 2 else None
+
+
+# ------------------------------------------------------------------ second readings
+# Used by ``extractors.pipeline.reread_weak_fields`` once the page image is at hand.
+
+
+def read_box(image: np.ndarray, box: tuple[float, float, float, float], scale: float, timeout: float,
+             psm: int = 7) -> list[Word]:
+    """The words of one box of a page (original pixels) read on its own as one line."""
+    crop = reread_mod.crop_value(image, box, scale)
+    if crop.size == 0:
+        return []
+    try:
+        page = tesseract.ocr_page(crop, psm=psm, dpi=None, timeout=timeout)
+    except OCRError:
+        return []
+    return [w for w in page.words if w.text.strip()]
+
+
+def may_have_lost_a_space(item: Field) -> bool:
+    """A name read from the page with a word long enough to be two names run together."""
+    return (item.source == "ocr" and item.bbox is not None and isinstance(item.value, str)
+            and any(len(word) >= 8 for word in item.value.split()))
+
+
+def name_spaced_again(item: Field, image: np.ndarray, scale: float, timeout: float) -> Field:
+    """The name with the spaces a one-line reading of its box sees (``YOGAANWAR``: ``YOGA ANWAR``).
+
+    Taken only when that reading has the same letters and more words: it adds spaces, nothing else.
+    """
+    x0, y0, x1, y1 = item.bbox  # type: ignore[misc]
+    margin = 0.3 * (y1 - y0)
+    words = read_box(image, (x0 - margin, y0, x1 + margin, y1), scale, timeout)
+    again = norm.normalize("name", " ".join(w.text for w in words))
+    if not isinstance(again.value, str):
+        return item
+    same_letters = again.value.replace(" ", "") == str(item.value).replace(" ", "")
+    if same_letters and again.value.count(" ") > str(item.value).count(" "):
+        return item.model_copy(update={"value": again.value, "repairs": [*item.repairs, "spaces"]})
+    return item
+
+
+def birth_date_by_nik(first: Field, out: dict[str, Field],
+                       images: dict[int, tuple[np.ndarray, float]], timeout: float) -> Field:
+    """The birth date reading that the NIK encodes, if the first reading or a reread gives one.
+
+    A date read wrong (``1906`` for ``1996``, ``21`` for ``27``) disagrees with the NIK of the
+    same card; the readings are weighed against it, never the NIK's digits copied. When no
+    reading agrees (a real mismatch, for the rules to report), the date stays as read.
+    """
+    current, nik = out["birth_date"], str(out["nik"].value)
+    sex = out["sex"].value if "sex" in out and isinstance(out["sex"].value, str) else None
+    readings = [current, first]
+    if not any(norm.nik_encodes_date(nik, str(r.value), sex) for r in readings) and (
+            first.bbox is not None and first.page in images):
+        image, scale = images[first.page]
+        unsure = first.model_copy(update={"confidence": 0.0})
+        readings.append(reread_mod.reread(unsure, "date", image, scale, timeout=timeout))
+    for reading in readings:
+        if norm.nik_encodes_date(nik, str(reading.value), sex):
+            if reading is readings[-1] and reading is not current and reading is not first:
+                return reading.model_copy(update={"confidence": round(min(0.8, first.confidence), 4)})
+            return reading
+    return current
+
+
+def read_row_strip(strip: RowStrip, kind: str, image: np.ndarray, scale: float,
+                    limits: Limits) -> Field | None:
+    """Read a missing or misread row's value from its strip alone (one text line)."""
+    if kind == "place_date":
+        return None
+    height = strip.bottom - strip.top
+    box = (strip.left - 0.2 * height, strip.top - 0.1 * height, strip.right, strip.bottom + 0.1 * height)
+    words = read_box(image, box, scale, min(30.0, limits.ocr_timeout_seconds))
+    made = make_field(kind, words, strip.page, "ocr") if words else None
+    if made is None or is_misread(kind, made):
+        return None
+    return made.model_copy(update={"bbox": (strip.left, strip.top, strip.right, strip.bottom),
+                                   "repairs": [*made.repairs, "row reread"]})
+
+
+def card_facts(key: str, found: dict[str, Field]) -> tuple[str | None, str | None, str | None, str | None]:
+    """Province, regency, birth date and sex printed for the person whose NIK ``key`` is."""
+    def value(name: str) -> str | None:
+        item = found.get(name)
+        return item.value if item is not None and isinstance(item.value, str) else None
+
+    if key != "nik":
+        return None, None, None, None  # a parent's or reporter's NIK: only its own code counts
+    return value("province"), value("regency"), value("birth_date"), value("sex")
+
+
+def card_agreement(key: str, nik: str, found: dict[str, Field]) -> int:
+    """How well a NIK reading agrees with the card (``normalize.nik_score``)."""
+    return norm.nik_score(nik, *card_facts(key, found))
+
+
+def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Field],
+                        image: np.ndarray, scale: float, timeout: float) -> Field:
+    """The NIK reading that fits the card best, among the first reading, the reread and one more.
+
+    The one more (a raw-line read of a wider box) is taken only when the first two do not
+    fit the card fully, and counts only when it fits better than they do.
+
+    Each reading gives its 16-digit candidates (``normalize.nik_readings``); the candidate
+    with the best ``card_agreement`` wins, ties going to the one the readings allow in more
+    ways, then to the reread (``reread`` already weighed it against the first), the first,
+    the last. Digits are never changed, only readings chosen.
+    """
+    readings = [str(again.value), first.raw] if again.value != first.value else [first.raw]
+    facts = card_facts(key, found)
+    ceiling = norm.nik_score_ceiling(*facts[:3])
+
+    def ranked() -> list[tuple[int, float, int, str]]:
+        votes: dict[str, list[float]] = {}
+        for order, raw in enumerate(readings):
+            for candidate, share in norm.nik_readings(raw).items():
+                votes.setdefault(candidate, [0.0, -order])
+                votes[candidate][0] += share
+        return sorted(((card_agreement(key, c, found), v, int(o), c) for c, (v, o) in votes.items()),
+                      reverse=True)
+
+    best = ranked()
+    if (not best or best[0][0] < ceiling) and first.bbox is not None:
+        # Read as a raw line (``--psm 13``), which keeps a leading 7 that ``--psm 7`` reads as 1.
+        x0, y0, x1, y1 = first.bbox
+        words = read_box(image, (x0 - 1.2 * (y1 - y0), y0, x1, y1), scale, timeout, psm=13)
+        readings.append(" ".join(w.text for w in words))
+        more = ranked()
+        if more and (not best or more[0][0] > best[0][0]):
+            best = more  # it counts only where it fits the card better
+    if not best:
+        return again
+    value = best[0][3]
+    if value == again.value:
+        return again
+    if value == first.value:
+        return first
+    return again.model_copy(update={"value": value, "repairs": [*again.repairs, "nik reading by card"],
+                                    "confidence": round(min(again.confidence, 0.8), 4)})

@@ -449,6 +449,8 @@ def normalize_time(raw: str) -> Normalized:
             digits, repairs = digits[1:], [*repairs, "colon->dropped"]  # ``11122``: ``:1122``
         elif len(digits) == 5 and digits[2] in "17":
             digits, repairs = digits[:2] + digits[3:], [*repairs, "separator"]  # ``08130``: ``08.30``
+        elif len(digits) == 6 and digits[3] in "17":
+            digits, repairs = digits[1:3] + digits[4:], [*repairs, "colon->dropped"]  # ``415125``: ``:15.25``
         if len(digits) != 4:
             return Normalized(None, valid=False)
         hour, minute = int(digits[:2]), int(digits[2:])

@@ -264,7 +264,7 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
     """Read weak fields again from their region only (see ``extractors.reread``).
 
     Digit fields are read again from their box; a NIK is then chosen among its readings by
-    how well it fits the card (``_card_agreement``); rows whose value is missing or outside
+    how well it fits the card (``fields.card_agreement``); rows whose value is missing or outside
     its list are read again from the strip where they should stand.
     """
     kinds = field_kinds(document_type, service)
@@ -276,137 +276,29 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
             image, scale = images[item.page]
             again = reread_mod.reread(item, kind, image, scale, timeout=timeout)
             if kind in ("nik", "kk_number"):
-                again = _choose_nik_reading(key, item, again, found, image, scale, timeout)
+                again = fields_mod.choose_nik_reading(key, item, again, found, image, scale, timeout)
             out[key] = again
         elif kind in ("nik", "kk_number") and item.page in images and item.bbox is not None:
             image, scale = images[item.page]
-            facts = _card_facts(key, found)
+            facts = fields_mod.card_facts(key, found)
             if norm.nik_score(str(item.value), *facts) < norm.nik_score_ceiling(*facts[:3]):
-                out[key] = _choose_nik_reading(key, item, item, found, image, scale, timeout)
+                out[key] = fields_mod.choose_nik_reading(key, item, item, found, image, scale, timeout)
+    for key, item in list(out.items()):
+        if kinds.get(key) == "name" and item.page in images and fields_mod.may_have_lost_a_space(item):
+            image, scale = images[item.page]
+            out[key] = fields_mod.name_spaced_again(item, image, scale, timeout)
     if "birth_date" in out and "nik" in out and kinds.get("birth_date") == "date":
-        out["birth_date"] = _birth_date_by_nik(found["birth_date"], out, images, timeout)
+        out["birth_date"] = fields_mod.birth_date_by_nik(found["birth_date"], out, images, timeout)
     layout = fields_mod.layout_for(document_type, service)
     if layout is not None and document_type != "letter":
         widths = {n: image.shape[1] / scale for n, (image, scale) in images.items()}
         for strip in fields_mod.rows_to_reread(out, layout, kinds, widths):
             if strip.page in images:
                 image, scale = images[strip.page]
-                read = _read_row_strip(strip, kinds.get(strip.key, "text"), image, scale, limits)
+                read = fields_mod.read_row_strip(strip, kinds.get(strip.key, "text"), image, scale, limits)
                 if read is not None:
                     out[strip.key] = read
     return out
-
-
-def _birth_date_by_nik(first: Field, out: dict[str, Field],
-                       images: dict[int, tuple[np.ndarray, float]], timeout: float) -> Field:
-    """The birth date reading that the NIK encodes, if the first reading or a reread gives one.
-
-    A date read wrong (``1906`` for ``1996``, ``21`` for ``27``) disagrees with the NIK of the
-    same card; the readings are weighed against it, never the NIK's digits copied. When no
-    reading agrees (a real mismatch, for the rules to report), the date stays as read.
-    """
-    current, nik = out["birth_date"], str(out["nik"].value)
-    sex = out["sex"].value if "sex" in out and isinstance(out["sex"].value, str) else None
-    readings = [current, first]
-    if not any(norm.nik_encodes_date(nik, str(r.value), sex) for r in readings) and (
-            first.bbox is not None and first.page in images):
-        image, scale = images[first.page]
-        unsure = first.model_copy(update={"confidence": 0.0})
-        readings.append(reread_mod.reread(unsure, "date", image, scale, timeout=timeout))
-    for reading in readings:
-        if norm.nik_encodes_date(nik, str(reading.value), sex):
-            if reading is readings[-1] and reading is not current and reading is not first:
-                return reading.model_copy(update={"confidence": round(min(0.8, first.confidence), 4)})
-            return reading
-    return current
-
-
-def _read_row_strip(strip: fields_mod.RowStrip, kind: str, image: np.ndarray, scale: float,
-                    limits: Limits) -> Field | None:
-    """Read a missing or misread row's value from its strip alone (one text line)."""
-    if kind == "place_date":
-        return None
-    height = strip.bottom - strip.top
-    box = (strip.left - 0.2 * height, strip.top - 0.1 * height, strip.right, strip.bottom + 0.1 * height)
-    crop = reread_mod.crop_value(image, box, scale)
-    if crop.size == 0:
-        return None
-    try:
-        page = tesseract.ocr_page(crop, psm=7, dpi=None, timeout=min(30.0, limits.ocr_timeout_seconds))
-    except OCRError:
-        return None
-    words = [w for w in page.words if w.text.strip()]
-    made = fields_mod.make_field(kind, words, strip.page, "ocr") if words else None
-    if made is None or fields_mod.is_misread(kind, made):
-        return None
-    return made.model_copy(update={"bbox": (strip.left, strip.top, strip.right, strip.bottom),
-                                   "repairs": [*made.repairs, "row reread"]})
-
-
-def _card_facts(key: str, found: dict[str, Field]) -> tuple[str | None, str | None, str | None, str | None]:
-    """Province, regency, birth date and sex printed for the person whose NIK ``key`` is."""
-    def value(name: str) -> str | None:
-        item = found.get(name)
-        return item.value if item is not None and isinstance(item.value, str) else None
-
-    if key != "nik":
-        return None, None, None, None  # a parent's or reporter's NIK: only its own code counts
-    return value("province"), value("regency"), value("birth_date"), value("sex")
-
-
-def _card_agreement(key: str, nik: str, found: dict[str, Field]) -> int:
-    """How well a NIK reading agrees with the card (``normalize.nik_score``)."""
-    return norm.nik_score(nik, *_card_facts(key, found))
-
-
-def _choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Field],
-                        image: np.ndarray, scale: float, timeout: float) -> Field:
-    """The NIK reading that fits the card best, among the first reading, the reread and one more.
-
-    The one more (a raw-line read of a wider box) is taken only when the first two do not
-    fit the card fully, and counts only when it fits better than they do.
-
-    Each reading gives its 16-digit candidates (``normalize.nik_readings``); the candidate
-    with the best ``_card_agreement`` wins, ties going to the one the readings allow in more
-    ways (``normalize.nik_readings``), then
-    to the reread (``reread`` already weighed it against the first), the first, the last. Digits are never changed, only readings chosen.
-    """
-    readings = [str(again.value), first.raw] if again.value != first.value else [first.raw]
-    facts = _card_facts(key, found)
-    ceiling = norm.nik_score_ceiling(*facts[:3])
-
-    def ranked() -> list[tuple[int, float, int, str]]:
-        votes: dict[str, list[float]] = {}
-        for order, raw in enumerate(readings):
-            for candidate, share in norm.nik_readings(raw).items():
-                votes.setdefault(candidate, [0.0, -order])
-                votes[candidate][0] += share
-        return sorted(((_card_agreement(key, c, found), v, int(o), c) for c, (v, o) in votes.items()),
-                      reverse=True)
-
-    best = ranked()
-    if (not best or best[0][0] < ceiling) and first.bbox is not None:
-        # Read as a raw line (``--psm 13``), which keeps a leading 7 that ``--psm 7`` reads as 1.
-        x0, y0, x1, y1 = first.bbox
-        crop = reread_mod.crop_value(image, (x0 - 1.2 * (y1 - y0), y0, x1, y1), scale)
-        if crop.size:
-            try:
-                page = tesseract.ocr_page(crop, psm=13, dpi=None, timeout=timeout)
-                readings.append(" ".join(w.text for w in page.words))
-                more = ranked()
-                if not best or more[0][0] > best[0][0]:
-                    best = more  # it counts only where it fits the card better
-            except OCRError:
-                pass
-    if not best:
-        return again
-    value = best[0][3]
-    if value == again.value:
-        return again
-    if value == first.value:
-        return first
-    return again.model_copy(update={"value": value, "repairs": [*again.repairs, "nik reading by card"],
-                                    "confidence": round(min(again.confidence, 0.8), 4)})
 
 
 def extract_document_fields(pages: Sequence[Page], document_type: str, service: str | None) -> dict[str, Field]:

@@ -92,3 +92,12 @@ def test_birth_date_misread_is_read_again_when_the_nik_disagrees(samples, name: 
 ])
 def test_marks_before_the_colon_column_are_not_the_value(samples, name: str, keys: tuple[str, ...]) -> None:  # noqa: ANN001
     check(samples, name, keys)
+
+
+def test_space_lost_inside_a_name_is_restored(samples) -> None:  # noqa: ANN001
+    # ``YOGAANWAR`` on the page; a one-line reading of its box sees ``YOGA ANWAR``.
+    check(samples, "s11-003_form_phone.jpg", ("owner_name",))
+
+
+def test_time_read_with_its_colon_as_digits(samples) -> None:  # noqa: ANN001
+    check(samples, "s3-002_form_noisy.jpg", ("birth_time", "birth_date"))

@@ -127,6 +127,7 @@ def test_reread_turning_a_leading_7_into_1_is_ignored() -> None:
     ("1122", "11:22"),      # the separator lost
     ("11122", "11:22"),     # the colon read as 1 and glued
     ("08130", "08:30"),     # the dot read as 1
+    ("415125", "15:25"),    # the colon read as 4 and the dot as 1
     ("13.39", "13:39"),
 ])
 def test_time_read_without_its_separator(raw: str, value: str) -> None:
