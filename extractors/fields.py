@@ -748,21 +748,33 @@ def read_box(image: np.ndarray, box: tuple[float, float, float, float], scale: f
     return [w for w in page.words if w.text.strip()]
 
 
-def may_have_lost_a_space(item: Field) -> bool:
-    """A name read from the page with a word long enough to be two names run together."""
-    return (item.source == "ocr" and item.bbox is not None and isinstance(item.value, str)
-            and any(len(word) >= 8 for word in item.value.split()))
+#: Kinds of words that OCR may run together (``YOGAANWAR``, ``SUMBATIMUR``, ``RAYAACEH``).
+SPACED_KINDS = frozenset({"name", "place", "text"})
 
 
-def name_spaced_again(item: Field, image: np.ndarray, scale: float, timeout: float) -> Field:
-    """The name with the spaces a one-line reading of its box sees (``YOGAANWAR``: ``YOGA ANWAR``).
+def may_have_lost_a_space(item: Field, kind: str) -> bool:
+    """A name, place or text read on one line with a word long enough to be two run together."""
+    return (kind in SPACED_KINDS and item.source == "ocr" and item.bbox is not None
+            and isinstance(item.value, str) and "," not in item.raw
+            and item.bbox[3] - item.bbox[1] < 2.0 * _word_height(item)
+            and any(len(re.sub(r"[^A-Z]", "", word)) >= 8 for word in item.value.split()))
+
+
+def _word_height(item: Field) -> float:
+    """A line's height guessed from a one-line box: its own height (multi-line boxes are taller)."""
+    x0, y0, x1, y1 = item.bbox  # type: ignore[misc]
+    return min(y1 - y0, 2.0 * (x1 - x0) / max(1, len(item.raw)))
+
+
+def spaced_again(item: Field, kind: str, image: np.ndarray, scale: float, timeout: float) -> Field:
+    """The value with the spaces a one-line reading of its box sees (``YOGAANWAR``: ``YOGA ANWAR``).
 
     Taken only when that reading has the same letters and more words: it adds spaces, nothing else.
     """
     x0, y0, x1, y1 = item.bbox  # type: ignore[misc]
     margin = 0.3 * (y1 - y0)
     words = read_box(image, (x0 - margin, y0, x1 + margin, y1), scale, timeout)
-    again = norm.normalize("name", " ".join(w.text for w in words))
+    again = norm.normalize(kind, " ".join(w.text for w in words))
     if not isinstance(again.value, str):
         return item
     same_letters = again.value.replace(" ", "") == str(item.value).replace(" ", "")

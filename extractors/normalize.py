@@ -290,6 +290,8 @@ def normalize_name(raw: str) -> Normalized:
 def normalize_text(raw: str) -> Normalized:
     """Free text (address, occupation as printed, purpose): upper case, separators cleaned."""
     text = clean_spaces(strip_separator(raw).replace("!", "").replace("|", "")).upper()
+    # ``JL.`` (jalan) with its J read as I, 1, l or 3, or its L as I: ``IL. CEMPAKA``, ``3L. KENANGA``.
+    text = re.sub(r"^(?:[I1l|3]L|JI|J1)([.,])(?=\s*[A-Z])", r"JL\1", text)
     # A dot read as a comma after a street abbreviation: ``JL, SUDIRMAN`` is ``JL. SUDIRMAN``.
     text = re.sub(r"\b(JL|JLN|GG|NO|DSN|KOMP|PERUM|BLOK|KAV|KEL|KEC|KAB|DS)\s*,(?=\s*[A-Z0-9])", r"\1.", text)
     text = re.sub(r"\s+([.,])", r"\1", text)

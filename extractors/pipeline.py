@@ -284,9 +284,10 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
             if norm.nik_score(str(item.value), *facts) < norm.nik_score_ceiling(*facts[:3]):
                 out[key] = fields_mod.choose_nik_reading(key, item, item, found, image, scale, timeout)
     for key, item in list(out.items()):
-        if kinds.get(key) == "name" and item.page in images and fields_mod.may_have_lost_a_space(item):
+        kind = kinds.get(key, "")
+        if item.page in images and fields_mod.may_have_lost_a_space(item, kind):
             image, scale = images[item.page]
-            out[key] = fields_mod.name_spaced_again(item, image, scale, timeout)
+            out[key] = fields_mod.spaced_again(item, kind, image, scale, timeout)
     if "birth_date" in out and "nik" in out and kinds.get("birth_date") == "date":
         out["birth_date"] = fields_mod.birth_date_by_nik(found["birth_date"], out, images, timeout)
     layout = fields_mod.layout_for(document_type, service)

@@ -25,14 +25,15 @@ def samples(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     done: set[tuple[int, str]] = set()
 
     def get(name: str) -> tuple[Path, dict]:
-        seed = int(name.split("-")[0][1:])
-        _, kind, rendering = name.split(".")[0].split("_", 2)
-        if (seed, rendering) not in done:
-            subprocess.run([str(INTAKE), "samples", "generate", "--seed", str(seed), "--count", "8",
+        stem, _, rendering = name.split(".")[0].split("_", 2)
+        seed, number = (int(part) for part in stem[1:].split("-"))
+        count = 8 if number <= 8 else 16
+        if (seed, rendering, count) not in done:
+            subprocess.run([str(INTAKE), "samples", "generate", "--seed", str(seed), "--count", str(count),
                             "--layout", "documents", "--types", "ktp,form", "--renderings", rendering,
-                            str(root / f"s{seed}")], check=True, capture_output=True, timeout=300)
-            done.add((seed, rendering))
-        path = root / f"s{seed}" / name
+                            str(root / f"s{seed}-{count}")], check=True, capture_output=True, timeout=300)
+            done.add((seed, rendering, count))
+        path = root / f"s{seed}-{count}" / name
         return path, json.loads(path.with_suffix(".json").read_text())
 
     return get
@@ -97,6 +98,16 @@ def test_marks_before_the_colon_column_are_not_the_value(samples, name: str, key
 def test_space_lost_inside_a_name_is_restored(samples) -> None:  # noqa: ANN001
     # ``YOGAANWAR`` on the page; a one-line reading of its box sees ``YOGA ANWAR``.
     check(samples, "s11-003_form_phone.jpg", ("owner_name",))
+
+
+def test_space_lost_inside_a_place_or_an_address_is_restored(samples) -> None:  # noqa: ANN001
+    check(samples, "s2-010_form_phone.jpg", ("birth_place",))           # ``SUMBATIMUR``
+    check(samples, "s12-015_form_noisy.jpg", ("business_address",))     # ``JL. RAYAACEH SELATAN``
+
+
+@pytest.mark.parametrize("name", ["s3-014_ktp_noisy.jpg", "s12-012_ktp_noisy.jpg"])
+def test_street_abbreviation_with_its_j_misread(samples, name: str) -> None:  # noqa: ANN001
+    check(samples, name, ("address",))  # ``IL. CEMPAKA``, ``3L. KENANGA``
 
 
 def test_time_read_with_its_colon_as_digits(samples) -> None:  # noqa: ANN001
