@@ -231,12 +231,23 @@ def rectify_step(prepared: Prepared) -> None:
 # ----------------------------------------------------------------------- light and cleaning
 
 
+#: Pages at least this many pixels on their short side get their background estimated at
+#: a quarter of the size (it is smooth; ten times cheaper on a sheet, same accuracy).
+LIGHT_SHRINK_FROM = 1200
+
+
 def light_step(prepared: Prepared) -> None:
     """Divide by a blurred background to even out lighting, shadows and tinted backgrounds."""
     gray = prepared.image
-    size = max(15, (min(gray.shape[:2]) // 20) | 1)
-    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    background = cv2.GaussianBlur(background, (0, 0), size / 4)
+    h, w = gray.shape[:2]
+    size = max(15, (min(h, w) // 20) | 1)
+    shrink = 4 if min(h, w) >= LIGHT_SHRINK_FROM else 1
+    small = gray if shrink == 1 else cv2.resize(gray, (w // shrink, h // shrink), interpolation=cv2.INTER_AREA)
+    kernel = max(3, (size // shrink) | 1)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel)))
+    background = cv2.GaussianBlur(background, (0, 0), kernel / 4)
+    if shrink > 1:
+        background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
     normalised = cv2.divide(gray, np.maximum(background, 1), scale=255)
     prepared.image = normalised
     prepared.steps += ("light",)
