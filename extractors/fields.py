@@ -838,12 +838,17 @@ def card_agreement(key: str, nik: str, found: dict[str, Field]) -> int:
     return norm.nik_score(nik, *card_facts(key, found))
 
 
+#: More readings of a NIK's box (left margin in line heights, page segmentation mode), tried in turn
+#: while the readings so far do not fit the card.
+NIK_READINGS: tuple[tuple[float, int], ...] = ((1.2, 13), (0.3, 7))
+
+
 def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Field],
                         image: np.ndarray, scale: float, timeout: float) -> Field:
-    """The NIK reading that fits the card best, among the first reading, the reread and one more.
+    """The NIK reading that fits the card best, among the first reading, the reread and more.
 
-    The one more (a raw-line read of a wider box) is taken only when the first two do not
-    fit the card fully, and counts only when it fits better than they do.
+    More readings (``NIK_READINGS``) are taken only while the readings so far do not fit the
+    card fully, and count only when they fit it better.
 
     Each reading gives its 16-digit candidates (``normalize.nik_readings``); the candidate
     with the best ``card_agreement`` wins, ties going to the one the readings allow in more
@@ -864,10 +869,13 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
                       reverse=True)
 
     best = ranked()
-    if (not best or best[0][0] < ceiling) and first.bbox is not None:
-        # Read as a raw line (``--psm 13``), which keeps a leading 7 that ``--psm 7`` reads as 1.
-        x0, y0, x1, y1 = first.bbox
-        words = read_box(image, (x0 - 1.2 * (y1 - y0), y0, x1, y1), scale, timeout, psm=13)
+    x0, y0, x1, y1 = first.bbox or (0.0, 0.0, 0.0, 0.0)
+    # A raw line (``--psm 13``) of a wider box keeps a leading 7 that ``--psm 7`` reads as 1;
+    # a tight box read as a line keeps a 3 that the wider one reads as 8. Each is one more reading.
+    for margin, psm in NIK_READINGS:
+        if first.bbox is None or (best and best[0][0] >= ceiling):
+            break
+        words = read_box(image, (x0 - margin * (y1 - y0), y0, x1, y1), scale, timeout, psm=psm)
         readings.append(" ".join(w.text for w in words))
         more = ranked()
         if more and (not best or more[0][0] > best[0][0]):

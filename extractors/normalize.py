@@ -252,6 +252,14 @@ def parse_date(raw: str) -> Normalized:
     if numeric:
         day, month, year = (int(g) for g in numeric.groups())
         return _iso(year, month, day, repairs)
+    # One separator read as 1 or 7, the other kept: ``22108/1970`` is ``22/08/1970``.
+    one_lost = (re.search(r"(?<!\d)(\d{2})[17](\d{2})\s*[-/.]\s*(\d{4})(?!\d)", repaired)
+                or re.search(r"(?<!\d)(\d{2})\s*[-/.]\s*(\d{2})[17](\d{4})(?!\d)", repaired))
+    if one_lost:
+        day, month, year = (int(g) for g in one_lost.groups())
+        result = _iso(year, month, day, [*repairs, "separator"])
+        if result.value is not None:
+            return result
     squashed = re.sub(r"\D", "", repaired)
     if len(squashed) == 10 and squashed[2] in "17" and squashed[5] in "17":
         # Both separators read as 1 or 7: ``0710711997`` is ``07/07/1997``.

@@ -112,3 +112,9 @@ def test_street_abbreviation_with_its_j_misread(samples, name: str) -> None:  # 
 
 def test_time_read_with_its_colon_as_digits(samples) -> None:  # noqa: ANN001
     check(samples, "s3-002_form_noisy.jpg", ("birth_time", "birth_date"))
+
+
+def test_nik_misread_on_a_form_is_read_again_until_its_region_exists(samples) -> None:  # noqa: ANN001
+    # ``8573...`` (no province 85) and a KK number ``5811...``: a tighter box reads the 3.
+    check(samples, "s3-015_form_phone.jpg", ("nik",))
+    check(samples, "s2-010_form_clean.png", ("kk_number", "father_nik"))

@@ -140,6 +140,12 @@ def test_date_with_day_glued_to_the_month() -> None:
     assert norm.normalize("date", "14APR 2026").value == "2026-04-14"
 
 
+@pytest.mark.parametrize(("raw", "value"), [("22108/1970", "1970-08-22"), ("22/0811970", "1970-08-22"),
+                                            ("0710711997", "1997-07-07"), ("22/08/1970", "1970-08-22")])
+def test_date_with_one_separator_read_as_a_digit(raw: str, value: str) -> None:
+    assert norm.normalize("date", raw).value == value
+
+
 def test_nik_with_surplus_digits_lists_its_readings_edges_first() -> None:
     readings = norm.nik_readings("72090631019959833")
     best = max(readings, key=readings.__getitem__)
