@@ -292,7 +292,26 @@ def match_label_at(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> Labe
     A label whose first word carries one or two glued marks in front (``0ENIK`` for
     ``8. NIK``) counts too, if it is then read exactly and a colon follows it.
     """
-    return _match_label_at(line, start, specs) or _match_label_after_marks(line, start, specs)
+    return (_match_label_at(line, start, specs) or _match_label_after_marks(line, start, specs)
+            or _match_label_cut_short(line, start, specs))
+
+
+def _match_label_cut_short(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> LabelMatch | None:
+    """A one-word label read only in part before its colon (``Pekerj :``, the rest a line below).
+
+    The part must be most of the label (at least five letters and 60 %), name one label only,
+    and be followed by a colon.
+    """
+    if start + 1 >= len(line.words) or not _is_separator(line.words[start + 1].text):
+        return None
+    part = key_of(line.words[start].text)
+    if len(part) < 5:
+        return None
+    hits = {spec for spec in specs for label_key, _ in _label_keys(spec)
+            if label_key.startswith(part) and len(part) >= 0.6 * len(label_key) and len(label_key) > len(part)}
+    if len(hits) != 1:
+        return None
+    return LabelMatch(hits.pop(), start, start + 1, distance=1)
 
 
 def _match_label_after_marks(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> LabelMatch | None:

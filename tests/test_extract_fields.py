@@ -118,3 +118,7 @@ def test_nik_misread_on_a_form_is_read_again_until_its_region_exists(samples) ->
     # ``8573...`` (no province 85) and a KK number ``5811...``: a tighter box reads the 3.
     check(samples, "s3-015_form_phone.jpg", ("nik",))
     check(samples, "s2-010_form_clean.png", ("kk_number", "father_nik"))
+
+
+def test_label_split_over_two_lines_still_finds_its_value(samples) -> None:  # noqa: ANN001
+    check(samples, "s2-011_ktp_phone.jpg", ("occupation", "marital_status"))  # ``Pekerj :`` / ``jaan``

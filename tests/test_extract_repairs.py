@@ -189,3 +189,12 @@ def test_dirt_between_label_and_colon_column_is_skipped() -> None:
     ])
     assert found["religion"] == "ISLAM"
     assert found["address"] == "JL. MAWAR"
+
+
+def test_label_read_only_in_part_before_its_colon() -> None:
+    found = ktp_fields([
+        [("NIK", 46), (":", 252), ("3578025908713511", 267)],
+        [("Agama", 44), (":", 252), ("ISLAM", 266)],
+        [("Pekerj", 45), (":", 252), ("DOKTER", 267)],
+    ])
+    assert found["occupation"] == "DOKTER"
