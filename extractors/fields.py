@@ -454,7 +454,7 @@ def _place_date_fields(spec: FieldSpec, words: list[Word], page: int, source: st
     split = next((i for i, w in enumerate(words) if re.search(r"\d", w.text)), len(words))
     place_words, date_words = words[:split], words[split:]
     out: dict[str, Field] = {}
-    place = make_field("place", place_words or words, page, source, raw=place_text)
+    place = make_field("region_place", place_words or words, page, source, raw=place_text)
     if place is not None:
         place.raw = norm.clean_spaces(raw)
         out[spec.key] = place
@@ -768,7 +768,7 @@ def read_box(image: np.ndarray, box: tuple[float, float, float, float], scale: f
 
 
 #: Kinds of words that OCR may run together (``YOGAANWAR``, ``SUMBATIMUR``, ``RAYAACEH``).
-SPACED_KINDS = frozenset({"name", "place", "text"})
+SPACED_KINDS = frozenset({"name", "place", "region_place", "text"})
 
 
 def may_have_lost_a_space(item: Field, kind: str) -> bool:

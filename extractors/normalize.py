@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import phonenumbers
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 #: DOMAIN.md §7: letters that OCR reads inside digit fields, and the digit they stand for.
@@ -316,6 +317,38 @@ def normalize_place(raw: str) -> Normalized:
     return Normalized(text or None, repairs, valid=bool(text))
 
 
+@functools.cache
+def region_place_names() -> frozenset[str]:
+    """Regency/city names (without KABUPATEN/KOTA) and kecamatan names of Kemendagri, upper case."""
+    from rules.identifiers import regions
+
+    table = regions()
+    names = {re.sub(r"^(KABUPATEN|KAB\.|KOTA ADMINISTRASI|KOTA ADM\.|KOTA)\s+", "", name.upper())
+             for name in table.regencies.values()}
+    names.update(name.upper() for name in table.districts.values())
+    return frozenset(clean_spaces(name) for name in names)
+
+
+def normalize_region_place(raw: str) -> Normalized:
+    """A regency, city or kecamatan name (birth place, Kecamatan): a place, one slip snapped.
+
+    A long name (eight letters or more) that is no Kemendagri name but one edit from exactly
+    one (``KEPULAUAN SANGIHKE``, ``SUMBATIMUR``) is read as that name.
+    """
+    result = normalize_place(raw)
+    value = result.value
+    if not isinstance(value, str) or len(value.replace(" ", "")) < 8:
+        return result
+    names = region_place_names()
+    if value in names:
+        return result
+    close = [hit for hit, _, _ in process.extract(value, names, scorer=Levenshtein.distance,
+                                                  score_cutoff=1, limit=3)]
+    if len(close) != 1:
+        return result
+    return Normalized(close[0], [*result.repairs, "region name"], edit_distance=1)
+
+
 def snap(raw: str, allowed: tuple[str, ...], *, spellings: dict[str, str] | None = None,
          max_distance: int | None = None) -> Normalized:
     """Snap ``raw`` to the closest allowed value (Levenshtein), recording the distance."""
@@ -509,6 +542,7 @@ NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
     "text": normalize_text,
     "occupation": normalize_occupation,
     "place": normalize_place,
+    "region_place": normalize_region_place,
     "province": normalize_province,
     "rt_rw": normalize_rt_rw,
     "religion": normalize_religion,

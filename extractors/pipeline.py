@@ -249,7 +249,7 @@ def field_kinds(document_type: str, service: str | None) -> dict[str, str]:
         return kinds
     for spec in layout.fields:
         if spec.kind == "place_date":
-            kinds.setdefault(spec.key, "place")
+            kinds.setdefault(spec.key, "region_place")
             if spec.also:
                 kinds.setdefault(spec.also, "date")
         else:

@@ -122,3 +122,7 @@ def test_nik_misread_on_a_form_is_read_again_until_its_region_exists(samples) ->
 
 def test_label_split_over_two_lines_still_finds_its_value(samples) -> None:  # noqa: ANN001
     check(samples, "s2-011_ktp_phone.jpg", ("occupation", "marital_status"))  # ``Pekerj :`` / ``jaan``
+
+
+def test_birth_place_misread_by_a_letter_is_the_regency_name(samples) -> None:  # noqa: ANN001
+    check(samples, "s13-014_ktp_phone.jpg", ("birth_place", "birth_date"))  # ``KEPULAUAN SANGIHKE``

@@ -198,3 +198,14 @@ def test_label_read_only_in_part_before_its_colon() -> None:
         [("Pekerj", 45), (":", 252), ("DOKTER", 267)],
     ])
     assert found["occupation"] == "DOKTER"
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("KEPULAUAN SANGIHKE", "KEPULAUAN SANGIHE"),   # one letter added
+    ("SUMBATIMUR", "SUMBA TIMUR"),                 # the space lost
+    ("SURABAYA", "SURABAYA"),
+    ("KEP. SIAU TAGULANDANG BIARO", "KEP. SIAU TAGULANDANG BIARO"),  # as printed, abbreviated
+    ("SUMBERMAJU", "SUMBERMAJU"),                  # no Kemendagri name close: kept as read
+])
+def test_birth_place_and_kecamatan_snap_one_slip_to_a_kemendagri_name(raw: str, value: str) -> None:
+    assert norm.normalize("region_place", raw).value == value
