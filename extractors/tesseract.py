@@ -175,7 +175,7 @@ class _Api:
         try:
             self.lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout * 1000)))
             if self.lib.TessBaseAPIRecognize(self.handle, monitor) != 0:
-                raise OCRError(f"tesseract gave up on a page (failure or timeout of {timeout:.0f} s)")
+                raise OCRError(f"tesseract gave up on a page (failure or timeout of {timeout:g} s)")
         finally:
             self.lib.TessMonitorDelete(monitor)
         pointer = self.lib.TessBaseAPIGetTsvText(self.handle, 0)
