@@ -767,6 +767,26 @@ def read_box(image: np.ndarray, box: tuple[float, float, float, float], scale: f
     return [w for w in page.words if w.text.strip()]
 
 
+#: Digit identifiers of a fixed length, read again when their length is wrong.
+DIGIT_ID_KINDS = frozenset({"kbli", "npwp", "postal_code"})
+
+
+def digits_read_again(item: Field, kind: str, image: np.ndarray, scale: float, timeout: float) -> Field | None:
+    """A digit identifier of the wrong length read again as one line; ``None`` if still wrong.
+
+    The box reaches two line heights further right, where a digit may have been lost, and
+    starts at the value (``read_box`` adds a margin that would take in the colon, read as 2).
+    """
+    if item.bbox is None:
+        return None
+    x0, y0, x1, y1 = item.bbox
+    words = read_box(image, (x0 + 0.5 * (y1 - y0), y0, x1 + 2.0 * (y1 - y0), y1), scale, timeout)
+    again = make_field(kind, words, item.page, item.source) if words else None
+    if again is None or not norm.normalize(kind, str(again.value)).valid:
+        return None
+    return again.model_copy(update={"bbox": item.bbox, "repairs": [*again.repairs, "reread"]})
+
+
 #: Kinds of words that OCR may run together (``YOGAANWAR``, ``SUMBATIMUR``, ``RAYAACEH``).
 SPACED_KINDS = frozenset({"name", "place", "region_place", "text"})
 

@@ -183,6 +183,10 @@ def normalize_digits(raw: str, lengths: tuple[int, ...]) -> Normalized:
         value, repairs = _digit_run(strip_separator(raw), length)
         if value is not None:
             return Normalized(value, repairs)
+    digits = re.sub(r"\D", "", repair_digits(strip_separator(raw))[0])
+    if len(digits) >= min(lengths) - 1:
+        # A digit lost or added (``1411`` for ``14111``): kept, invalid, to be read again.
+        return Normalized(digits, valid=False)
     return Normalized(None, valid=False)
 
 

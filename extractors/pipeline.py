@@ -285,6 +285,16 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
                 out[key] = fields_mod.choose_nik_reading(key, item, item, found, image, scale, timeout)
     for key, item in list(out.items()):
         kind = kinds.get(key, "")
+        if kind in fields_mod.DIGIT_ID_KINDS and not norm.normalize(kind, str(item.value)).valid:
+            again = None
+            if item.page in images:
+                image, scale = images[item.page]
+                again = fields_mod.digits_read_again(item, kind, image, scale, timeout)
+            if again is None:
+                del out[key]  # never a wrong-length identifier
+            else:
+                out[key] = again
+            continue
         if item.page in images and fields_mod.may_have_lost_a_space(item, kind):
             image, scale = images[item.page]
             out[key] = fields_mod.spaced_again(item, kind, image, scale, timeout)

@@ -126,3 +126,7 @@ def test_label_split_over_two_lines_still_finds_its_value(samples) -> None:  # n
 
 def test_birth_place_misread_by_a_letter_is_the_regency_name(samples) -> None:  # noqa: ANN001
     check(samples, "s13-014_ktp_phone.jpg", ("birth_place", "birth_date"))  # ``KEPULAUAN SANGIHKE``
+
+
+def test_kbli_read_with_a_digit_lost_is_read_again(samples) -> None:  # noqa: ANN001
+    check(samples, "s21-011_form_low_contrast.jpg", ("kbli",))  # ``4711`` for ``47111``

@@ -209,3 +209,10 @@ def test_label_read_only_in_part_before_its_colon() -> None:
 ])
 def test_birth_place_and_kecamatan_snap_one_slip_to_a_kemendagri_name(raw: str, value: str) -> None:
     assert norm.normalize("region_place", raw).value == value
+
+
+def test_identifier_of_the_wrong_length_is_kept_invalid_for_a_second_reading() -> None:
+    assert norm.normalize("kbli", "14111").value == "14111"
+    short = norm.normalize("kbli", "1411")
+    assert short.value == "1411" and not short.valid
+    assert norm.normalize("kbli", "MMI").value is None
