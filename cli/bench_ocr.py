@@ -239,6 +239,12 @@ def _page_images(path: Path, workdir: Path) -> list[Path]:
     return out
 
 
+def _children_cpu() -> float:
+    """CPU seconds used by this process's finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bare_tesseract_command(image: Path) -> list[str]:
     """The bare command ``extract`` is compared with: Tesseract's defaults (psm 3), text out."""
     return ["tesseract", str(image), "stdout", "-l", "ind"]
@@ -282,6 +288,7 @@ def speed(
     stage_totals: dict[str, float] = defaultdict(float)
     extract_pages = 0
     extract_seconds = bare_seconds = serial_seconds = 0.0
+    extract_cpu = bare_cpu = 0.0
     bare_pages = serial_pages = 0
 
     def bare(image: Path) -> None:
@@ -293,7 +300,9 @@ def speed(
 
         def run_extract(round_number: int) -> float:
             nonlocal extract_pages
+            nonlocal extract_cpu
             task = progress.add_task(f"extract x{workers} (round {round_number})", total=len(files))
+            cpu = time.process_time()
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 for document in pool.map(extract_file, files):
@@ -301,18 +310,23 @@ def speed(
                     for stage, seconds in document.timings.items():
                         stage_totals[stage] += seconds
                     progress.advance(task)
-            return time.perf_counter() - started
+            seconds = time.perf_counter() - started
+            extract_cpu += time.process_time() - cpu
+            return seconds
 
         def run_bare(round_number: int) -> float:
-            nonlocal bare_pages
+            nonlocal bare_pages, bare_cpu
             task = progress.add_task(f"tesseract -l ind x{workers} (round {round_number})",
                                      total=len(images))
+            cpu = _children_cpu()
             started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 for _ in pool.map(bare, images):
                     progress.advance(task)
+            seconds = time.perf_counter() - started
             bare_pages += len(images)
-            return time.perf_counter() - started
+            bare_cpu += _children_cpu() - cpu
+            return seconds
 
         for number in range(1, rounds + 1):
             # Alternate which side goes first so that a change in the machine's load hits both.
@@ -357,6 +371,10 @@ def speed(
         table.add_row("bare tesseract pages/min (one page at a time)", f"{serial_ppm:.1f}")
         table.add_row(f"ratio extract ({workers} at once) / bare (one at a time)",
                       f"{extract_ppm / serial_ppm:.2f}" if serial_ppm else "-")
+    # CPU seconds hardly change with what else the machine runs (wall-clock pages/min do).
+    table.add_row("extract CPU s/page (this process, all threads)",
+                  f"{extract_cpu / max(1, extract_pages):.3f}")
+    table.add_row("bare tesseract CPU s/page (its processes)", f"{bare_cpu / max(1, bare_pages):.3f}")
     table.add_row("extract wall seconds", f"{extract_seconds:.1f}")
     table.add_row(f"bare tesseract x{workers} wall seconds", f"{bare_seconds:.1f}")
     if serial:
