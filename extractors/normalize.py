@@ -305,6 +305,9 @@ def normalize_text(raw: str) -> Normalized:
     text = clean_spaces(strip_separator(raw).replace("!", "").replace("|", "")).upper()
     # ``JL.`` (jalan) with its J read as I, 1, l or 3, or its L as I: ``IL. CEMPAKA``, ``3L. KENANGA``.
     text = re.sub(r"^(?:[I1l|3]L|JI|J1)([.,])(?=\s*[A-Z])", r"JL\1", text)
+    # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).
+    text = re.sub(r"^JL\s+(?=[A-Z])", "JL. ", text)
+    text = re.sub(r"(?<=[A-Z]{3})NO[.,]\s*(?=\d)", " NO. ", text)
     # A dot read as a comma after a street abbreviation: ``JL, SUDIRMAN`` is ``JL. SUDIRMAN``.
     text = re.sub(r"\b(JL|JLN|GG|NO|DSN|KOMP|PERUM|BLOK|KAV|KEL|KEC|KAB|DS)\s*,(?=\s*[A-Z0-9])", r"\1.", text)
     text = re.sub(r"\s+([.,])", r"\1", text)

@@ -88,6 +88,9 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("JL, SUDIRMAN NO, 38", "JL. SUDIRMAN NO. 38"),
     ("IL. CEMPAKA NO. 36", "JL. CEMPAKA NO. 36"),
     ("3L. KENANGA NO. 32", "JL. KENANGA NO. 32"),
+    ("JL KENANGA NO. 29, TEGALSARI", "JL. KENANGA NO. 29, TEGALSARI"),
+    ("JL. KENANGANO, 29", "JL. KENANGA NO. 29"),
+    ("JL. DIPONEGORO NO. 71", "JL. DIPONEGORO NO. 71"),
     ("GG, FLAMBOYAN 19, JATIRAHAYU, MARTAPURA", "GG. FLAMBOYAN 19, JATIRAHAYU, MARTAPURA"),
 ])
 def test_address_abbreviation_dot_read_as_comma(raw: str, value: str) -> None:
