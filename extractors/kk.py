@@ -187,14 +187,7 @@ def members_field(pages: list[Page]) -> Field | None:
     if not members:
         return None
     value = [{key: m.get(key) for key in MEMBER_KEYS} for _, m in sorted(members.items())]
-    confidence = statistics.fmean(w.confidence for w in words_used) if words_used else 0.0
-    box = None
-    if words_used:
-        box = (min(w.bbox[0] for w in words_used), min(w.bbox[1] for w in words_used),
-               max(w.bbox[2] for w in words_used), max(w.bbox[3] for w in words_used))
-    source = pages[0].source if pages else "ocr"
-    return Field(value=value, raw=f"{len(value)} members", confidence=round(confidence, 4),
-                 page=page_number, bbox=box, source=source)
+    return _members(value, words_used, page_number, pages[0].source if pages else "ocr")
 
 
 # ------------------------------------------------------------------ ruled tables on scans

@@ -3,8 +3,8 @@
 Stages: sniff -> load pages -> preprocess -> OCR (or PDF text) -> classify -> extract.
 Bad input never raises: it comes back as ``Document(status='rejected', error=...)``.
 An OCR failure degrades the page it happened on; the document goes on.
-Pages of a multi-page document are read on up to ``workers`` threads (each thread waits on
-its own single-threaded Tesseract process, so two pages use two cores).
+Pages of a multi-page document are read on up to ``workers`` threads (each thread borrows
+a single-threaded Tesseract engine from a pool, so two pages use two cores).
 """
 
 from __future__ import annotations

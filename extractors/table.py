@@ -1,10 +1,9 @@
 """Ruled tables on scanned pages: find the grid of cells with OpenCV morphology.
 
 Table rules are long thin runs of dark pixels. Opening a binarised page with a long
-horizontal and a long vertical kernel keeps only the rules; the white regions they enclose
-are the cells. Cells are then grouped into rows (by vertical overlap) and tables (by the
-rules' connected components), so a little skew or perspective left over from a phone photo
-does not break the grid the way a global projection would.
+horizontal and a long vertical kernel keeps only the rules; a table is a connected component
+of them. Row and column rules are where the masks' projections over the table's box are
+covered enough, which tolerates rules broken by blur or noise in phone photos.
 """
 
 from __future__ import annotations
@@ -23,11 +22,6 @@ class Row:
     """One row of cells, left to right."""
 
     cells: list[Box]
-
-    @property
-    def box(self) -> Box:
-        return (min(c[0] for c in self.cells), min(c[1] for c in self.cells),
-                max(c[2] for c in self.cells), max(c[3] for c in self.cells))
 
 
 @dataclass
@@ -99,16 +93,3 @@ def _rules(coverage: np.ndarray, threshold: float) -> list[int]:
     if run:
         centres.append(int(round(sum(run) / len(run))))
     return centres
-
-
-def ink_share(gray: np.ndarray, box: Box, margin: int = 3) -> float:
-    """Share of dark pixels inside a cell (rules at its border left out)."""
-    x0, y0, x1, y1 = box
-    crop = gray[y0 + margin:y1 - margin, x0 + margin:x1 - margin]
-    if crop.size == 0:
-        return 0.0
-    _, binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    # Otsu on a blank cell splits paper noise; require real contrast.
-    if float(crop.max()) - float(crop.min()) < 60:
-        return 0.0
-    return float(np.count_nonzero(binary)) / binary.size
