@@ -35,6 +35,8 @@ class Tally:
     per_field: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     per_group: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
     seconds: float = 0.0
+    misses: list[tuple[str, bool, list[str]]] = field(default_factory=list)
+    """``(file, type right, keys not exact)`` of every document not read entirely right."""
 
     def add(self, truth: dict[str, Any], document: Any, seconds: float) -> None:
         """Score one document against its ground truth."""
@@ -45,8 +47,11 @@ class Tally:
         )
         self.type_right += type_ok
         right = 0
+        missed = []
         for key, expected in truth["fields"].items():
-            ok = document.value(key) == expected
+            ok = same_value(key, document.value(key), expected)
+            if not ok:
+                missed.append(key)
             right += ok
             self.per_field[key][0] += ok
             self.per_field[key][1] += 1
@@ -59,6 +64,19 @@ class Tally:
         group[1] += type_ok
         group[2] += all_right
         group[3] += right == len(truth["fields"])
+        if missed or not type_ok:
+            self.misses.append((truth["file"], type_ok, missed))
+
+
+#: Fields that list what a letter names: compared as sets (order and repeats do not matter).
+MENTION_LISTS = frozenset({"persons", "places", "dates"})
+
+
+def same_value(key: str, got: Any, expected: Any) -> bool:
+    """Exact match, except that the mention lists of a letter are compared as sets."""
+    if key in MENTION_LISTS and isinstance(got, list) and isinstance(expected, list):
+        return set(map(str, got)) == set(map(str, expected))
+    return got == expected
 
 
 def _percent(part: int, whole: int) -> str:
@@ -116,6 +134,8 @@ def accuracy(
         0.34, help="Share of each document type / rendering the ablation variants read (1 = all)."),
     limit: int = typer.Option(0, help="Use only the first N documents (0 = all)."),
     json_out: Path | None = typer.Option(None, "--json-out", help="Also write the figures as JSON here."),
+    misses: bool = typer.Option(False, "--misses", help="List each document the pipeline did not read "
+                                "entirely right, with the keys it missed (keys only, no values)."),
 ) -> None:
     """Exact-match accuracy per field and document type, against plain Tesseract and ablations.
 
@@ -208,12 +228,20 @@ def accuracy(
     for key, (ok, n) in sorted(main.per_field.items()):
         per_field.add_row(key, _percent(ok, n), str(n))
     console.print(per_field)
+    if misses and main.misses:
+        listing = Table(title="pipeline: documents not read entirely right", title_justify="left")
+        for column in ("document", "type", "fields not exact"):
+            listing.add_column(column)
+        for name, type_ok, keys in sorted(main.misses):
+            listing.add_row(name, "right" if type_ok else "WRONG", ", ".join(keys))
+        console.print(listing)
     if json_out:
         json_out.write_text(json.dumps({
             name: {"documents": t.documents, "type_right": t.type_right, "fields": t.fields,
                    "fields_right": t.fields_right, "documents_all_right": t.documents_all_right,
                    "per_field": {k: v for k, v in t.per_field.items()},
-                   "per_group": {k: v for k, v in t.per_group.items()}}
+                   "per_group": {k: v for k, v in t.per_group.items()},
+                   "misses": t.misses}
             for name, t in tallies.items()
         }, indent=2))
 

@@ -479,6 +479,11 @@ _LABEL_LINE_RE = re.compile(
     r"(?P<label>[A-Za-z][A-Za-z /.()'-]{1,40}?)[ \t]*[:=][ \t]*(?P<value>[^\n]*?)[ \t]*$",
     re.MULTILINE,
 )
+#: A label line whose colon OCR read as another mark (``Alamat 1 JL. ...``, ``NIK > 35...``);
+#: taken only when the label is one this module knows.
+_MISREAD_COLON_RE = re.compile(
+    r"^[ \t]*(?P<label>[A-Za-z][A-Za-z /.()'-]{1,40}?)[ \t]+[1|!il;>»«-][ \t]+(?P<value>[^\n]*?)[ \t]*$"
+)
 _ROLE_CUES: tuple[tuple[str, str], ...] = (
     (r"\bibu\b|\bibunya\b|\bistri\b", "mother"),
     (r"\bayah\b|\bayahnya\b|\bbapak\b|\bsuami\b", "father"),
@@ -598,9 +603,11 @@ _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "X
 def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     """Undo OCR slips in a letter number: O for 0 beside digits (``RT.O11``), and 1/l/!/v
     in the Roman month before the year (``041/RT.015/111/2026`` -> ``041/RT.015/III/2026``).
-    A month segment that reads as a number from 1 to 12 (``11``) is left alone unless
-    ``letter_month`` (from the letter's date) says it is the Roman one (``II``)."""
+    A month segment that reads as a number from 1 to 12 (``11``, ``1``) is left alone unless
+    ``letter_month`` (from the letter's date) says it is the Roman one (``II``, ``I``): the
+    month of a letter number is written in Roman numerals."""
     value = re.sub(r"(?<=\d)[Oo]|[Oo](?=\d)", "0", value)
+    value = re.sub(r"[\"'`‘’“”]", "", value)  # specks read as quotes
     parts = value.split("/")
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
         return value
@@ -612,9 +619,7 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         return value
     reads_as_number = month.isdigit() and 1 <= int(month) <= 12
     if not reads_as_number or (
-        letter_month is not None
-        and _ROMAN_MONTHS.index(roman) + 1 == letter_month
-        and int(month) != letter_month
+        letter_month is not None and _ROMAN_MONTHS.index(roman) + 1 == letter_month
     ):
         parts[-2] = roman
     return "/".join(parts)
@@ -885,6 +890,10 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
     lone_labels: list[str] = []
     for start, line in _lines_with_offsets(text):
         labelled = _LABEL_LINE_RE.match(line)
+        if not labelled:
+            misread = _MISREAD_COLON_RE.match(line)
+            if misread and collapse_spaces(misread.group("label")).lower() in known_labels():
+                labelled = misread
         if labelled and labelled.group("value"):
             label = collapse_spaces(labelled.group("label")).lower()
             rows.append((
@@ -1248,14 +1257,42 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     fields["persons"] = merge_distinct(
         merge_distinct([], named), entities_as_fields(drop_non_person_contexts(text, people))
     )
-    fields["places"] = [
+    fields["places"] = canonical_places([
         place for place in merge_distinct(entities_by_label(doc, "LOC"), address_places(text))
         if is_place_name(str(place["value"]), fields["persons"])
-    ]
+    ])
     fields["dates"] = entities_by_label(doc, "DATE")
     if letter_type is not None and letter_type["value"] == "keterangan_lahir":
         fields.update(extract_birth_fields(text, doc))
         fields.update(parent_niks(text, doc))
     else:
         fields.update(extract_subject_fields(text, doc))
+    for key in ("birth_place", "subject_birth_place"):
+        if key in fields and isinstance(fields[key]["value"], str):
+            fields[key] = {**fields[key], "value": place_value(fields[key]["value"])}
     return fields
+
+
+_LOWER_LEVEL_PREFIX_RE = re.compile(
+    r"^(?:KELURAHAN|DESA|DUSUN|KAMPUNG|KECAMATAN|KEL\.|KEC\.|DS\.|DSN\.)\s+")
+
+
+def place_value(raw: str) -> str:
+    """A place in the canonical form of the KTP's region fields: upper case; a village or
+    district without its ``Kelurahan``/``Desa``/``Kecamatan`` prefix (the KTP prints them
+    under their own labels); a regency keeps ``KABUPATEN``/``KOTA`` (``Kab.`` spelt out)."""
+    value = collapse_spaces(raw).upper().strip(" ,.")
+    value = _LOWER_LEVEL_PREFIX_RE.sub("", value)
+    return re.sub(r"^KAB\.\s*", "KABUPATEN ", value)
+
+
+def canonical_places(places: list[LetterField]) -> list[LetterField]:
+    """``places`` in ``place_value`` form, in reading order, one field per place."""
+    out: list[LetterField] = []
+    seen: set[str] = set()
+    for place in places:
+        value = place_value(str(place["value"]))
+        if value and value not in seen:
+            seen.add(value)
+            out.append({**place, "value": value})
+    return out

@@ -2,7 +2,7 @@
 
 Each builder returns a ``Letter`` (what the page says) and its ground truth in the keys
 the letter extractor uses: ``letter_type``, ``issuer``, ``letter_number``, ``letter_date``,
-the type's own keys, and ``persons`` / ``places`` (every person and place named, in order).
+the type's own keys, and ``persons`` / ``places`` (every person and place named; places upper case as on a KTP).
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def keterangan_lahir(
         "father_nik": father.nik,
         "signer_name": signer,
         "persons": [child.full_name, mother.full_name, father.full_name, signer],
-        "places": [title_case(city), title_case(father.village), title_case(father.district)],
+        "places": [city, father.village, father.district],
     }
     return Letter(
         kop,
@@ -212,10 +212,10 @@ def pengantar_rt_rw(
         "signer_name": signer,
         "persons": [person.full_name, signer],
         "places": [
-            title_case(person.village),
-            title_case(person.district),
-            title_case(person.regency),
-            title_case(person.birth_place),
+            person.village,
+            person.district,
+            person.regency,
+            person.birth_place,
         ],
     }
     kop = [
@@ -271,10 +271,10 @@ def keterangan_domisili(rng: random.Random, person: Person, letter_date: date) -
         "signer_name": signer,
         "persons": [person.full_name, signer],
         "places": [
-            title_case(person.village),
-            title_case(person.district),
-            title_case(person.regency),
-            title_case(person.birth_place),
+            person.village,
+            person.district,
+            person.regency,
+            person.birth_place,
         ],
     }
     kop = [f"PEMERINTAH {person.regency}", f"KECAMATAN {person.district}", issuer]
