@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
@@ -612,6 +613,9 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
         return value
     month = parts[-2]
+    if letter_month is not None and not re.fullmatch(r"[1IilVvXx|!]{1,4}", month):
+        parts[-2:-1] = _split_lost_slash(month, _ROMAN_MONTHS[letter_month - 1])
+        return "/".join(parts)
     if not re.fullmatch(r"[1IilVvXx|!]{1,4}", month):
         return value
     roman = re.sub(r"[1il|!]", "I", month).upper()
@@ -623,6 +627,23 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     ):
         parts[-2] = roman
     return "/".join(parts)
+
+
+def _split_lost_slash(segment: str, roman: str) -> list[str]:
+    """``RSUDIVIII`` -> ``RSUD``, ``VIII``: the slash before the Roman month read as I (or l, 1, |),
+    the month perhaps one stroke short (``KELIXI`` for ``KEL/XII``). Only the letter's own
+    month is accepted, so a code that merely ends in I, V or X is left alone."""
+    best: tuple[int, int] | None = None
+    for cut in range(2, len(segment) - 1):
+        code, tail = segment[:cut], segment[cut:]
+        if not re.fullmatch(r"[A-Za-z.\-]+", code) or tail[0] not in "Il1|!":
+            continue
+        distance = Levenshtein.distance(re.sub(r"[1il|!]", "I", tail[1:]).upper(), roman)
+        if distance <= 1 and len(tail) >= 2 and (best is None or distance < best[0]):
+            best = (distance, cut)
+    if best is None:
+        return [segment]
+    return [segment[:best[1]], roman]
 
 
 def extract_letter_number(
@@ -844,15 +865,27 @@ def labelled_names(text: str) -> list[LetterField]:
     return names
 
 
+_TRAILING_LABEL_RE = re.compile(r"(?:\s+(?:NIK|No|NO|Nomor|RT|RW|Jl|JL|Alamat))+\.?$")
+
+
+def _without_trailing_label(field: LetterField) -> LetterField:
+    """A name the NER ran on into the next label (``YOGA TRI SANTOSO NIK``), cut before it."""
+    value = _TRAILING_LABEL_RE.sub("", str(field["value"]))
+    return {**field, "value": value} if value else field
+
+
 def merge_distinct(first: list[LetterField], second: list[LetterField]) -> list[LetterField]:
     """Merge two field lists in reading order, one field per name: a value that is part of
     another (``Ayu Lestari`` in ``Putri Ayu Lestari``) gives way to the longer one."""
+    def words(field: LetterField) -> str:
+        return " " + " ".join(re.findall(r"[A-Z0-9]+", str(field["value"]).upper())) + " "
+
     merged = list(first)
     for field in second:
-        value = f" {str(field['value']).upper()} "
-        if any(value in f" {str(kept['value']).upper()} " for kept in merged):
+        value = words(field)
+        if any(value in words(kept) for kept in merged):
             continue
-        merged = [kept for kept in merged if f" {str(kept['value']).upper()} " not in value]
+        merged = [kept for kept in merged if words(kept) not in value]
         merged.append(field)
     return sorted(merged, key=lambda field: field["start_char"])
 
@@ -1255,7 +1288,8 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     if signer is not None:
         named.append(signer)
     fields["persons"] = merge_distinct(
-        merge_distinct([], named), entities_as_fields(drop_non_person_contexts(text, people))
+        merge_distinct([], named),
+        [_without_trailing_label(f) for f in entities_as_fields(drop_non_person_contexts(text, people))],
     )
     fields["places"] = canonical_places([
         place for place in merge_distinct(entities_by_label(doc, "LOC"), address_places(text))
@@ -1270,7 +1304,19 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     for key in ("birth_place", "subject_birth_place"):
         if key in fields and isinstance(fields[key]["value"], str):
             fields[key] = {**fields[key], "value": place_value(fields[key]["value"])}
+    if "address" in fields and isinstance(fields["address"]["value"], str):
+        fields["address"] = {**fields["address"], "value": address_value(fields["address"]["value"])}
     return fields
+
+
+def address_value(raw: str) -> str:
+    """An address as forms give it (upper case, ``JL.``), with O read for 0 in its numbers
+    (``RT O11`` -> ``RT 011``)."""
+    from extractors.normalize import normalize_text
+
+    text = normalize_text(raw).value or ""
+    return re.sub(r"\b(RT|RW|NO\.?)(\s*)([0-9O]{1,4})\b",
+                  lambda m: m.group(1) + m.group(2) + m.group(3).replace("O", "0"), text)
 
 
 _LOWER_LEVEL_PREFIX_RE = re.compile(

@@ -148,7 +148,8 @@ def keterangan_lahir(
         "father_nik": father.nik,
         "signer_name": signer,
         "persons": [child.full_name, mother.full_name, father.full_name, signer],
-        "places": [city, father.village, father.district],
+        # The hospital's letterhead names the regency (``PEMERINTAH KABUPATEN ...``) too.
+        "places": [city, father.village, father.district, *([father.regency] if code == "RSUD" else [])],
     }
     return Letter(
         kop,

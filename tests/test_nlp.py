@@ -154,7 +154,7 @@ def test_rt_rw_cover_letter_fields_are_extracted() -> None:
     assert fields["subject_nik"]["value"] == "3273012308880003"
     assert fields["subject_birth_place"]["value"] == "BANDUNG"
     assert fields["subject_birth_date"]["value"] == "1988-08-23"
-    assert fields["address"]["value"] == "Jl. Sukamaju Dalam No. 8, Bandung"
+    assert fields["address"]["value"] == "JL. SUKAMAJU DALAM NO. 8, BANDUNG"
     assert fields["purpose"]["value"] == (
         "mengurus Surat Keterangan Catatan Kepolisian di Polrestabes Bandung"
     )
@@ -233,7 +233,7 @@ def test_domicile_statement_in_prose_names_its_subject() -> None:
     assert fields["subject_nik"]["value"] == "3404014501920003"
     assert fields["subject_birth_place"]["value"] == "MAGELANG"
     assert fields["subject_birth_date"]["value"] == "1992-01-05"
-    assert fields["address"]["value"] == "Jl. Seturan Raya No. 17 RT 004 RW 009"
+    assert fields["address"]["value"] == "JL. SETURAN RAYA NO. 17 RT 004 RW 009"
     assert fields["domicile_since"]["value"] == "2022-12"
     assert fields["signer_name"]["value"] == "WAHYU HIDAYAT"
     places = {str(place).upper() for place in _values(fields["places"])}
@@ -249,6 +249,10 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     # A January letter: its month I read as the digit 1; a speck read as a quote.
     assert repair_letter_number("145/926/DS/1/2026", letter_month=1) == "145/926/DS/I/2026"
     assert repair_letter_number('470/320/PMB"/III/2026') == "470/320/PMB/III/2026"
+    # The slash before the month read as I, the month perhaps a stroke short.
+    assert repair_letter_number("145/136/RSUDIVIII/2026", letter_month=8) == "145/136/RSUD/VIII/2026"
+    assert repair_letter_number("474.1/077/KELIXI/2025", letter_month=12) == "474.1/077/KEL/XII/2025"
+    assert repair_letter_number("474.1/233/RSUD/2026", letter_month=3) == "474.1/233/RSUD/2026"
 
 
 def test_a_label_whose_colon_was_read_as_a_digit_still_gives_its_value() -> None:
@@ -262,6 +266,25 @@ def test_a_label_whose_colon_was_read_as_a_digit_still_gives_its_value() -> None
     fields = extract_letter_fields(letter)
     assert fields["address"]["value"] == "JL. SEROJA NO. 129 RT 010 RW 009"
     assert fields["subject_nik"]["value"] == "3527140511820008"
+
+
+def test_a_name_run_on_into_the_next_label_and_an_rt_read_with_o_are_mended() -> None:
+    letter = (
+        "RUKUN TETANGGA 011 RUKUN WARGA 004\nKELURAHAN WONOAGUNG KECAMATAN RUPIT\n"
+        "KABUPATEN MUSI RAWAS UTARA\nSURAT PENGANTAR\nNomor: 152/RT.011/VI/2026\n"
+        "Yang bertanda tangan di bawah ini, Ketua RT 011 RW 004 Kelurahan Wonoagung, "
+        "Kecamatan Rupit,\nKabupaten Musi Rawas Utara, menerangkan bahwa:\n"
+        "Nama : YOGA TRI SANTOSO\nNIK 1 1613010808949681\n"
+        "Tempat/Tgl Lahir : Musi Rawas Utara, 8 Agustus 1994\n"
+        "Alamat 1 JL. CEMPAKA NO. 118 RT O11 RW 004\n"
+        "adalah benar warga kami yang bertempat tinggal di alamat tersebut di atas.\n"
+        "Musi Rawas Utara, 3 Juni 2026\nKetua RT 011,\nRIZKY PANGARIBUAN\n"
+    )
+    fields = extract_letter_fields(letter)
+    persons = set(_values(fields["persons"]))
+    assert "YOGA TRI SANTOSO NIK" not in persons
+    assert "YOGA TRI SANTOSO" in persons
+    assert fields["address"]["value"] == "JL. CEMPAKA NO. 118 RT 011 RW 004"
 
 
 def test_times_become_hh_mm() -> None:
