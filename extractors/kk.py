@@ -57,6 +57,8 @@ TABLE_COLUMNS = (
 )
 #: Capital-letter height (px) the member tables are enlarged to before they are read.
 TABLE_TEXT_HEIGHT = 24.0
+#: Height of a member row in capitals (row pitch / capital height) on the KK form.
+ROW_CAPITALS = 2.95
 MEMBER_KEYS = ("full_name", "nik", "sex", "birth_place", "birth_date", "religion", "education",
                "occupation", "marital_status", "relationship", "nationality", "father_name",
                "mother_name")
@@ -208,7 +210,11 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     members: list[dict[str, object]] = []
     words_used: list[Word] = []
     for grid in tables[:2]:
-        names, rows = _grid_rows(_read_table(image, grid, page.number), grid)
+        factor = _enlargement(image, grid)
+        if factor == 1.0:
+            names, rows = _grid_rows(_read_table(image, grid, page.number), grid)
+        else:
+            names, rows = _banded_rows(image, grid, page.number, factor, len(members) or None)
         for position, row in enumerate(rows):
             if position >= len(members):
                 members.append({})
@@ -326,3 +332,213 @@ def _column_names(header: list[Word], count: int, column_of) -> list[str | None]
     if best is not None and (best[0] >= 2 or not any(read)):
         return list(best[1])  # a header unread (shaded, blurred): the standard order by count
     return read
+
+
+def _enlargement(image: np.ndarray, grid: table_mod.Table) -> float:
+    """How much a table's text must be enlarged to capitals of ``TABLE_TEXT_HEIGHT`` px.
+
+    The letters' own height is overestimated when blur joins them (phone photos); the row
+    height (about three capitals on the KK form) caps it. A slight enlargement is skipped:
+    it blurs more than it helps (a 7 turns into a 1).
+    """
+    x0, _, x1, y1 = grid.box
+    header_bottom = grid.rows[0].cells[0][3]
+    height = estimate_text_height(image[header_bottom:y1, x0:x1]) or TABLE_TEXT_HEIGHT
+    pitches = [r.cells[0][3] - r.cells[0][1] for r in grid.rows[1:]]
+    if len(pitches) >= 2:
+        height = min(height, statistics.median(pitches) / ROW_CAPITALS)
+    factor = min(4.0, TABLE_TEXT_HEIGHT / height)
+    return factor if factor > 1.3 else 1.0
+
+
+def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: float,
+                 count: int | None = None) -> tuple[list[str | None], list[dict[int, list[Word]]]]:
+    """Column names and member rows of a table whose text is small (a phone photo).
+
+    The header and the body are read apart (the header's shading upsets the rows below),
+    enlarged ``factor`` times, sharpened, rule remains painted white. A word belongs to the
+    band between two row rules that holds its middle, so a slanted text line that Tesseract
+    runs into the next row still splits right (lines are matched across columns by their
+    heights when the row rules are not found). ``count``: how many members an earlier table
+    of the page had (they fill its first bands).
+    """
+    bounds = [c[0] for c in grid.rows[0].cells] + [grid.rows[0].cells[-1][2]]
+    header_bottom = grid.rows[0].cells[0][3]
+    _, y0, _, y1 = grid.box
+
+    def column_of(word: Word) -> int | None:
+        middle = (word.bbox[0] + word.bbox[2]) / 2
+        return next((k for k in range(len(bounds) - 1) if bounds[k] <= middle < bounds[k + 1]), None)
+
+    header = _read_band(image, grid, (bounds[0], y0, bounds[-1], header_bottom), factor, number)
+    names = _column_names([w for w in header if w.text.strip()], len(bounds) - 1, column_of)
+    found: dict[tuple[int, int], list[Word]] = {}
+    body = _read_band(image, grid, (bounds[0], header_bottom, bounds[-1], y1), factor, number, small=True)
+    for word in body:
+        k = column_of(word)
+        if k is not None and re.search(r"[A-Za-z0-9]", word.text):
+            found.setdefault((word.line, k), []).append(word)
+    lines = sorted(((k, statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in ws), ws)
+                    for (_, k), ws in found.items()), key=lambda t: (t[0], t[1]))
+
+    bands = [r.cells[0][1] for r in grid.rows[1:]] + [grid.rows[-1].cells[0][3]]
+    if len(bands) < 3:
+        rows = _rows_by_height(lines, TABLE_TEXT_HEIGHT / factor)
+        return names, [cells for cells in rows if _is_member_row(cells, len(bounds))]
+    by_band: dict[int, dict[int, list[Word]]] = {}
+    for k, middle, ws in lines:
+        band = next((i for i in range(len(bands) - 1) if bands[i] <= middle < bands[i + 1]), None)
+        if band is not None:
+            cells = by_band.setdefault(band, {})
+            cells[k] = _one_line(cells.get(k, []), ws)
+    nik = names.index("NIK") if "NIK" in names else None
+    if count is None:
+        # The members fill the first bands, up to the last one read as a member.
+        members = [b for b, cells in by_band.items()
+                   if (nik is not None and _digit_count(cells.get(nik, [])) >= 8)
+                   or _is_member_row(cells, len(bounds))]
+        count = max(members) + 1 if members else 0
+    kept = [by_band.get(b, {}) for b in range(min(count, len(bands) - 1))]
+    if nik is not None:
+        for b, cells in enumerate(kept):
+            box = (bounds[nik] + 2, bands[b], bounds[nik + 1] - 2, bands[b + 1])
+            better = _nik_cell(image, box, factor, number, cells.get(nik, []))
+            if better is not None:
+                cells[nik] = [better]
+    return names, kept
+
+
+def _rows_by_height(lines: list[tuple[int, float, list[Word]]], height: float) -> list[dict[int, list[Word]]]:
+    """Rows from lines of words per column ``(column, middle, words)``, matched by height
+    from the left (each match moves the row's height, following a slant)."""
+    rows: list[tuple[float, dict[int, list[Word]]]] = []
+    for k, middle, ws in lines:
+        near = [i for i, r in enumerate(rows) if k not in r[1] and abs(r[0] - middle) <= 0.9 * height]
+        if near:
+            i = min(near, key=lambda i: abs(rows[i][0] - middle))
+            rows[i][1][k] = ws
+            rows[i] = (middle, rows[i][1])
+        else:
+            rows.append((middle, {k: ws}))
+    return [cells for _, cells in sorted(rows, key=lambda r: r[0])]
+
+
+def _nik_cell(image: np.ndarray, box: tuple[int, int, int, int], factor: float, number: int,
+              words: list[Word]) -> Word | None:
+    """An NIK not read as sixteen digits, read again as one line of digits.
+
+    Two enlargements; the reading of sixteen digits with the best confidence wins.
+    ``None`` when the NIK was already read whole or no reading has sixteen digits.
+    """
+    from extractors import tesseract
+
+    own = re.sub(r"\D", "", norm.repair_digits("".join(w.text for w in words))[0])
+    x0, y0, x1, y1 = box
+    if len(own) == 16 or x1 - x0 < 8 or y1 - y0 < 6:
+        return None
+    readings: list[tuple[str, float]] = []
+    for scale in (factor, factor * 1.35):
+        cell = _prepared(image[y0:y1, x0:x1], scale)
+        try:
+            read = tesseract.ocr_page(cell, number, psm=7, whitelist="0123456789").words
+        except OCRError:
+            continue
+        digits = "".join(w.text for w in read)
+        if len(digits) == 16:
+            readings.append((digits, statistics.fmean(w.confidence for w in read)))
+    if not readings:
+        return None
+    value, confidence = max(readings, key=lambda r: r[1])
+    return Word(text=value, confidence=confidence, line=words[0].line if words else 0,
+                bbox=(float(x0), float(y0), float(x1), float(y1)))
+
+
+def _one_line(first: list[Word], second: list[Word]) -> list[Word]:
+    """Two lines read in one cell: specks of noise read as a line of their own lose to the
+    value; both are kept (a value wrapped onto a second line) when both are read surely."""
+    if not first:
+        return second
+    sure = [statistics.fmean(w.confidence for w in ws) for ws in (first, second)]
+    if min(sure) >= 0.85:
+        return sorted(first + second, key=lambda w: (w.bbox[1], w.bbox[0]))
+    return first if sure[0] >= sure[1] else second
+
+
+def _digit_count(words: list[Word]) -> int:
+    return sum(ch.isdigit() for w in words for ch in norm.repair_digits(w.text)[0])
+
+
+def _is_member_row(cells: dict[int, list[Word]], columns: int) -> bool:
+    """A member row fills most columns (a stray mark or a split line does not) and is
+    numbered or read with confidence (remains of faint rules in an empty row are not)."""
+    filled = len([k for k in cells if k > 0]) >= max(3, (columns - 2) // 2)
+    numbered = 0 in cells and re.fullmatch(r"\d{1,2}\.?", norm.repair_digits(cells[0][0].text)[0])
+    words = [w for ws in cells.values() for w in ws]
+    sure = bool(words) and statistics.fmean(w.confidence for w in words) >= 0.75
+    return filled and bool(numbered or sure)
+
+
+def _read_band(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, int, int],
+               factor: float, number: int, *, small: bool = False) -> list[Word]:
+    """OCR a band of a table, its rules painted white; word boxes in ``image`` pixels.
+
+    ``small``: small blurred text (table body in a phone photo), sharpened after enlarging
+    and rid of the dashes that thin rules broke into.
+    """
+    from extractors import tesseract
+
+    x0, y0, x1, y1 = box
+    crop = image[y0:y1, x0:x1].copy()
+    if grid.rules is not None:
+        gx, gy = grid.box[:2]
+        rules = grid.rules[y0 - gy:y1 - gy, x0 - gx:x1 - gx].astype(np.uint8)
+        crop[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
+    pad = 0
+    if small:
+        crop = _prepared(crop, factor)
+        pad = int(TABLE_TEXT_HEIGHT)
+    elif factor > 1.0:
+        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    try:
+        read = tesseract.ocr_page(crop, number, psm=6)
+    except OCRError:
+        return []
+    return [Word(text=w.text, confidence=w.confidence, line=w.line,
+                 bbox=((w.bbox[0] - pad) / factor + x0, (w.bbox[1] - pad) / factor + y0,
+                       (w.bbox[2] - pad) / factor + x0, (w.bbox[3] - pad) / factor + y0))
+            for w in read.words]
+
+
+def _prepared(crop: np.ndarray, factor: float) -> np.ndarray:
+    """Small blurred text made readable: enlarged (cubic), sharpened, rule remains painted
+    white, a white margin around."""
+    if factor > 1.0:
+        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    crop = cv2.addWeighted(crop, 1.8, cv2.GaussianBlur(crop, (0, 0), 2), -0.8, 0)
+    pad = int(TABLE_TEXT_HEIGHT)
+    return cv2.copyMakeBorder(_without_rules(crop), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+
+
+def _without_rules(crop: np.ndarray) -> np.ndarray:
+    """Paint white the pieces of rules left in an enlarged crop: long thin dark runs.
+
+    Blurred text binarises into long runs too, so a run counts as a rule only if it is thin
+    all along (no part of it as thick as a third of a capital).
+    """
+    binary = cv2.adaptiveThreshold(crop, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 10)
+    long = int(1.5 * TABLE_TEXT_HEIGHT)
+    thick = max(3, int(0.3 * TABLE_TEXT_HEIGHT))
+    mask = np.zeros_like(binary)
+    for shape, across in (((long, 1), (1, thick)), ((1, long), (thick, 1))):
+        runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
+        count, labels = cv2.connectedComponents(runs, connectivity=8)
+        if count <= 1:
+            continue
+        fat = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        fat_labels = np.unique(labels[(fat > 0) & (runs > 0)])
+        thin = runs > 0
+        thin[np.isin(labels, fat_labels[fat_labels > 0])] = False
+        mask[thin] = 255
+    out = crop.copy()
+    out[cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0] = 255
+    return out

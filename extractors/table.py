@@ -67,6 +67,7 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) ->
             continue
         own = labels[y:y + bh, x:x + bw] == label
         ys = _rules(own.mean(axis=1), 0.4)
+        ys = _even_rows(np.maximum(own.mean(axis=1), _dashes(gray[y:y + bh, x:x + bw]).mean(axis=1)), ys)
         xs = _rules((vertical[y:y + bh, x:x + bw] > 0).mean(axis=0), 0.3)
         if len(ys) < min_rows + 1 or len(xs) < min_columns + 1:
             continue
@@ -77,6 +78,51 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) ->
         tables.append(Table(box=(x, y, x + bw, y + bh), rows=rows, rules=own | (horizontal[y:y + bh, x:x + bw] > 0)))
     tables.sort(key=lambda t: t.box[1])
     return tables
+
+
+def _dashes(gray: np.ndarray) -> np.ndarray:
+    """Where short horizontal runs of ink are (boolean): thin row rules that broke into dashes.
+
+    A phone photo breaks a thin rule into dashes shorter than the page-wide opening keeps;
+    a run of about two letters' width still tells a rule (it covers most of the row) from a
+    text line (whose letters rarely join into such runs).
+    """
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 10)
+    length = max(12, gray.shape[1] // 120)
+    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))) > 0
+
+
+def _even_rows(coverage: np.ndarray, ys: list[int]) -> list[int]:
+    """Row rules ``ys`` completed with the faint ones of evenly spaced body rows.
+
+    Body rows of a form table share one height. Between the header's rule (``ys[1]``) and the
+    bottom rule, each count of rows predicts where its rules lie; the largest count whose
+    predicted rules stand out most from the text lines it predicts halfway between them is
+    taken, and its rules that were too faint to pass are added.
+    """
+    if len(ys) < 3:
+        return ys
+    top, bottom = ys[1], ys[-1]
+    smooth = np.convolve(coverage, np.ones(3) / 3, mode="same")
+
+    def covered(at: float) -> float:
+        i = int(round(at))
+        return float(smooth[max(0, i - 3):i + 4].max())
+
+    scores: dict[int, float] = {}
+    for count in range(2, 31):
+        pitch = (bottom - top) / count
+        if pitch < 8:
+            break
+        rules = np.mean([covered(top + i * pitch) for i in range(1, count)])
+        lines = np.mean([covered(top + (i + 0.5) * pitch) for i in range(count)])
+        scores[count] = float(rules - lines)
+    if not scores or max(scores.values()) < 0.15:
+        return ys
+    count = max(scores, key=lambda c: scores[c])
+    pitch = (bottom - top) / count
+    added = [int(round(top + i * pitch)) for i in range(1, count)]
+    return sorted(ys + [a for a in added if all(abs(a - y) > pitch / 3 for y in ys)])
 
 
 def _rules(coverage: np.ndarray, threshold: float) -> list[int]:
