@@ -545,6 +545,22 @@ def colon_column(page: Page) -> float | None:
     return xs[len(xs) // 2] if len(xs) >= 3 else None
 
 
+def colon_within(line: Line, start: int, stop: int, colon_x: float | None) -> float | None:
+    """The page's colon column if it stands within this row's value segment, else ``None``.
+
+    A card with two label columns (a KK header) aligns the colons of each column apart;
+    the column found for the right one says nothing of a value on the left, which starts
+    before it (``Alamat GG. MELATI 6 | Kabupaten/Kota : ...``).
+    """
+    if colon_x is None or start == 0 or start > len(line.words):
+        return colon_x
+    if line.words[start - 1].bbox[2] > colon_x:
+        return colon_x  # ``skip_marks_before_colon`` leaves such a label alone
+    if stop < len(line.words) and line.words[stop].bbox[0] <= colon_x:
+        return None
+    return colon_x
+
+
 def skip_marks_before_colon(line: Line, start: int, stop: int, colon_x: float | None) -> int:
     """Where a value starts after marks read between its label and the page's colon column.
 
@@ -566,6 +582,10 @@ def skip_marks_before_colon(line: Line, start: int, stop: int, colon_x: float | 
     return start
 
 
+#: Repair noted on a value whose first letter was taken for the colon (the letter follows).
+COLON_LETTER = "colon read as "
+
+
 def strip_colon_read_as_letter(words: list[Word], colon_x: float | None, height: float) -> list[Word]:
     """Drop a colon OCR glued to the value as a letter (``HILHAM`` for ``: ILHAM``).
 
@@ -575,7 +595,7 @@ def strip_colon_read_as_letter(words: list[Word], colon_x: float | None, height:
     if not words or colon_x is None:
         return words
     first = words[0]
-    if (len(first.text) >= 3 and first.text[0] in "H:;Il1|!i" and first.text[1].isalnum()
+    if (len(first.text) >= 3 and first.text[0] in "H:;Il1|!iL" and first.text[1].isalnum()
             and abs(first.bbox[0] - colon_x) <= 0.35 * height):
         x0, y0, x1, y1 = first.bbox
         cut = x0 + (x1 - x0) / len(first.text)
@@ -602,12 +622,16 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
         for n, match in enumerate(matches):
             stop = matches[n + 1].start if n + 1 < len(matches) else len(line.words)
             start = match.end
+            colon_x = colon_within(line, match.end, stop, colons.get(line.page))
             if match.remainder is None:
-                start = skip_marks_before_colon(line, match.end, stop, colons.get(line.page))
+                start = skip_marks_before_colon(line, match.end, stop, colon_x)
             words = _value_words(line, start, stop, match.remainder,
                                  keep_dash=match.spec.kind == "blood_type")
+            colon_letter = ""
             if match.remainder is None and not any(_is_separator(w.text) for w in line.words[match.end:match.end + 1]):
-                words = strip_colon_read_as_letter(words, colons.get(line.page), line.height)
+                stripped = strip_colon_read_as_letter(words, colon_x, line.height)
+                if stripped is not words:
+                    colon_letter, words = words[0].text[0], stripped
             if match.spec.multiline:
                 words = words + _continuation(lines, index, words, specs)
             if not words:
@@ -621,6 +645,8 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
                 continue
             made = make_field(spec.kind, words, line.page, source)
             if made is not None:
+                if colon_letter:
+                    made.repairs = [*made.repairs, COLON_LETTER + colon_letter]
                 fields[spec.key] = made
     if layout.signature_date and layout.signature_date not in fields:
         signed = _signature_date(lines, source_of.get(pages[-1].number, "ocr") if pages else "ocr")
@@ -746,7 +772,7 @@ def _row_pitch(items: list[Field]) -> float | None:
     if len(tops) < 3:
         return None
     height = statistics.median(heights)
-    steps = [b - a for a, b in zip(tops, tops[1:], strict=False) if 0.8 * height < b - a < 3.0 * height]
+    steps = [b - a for a, b in zip(tops, tops[1:], strict=False) if 0.8 * height < b - a < 4.5 * height]
     return statistics.median(steps) if len(steps) >= 2 else None
 
 
@@ -809,17 +835,48 @@ def spaced_again(item: Field, kind: str, image: np.ndarray, scale: float, timeou
     """The value with the spaces a one-line reading of its box sees (``YOGAANWAR``: ``YOGA ANWAR``).
 
     Taken only when that reading has the same letters and more words: it adds spaces, nothing else.
+    The box is read tight first, then with a margin (``SPACED_MARGINS``): a bit of the colon
+    in the crop can make Tesseract run two words together again (``RATNAAYU``).
     """
     x0, y0, x1, y1 = item.bbox  # type: ignore[misc]
-    margin = 0.3 * (y1 - y0)
-    words = read_box(image, (x0 - margin, y0, x1 + margin, y1), scale, timeout)
-    again = norm.normalize(kind, " ".join(w.text for w in words))
-    if not isinstance(again.value, str):
-        return item
-    same_letters = again.value.replace(" ", "") == str(item.value).replace(" ", "")
-    if same_letters and again.value.count(" ") > str(item.value).count(" "):
-        return item.model_copy(update={"value": again.value, "repairs": [*item.repairs, "spaces"]})
+    for share in SPACED_MARGINS:
+        margin = share * (y1 - y0)
+        words = read_box(image, (x0 - margin, y0, x1 + margin, y1), scale, timeout)
+        again = norm.normalize(kind, " ".join(w.text for w in words))
+        if not isinstance(again.value, str):
+            continue
+        same_letters = again.value.replace(" ", "") == str(item.value).replace(" ", "")
+        if same_letters and again.value.count(" ") > str(item.value).count(" "):
+            return item.model_copy(update={"value": again.value, "repairs": [*item.repairs, "spaces"]})
     return item
+
+
+#: Margins (in line heights) of the readings ``spaced_again`` tries, in turn.
+SPACED_MARGINS: tuple[float, ...] = (0.0, 0.3)
+
+
+def colon_letter_checked(item: Field, kind: str, image: np.ndarray, scale: float, timeout: float) -> Field:
+    """A value whose first letter was dropped as the colon, checked by reading its box again.
+
+    ``HILHAM`` is ``: ILHAM``, but ``IWAN`` may be ``: IWAN`` with the colon lost in the
+    word's box. The box is read again from left of the value, colon included; when that
+    reading shows the colon apart and then the dropped letter (``: IWAN``, ``:IWAN``), the
+    letter belongs to the value. Otherwise the value stays as it is.
+    """
+    letter = next((r[len(COLON_LETTER):] for r in item.repairs if r.startswith(COLON_LETTER)), "")
+    if not letter or item.bbox is None:
+        return item
+    x0, y0, x1, y1 = item.bbox
+    words = read_box(image, (x0 - 1.5 * (y1 - y0), y0, x1, y1), scale, timeout)
+    text = " ".join(w.text for w in words)
+    seen = re.match(r"^[^A-Za-z0-9]*?[:;>»]\s*(.+)$", text)
+    if not seen:
+        return item
+    whole = norm.normalize(kind, letter + " ".join(str(item.raw).split()))
+    again = norm.normalize(kind, seen.group(1))
+    if again.value is None or whole.value is None or again.value != whole.value:
+        return item
+    return item.model_copy(update={"value": whole.value, "repairs": [*item.repairs, "colon letter kept"]})
 
 
 def birth_date_by_nik(first: Field, out: dict[str, Field],
@@ -848,17 +905,74 @@ def birth_date_by_nik(first: Field, out: dict[str, Field],
 
 def read_row_strip(strip: RowStrip, kind: str, image: np.ndarray, scale: float,
                     limits: Limits) -> Field | None:
-    """Read a missing or misread row's value from its strip alone (one text line)."""
+    """Read a missing or misread row's value from its strip alone (one text line).
+
+    A digit value is read first from a box that starts in its column, clear of the colon
+    (a colon in the crop turns ``: 11`` into ``M``), then like any other value.
+    """
     if kind == "place_date":
         return None
     height = strip.bottom - strip.top
-    box = (strip.left - 0.2 * height, strip.top - 0.1 * height, strip.right, strip.bottom + 0.1 * height)
-    words = read_box(image, box, scale, min(30.0, limits.ocr_timeout_seconds))
+    lefts = (strip.left + 0.4 * height, strip.left - 0.2 * height) if kind in STRIP_DIGIT_KINDS else (
+        strip.left - 0.2 * height,)
+    timeout = min(30.0, limits.ocr_timeout_seconds)
+    weak: Field | None = None
+    for left in lefts:
+        box = (left, strip.top - 0.1 * height, strip.right, strip.bottom + 0.1 * height)
+        made = _strip_field(kind, read_box(image, box, scale, timeout), strip)
+        if made is not None and made.confidence >= WEAK_STRIP_READING:
+            return made
+        weak = weak or made
+    # Rows closer than their boxes are tall (a phone photo of a KK): the crop holds the rows
+    # around it too, which a one-line reading mixes up. Read it as a block, keep the middle line.
+    box = (strip.left - 0.2 * height, strip.top, strip.right, strip.bottom)
+    made = _strip_field(kind, middle_line(image, box, scale, timeout), strip)
+    if made is not None and (weak is None or made.confidence > weak.confidence):
+        return made
+    return weak
+
+
+#: Below this confidence a strip's one-line reading is tried again as a block.
+WEAK_STRIP_READING = 0.35
+
+
+def _strip_field(kind: str, words: list[Word], strip: RowStrip) -> Field | None:
     made = make_field(kind, words, strip.page, "ocr") if words else None
-    if made is None or is_misread(kind, made):
+    if made is None or is_misread(kind, made) or not norm.normalize(kind, made.raw).valid:
         return None
     return made.model_copy(update={"bbox": (strip.left, strip.top, strip.right, strip.bottom),
                                    "repairs": [*made.repairs, "row reread"]})
+
+
+def middle_line(image: np.ndarray, box: tuple[float, float, float, float], scale: float,
+                timeout: float) -> list[Word]:
+    """The words of the text line nearest the middle of a box read as a block (``--psm 6``)."""
+    crop = reread_mod.crop_value(image, box, scale)
+    if crop.size == 0:
+        return []
+    try:
+        page = tesseract.ocr_page(crop, psm=6, dpi=None, timeout=timeout)
+    except OCRError:
+        return []
+    lines: dict[int, list[Word]] = {}
+    for word in page.words:
+        if word.text.strip():
+            lines.setdefault(word.line, []).append(word)
+    if not lines:
+        return []
+    middle = crop.shape[0] / 2
+
+    def off(words: list[Word]) -> float:
+        return abs(statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in words) - middle)
+
+    nearest = min(lines.values(), key=off)
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in nearest)
+    return sorted(nearest, key=lambda w: w.bbox[0]) if off(nearest) < 0.6 * height else []
+
+
+#: Kinds whose row strip is read first clear of the colon.
+STRIP_DIGIT_KINDS = frozenset({"nik", "kk_number", "npwp", "kbli", "postal_code", "rt_rw", "phone", "date",
+                               "time", "money"})
 
 
 def card_facts(key: str, found: dict[str, Field]) -> tuple[str | None, str | None, str | None, str | None]:
@@ -887,7 +1001,7 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
     """The NIK reading that fits the card best, among the first reading, the reread and more.
 
     More readings (``NIK_READINGS``) are taken only while the readings so far do not fit the
-    card fully, and count only when they fit it better.
+    card fully; they vote with the readings before them.
 
     Each reading gives its 16-digit candidates (``normalize.nik_readings``); the candidate
     with the best ``card_agreement`` wins, ties going to the one the readings allow in more
@@ -912,13 +1026,13 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
     # A raw line (``--psm 13``) of a wider box keeps a leading 7 that ``--psm 7`` reads as 1;
     # a tight box read as a line keeps a 3 that the wider one reads as 8. Each is one more reading.
     for margin, psm in NIK_READINGS:
-        if first.bbox is None or (best and best[0][0] >= ceiling):
-            break
+        if first.bbox is None or (best and best[0][0] >= ceiling and best[0][1] >= 1.0):
+            break  # a full fit that a whole reading gives (not just one way of dropping digits)
         words = read_box(image, (x0 - margin * (y1 - y0), y0, x1, y1), scale, timeout, psm=psm)
         readings.append(" ".join(w.text for w in words))
-        more = ranked()
-        if more and (not best or more[0][0] > best[0][0]):
-            best = more  # it counts only where it fits the card better
+        # All readings vote together: a candidate that only a reading with digits to spare
+        # allows (a low share) loses to one a later reading gives whole, when both fit as well.
+        best = ranked()
     if not best:
         return again
     value = best[0][3]

@@ -304,12 +304,16 @@ def normalize_text(raw: str) -> Normalized:
     """Free text (address, occupation as printed, purpose): upper case, separators cleaned."""
     text = clean_spaces(strip_separator(raw).replace("!", "").replace("|", "")).upper()
     # ``JL.`` (jalan) with its J read as I, 1, l or 3, or its L as I: ``IL. CEMPAKA``, ``3L. KENANGA``.
-    text = re.sub(r"^(?:[I1l|3]L|JI|J1)([.,])(?=\s*[A-Z])", r"JL\1", text)
+    # Also with its J read as A or L (``AL. IMAM``, ``LL. SEROJA``), or its dot read as L (``JLLAHMAD``).
+    text = re.sub(r"^(?:[I1l|3AL]L|JI|J1)([.,])(?=\s*[A-Z])", r"JL\1", text)
+    text = re.sub(r"^JLL(?=[A-Z]{3})", "JL. ", text)
     # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).
     text = re.sub(r"^JL\s+(?=[A-Z])", "JL. ", text)
     text = re.sub(r"(?<=[A-Z]{3})NO[.,]\s*(?=\d)", " NO. ", text)
     # A dot read as a comma after a street abbreviation: ``JL, SUDIRMAN`` is ``JL. SUDIRMAN``.
     text = re.sub(r"\b(JL|JLN|GG|NO|DSN|KOMP|PERUM|BLOK|KAV|KEL|KEC|KAB|DS)\s*,(?=\s*[A-Z0-9])", r"\1.", text)
+    # The space lost after an abbreviation's dot: ``JL.ANGGREK``, ``NO.7``, ``GG.MELATI``.
+    text = re.sub(r"\b(JL|JLN|GG|NO)\.(?=[A-Z0-9])", r"\1. ", text)
     text = re.sub(r"\s+([.,])", r"\1", text)
     text = re.sub(r"[\s\-—_|~=:;]+$", "", text)
     return Normalized(text or None, valid=bool(text))
@@ -537,7 +541,16 @@ def split_place_date(raw: str) -> tuple[str, str]:
 def normalize_province(raw: str) -> Normalized:
     """Province from a KTP header: without the word PROVINSI."""
     text = re.sub(r"^\W*P\s*R\s*O\s*V\s*I\s*N\s*S\s*I\b", "", strip_separator(raw).upper())
-    return normalize_place(text)
+    result = normalize_place(text)
+    if not isinstance(result.value, str) or result.value in province_codes():
+        return result
+    # Thirty-eight names only: a reading a slip or two from one of them, and clearly
+    # farther from every other (``RUU`` for ``RIAU``), is that province.
+    distances = sorted((Levenshtein.distance(result.value, name), name) for name in province_codes())
+    (best, name), runner_up = distances[0], distances[1][0]
+    if best <= max(1, len(name) // 4) and runner_up > best or best <= 2 and runner_up >= best + 2:
+        return Normalized(name, [*result.repairs, "province name"], edit_distance=best)
+    return result
 
 
 NORMALIZERS: dict[str, Callable[[str], Normalized]] = {

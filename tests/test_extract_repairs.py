@@ -92,6 +92,13 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("JL. KENANGANO, 29", "JL. KENANGA NO. 29"),
     ("JL. DIPONEGORO NO. 71", "JL. DIPONEGORO NO. 71"),
     ("GG, FLAMBOYAN 19, JATIRAHAYU, MARTAPURA", "GG. FLAMBOYAN 19, JATIRAHAYU, MARTAPURA"),
+    ("AL. IMAM BONJOL NO. 78", "JL. IMAM BONJOL NO. 78"),   # J read as A
+    ("LL. SEROJA NO. 7", "JL. SEROJA NO. 7"),               # J read as L
+    ("JLLAHMAD YANI NO. 105", "JL. AHMAD YANI NO. 105"),    # the dot read as L
+    ("JL.ANGGREK NO. 1", "JL. ANGGREK NO. 1"),              # the space after the dot lost
+    ("JL. SEROJA NO.7", "JL. SEROJA NO. 7"),
+    ("GG.MELATI 6", "GG. MELATI 6"),
+    ("DUSUN ALASMALANG", "DUSUN ALASMALANG"),
 ])
 def test_address_abbreviation_dot_read_as_comma(raw: str, value: str) -> None:
     assert norm.normalize("text", raw).value == value
@@ -219,3 +226,48 @@ def test_identifier_of_the_wrong_length_is_kept_invalid_for_a_second_reading() -
     short = norm.normalize("kbli", "1411")
     assert short.value == "1411" and not short.valid
     assert norm.normalize("kbli", "MMI").value is None
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("RUU", "RIAU"),                                          # two slips, nothing else near
+    ("PROVINSI JAWA TIMOR", "JAWA TIMUR"),
+    ("KEPULAUAN BANGKA BELITUNC", "KEPULAUAN BANGKA BELITUNG"),
+    ("PAPUA BARAT", "PAPUA BARAT"),                           # not snapped to PAPUA BARAT DAYA
+    ("DKI JAKARTA", "DKI JAKARTA"),
+    ("XQZ", "XQZ"),                                           # nothing close: kept as read
+])
+def test_province_one_or_two_slips_from_a_province_name_is_that_province(raw: str, value: str) -> None:
+    assert norm.normalize("province", raw).value == value
+
+
+def test_kk_province_is_snapped_like_the_ktp_header() -> None:
+    layout = F.layout_for("kk")
+    assert layout is not None
+    found = F.extract_fields([line_page([[("Provinsi", 600), (":", 700), ("RUU", 715)]])], layout)
+    assert found["province"].value == "RIAU"
+
+
+def test_colon_column_of_the_other_label_column_does_not_eat_a_value() -> None:
+    """A KK header: the colons found are those of the right column; the left value stays whole."""
+    layout = F.layout_for("kk")
+    assert layout is not None
+    page = line_page([
+        [("Alamat", 50), ("GG.", 240), ("MELATI", 280), ("6", 345),
+         ("Kabupaten/Kota", 600), (":", 760), ("KABUPATEN", 780), ("PEMALANG", 880)],
+        [("Kecamatan", 600), (":", 760), ("COMAL", 780)],
+        [("Kode", 600), ("Pos", 645), (":", 760), ("52363", 780)],
+    ])
+    found = F.extract_fields([page], layout)
+    assert found["address"].value == "GG. MELATI 6"
+    assert found["regency"].value == "KABUPATEN PEMALANG"
+
+
+def test_colon_read_as_l_in_front_of_a_name_is_dropped_and_noted() -> None:
+    found = F.extract_fields([line_page([
+        [("NIK", 46), (":", 252), ("3578025908713511", 267)],
+        [("Nama", 45), ("LIRFAN", 252), ("PRATAMA", 330)],
+        [("Agama", 44), (":", 252), ("ISLAM", 267)],
+        [("Pekerjaan", 45), (":", 252), ("WIRASWASTA", 267)],
+    ])], F.layout_for("ktp"))
+    assert found["full_name"].value == "IRFAN PRATAMA"
+    assert F.COLON_LETTER + "L" in found["full_name"].repairs  # to be checked on the image
