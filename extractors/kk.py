@@ -59,6 +59,8 @@ TABLE_COLUMNS = (
 TABLE_TEXT_HEIGHT = 24.0
 #: Height of a member row in capitals (row pitch / capital height) on the KK form.
 ROW_CAPITALS = 2.95
+#: Small table text is read a second time this much larger (see ``_banded_rows``).
+READ_AGAIN_SCALE = 1.3
 MEMBER_KEYS = ("full_name", "nik", "sex", "birth_place", "birth_date", "religion", "education",
                "occupation", "marital_status", "relationship", "nationality", "father_name",
                "mother_name")
@@ -372,31 +374,31 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
 
     header = _read_band(image, grid, (bounds[0], y0, bounds[-1], header_bottom), factor, number)
     names = _column_names([w for w in header if w.text.strip()], len(bounds) - 1, column_of)
-    found: dict[tuple[int, int], list[Word]] = {}
-    body = _read_band(image, grid, (bounds[0], header_bottom, bounds[-1], y1), factor, number, small=True)
-    for word in body:
-        k = column_of(word)
-        if k is not None and re.search(r"[A-Za-z0-9]", word.text):
-            found.setdefault((word.line, k), []).append(word)
-    lines = sorted(((k, statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in ws), ws)
-                    for (_, k), ws in found.items()), key=lambda t: (t[0], t[1]))
-
+    body = (bounds[0], header_bottom, bounds[-1], y1)
     bands = [r.cells[0][1] for r in grid.rows[1:]] + [grid.rows[-1].cells[0][3]]
     if len(bands) < 3:
+        lines = _body_lines(_read_band(image, grid, body, factor, number, small=True), column_of)
         rows = _rows_by_height(lines, TABLE_TEXT_HEIGHT / factor)
         return names, [cells for cells in rows if _is_member_row(cells, len(bounds))]
+    # Blurred small text reads differently at each size: two readings, the better per cell.
     by_band: dict[int, dict[int, list[Word]]] = {}
-    for k, middle, ws in lines:
-        band = next((i for i in range(len(bands) - 1) if bands[i] <= middle < bands[i + 1]), None)
-        if band is not None:
+    for scale in (factor, factor * READ_AGAIN_SCALE):
+        for k, middle, ws in _body_lines(_read_band(image, grid, body, scale, number, small=True), column_of):
+            band = next((i for i in range(len(bands) - 1) if bands[i] <= middle < bands[i + 1]), None)
+            if band is None:
+                continue
             cells = by_band.setdefault(band, {})
-            cells[k] = _one_line(cells.get(k, []), ws)
+            if scale == factor:
+                cells[k] = _one_line(cells.get(k, []), ws)
+            else:
+                cells[k] = _better_cell(names[k] if k < len(names) else None, cells.get(k, []), ws)
     nik = names.index("NIK") if "NIK" in names else None
     if count is None:
-        # The members fill the first bands, up to the last one read as a member.
+        # The members fill the first bands, up to the last one read as a member: with an
+        # NIK, or most columns filled (noise in an empty row is read with little confidence).
         members = [b for b, cells in by_band.items()
                    if (nik is not None and _digit_count(cells.get(nik, [])) >= 8)
-                   or _is_member_row(cells, len(bounds))]
+                   or (_is_member_row(cells, len(bounds)) and _confidence(cells) >= 0.5)]
         count = max(members) + 1 if members else 0
     kept = [by_band.get(b, {}) for b in range(min(count, len(bands) - 1))]
     if nik is not None:
@@ -406,6 +408,41 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
             if better is not None:
                 cells[nik] = [better]
     return names, kept
+
+
+def _body_lines(words: list[Word], column_of) -> list[tuple[int, float, list[Word]]]:  # noqa: ANN001
+    """A table body's words as ``(column, middle height, words)`` per text line and column."""
+    found: dict[tuple[int, int], list[Word]] = {}
+    for word in words:
+        k = column_of(word)
+        if k is not None and re.search(r"[A-Za-z0-9]", word.text):
+            found.setdefault((word.line, k), []).append(word)
+    return sorted(((k, statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in ws), ws)
+                   for (_, k), ws in found.items()), key=lambda t: (t[0], t[1]))
+
+
+def _better_cell(name: str | None, first: list[Word], second: list[Word]) -> list[Word]:
+    """Of two readings of one cell, the one whose value is valid for its column, else the
+    one read with more confidence."""
+    def score(words: list[Word]) -> tuple[bool, float]:
+        if not words:
+            return (False, -1.0)
+        target = COLUMNS.get(name) if name else None
+        valid = target is not None and _valid(target[1], " ".join(w.text for w in words))
+        return (valid, statistics.fmean(w.confidence for w in words))
+
+    return second if score(second) > score(first) else first
+
+
+def _valid(kind: str, raw: str) -> bool:
+    """Whether ``raw`` reads as a proper value of its kind (a name of letters only)."""
+    if kind == "relationship":
+        return norm.snap(raw, RELATIONSHIPS).valid
+    if kind == "education":
+        return norm.snap(raw, EDUCATIONS, spellings={e.replace(" ", ""): e for e in EDUCATIONS}).valid
+    if kind in ("name", "place"):
+        return bool(re.fullmatch(r"[A-Z][A-Z.' ]+", raw.strip()))
+    return norm.normalize(kind, raw).valid
 
 
 def _rows_by_height(lines: list[tuple[int, float, list[Word]]], height: float) -> list[dict[int, list[Word]]]:
@@ -464,6 +501,11 @@ def _one_line(first: list[Word], second: list[Word]) -> list[Word]:
     return first if sure[0] >= sure[1] else second
 
 
+def _confidence(cells: dict[int, list[Word]]) -> float:
+    words = [w for ws in cells.values() for w in ws]
+    return statistics.fmean(w.confidence for w in words) if words else 0.0
+
+
 def _digit_count(words: list[Word]) -> int:
     return sum(ch.isdigit() for w in words for ch in norm.repair_digits(w.text)[0])
 
@@ -473,9 +515,7 @@ def _is_member_row(cells: dict[int, list[Word]], columns: int) -> bool:
     numbered or read with confidence (remains of faint rules in an empty row are not)."""
     filled = len([k for k in cells if k > 0]) >= max(3, (columns - 2) // 2)
     numbered = 0 in cells and re.fullmatch(r"\d{1,2}\.?", norm.repair_digits(cells[0][0].text)[0])
-    words = [w for ws in cells.values() for w in ws]
-    sure = bool(words) and statistics.fmean(w.confidence for w in words) >= 0.75
-    return filled and bool(numbered or sure)
+    return filled and bool(numbered or _confidence(cells) >= 0.75)
 
 
 def _read_band(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, int, int],
