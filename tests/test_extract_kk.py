@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from extractors import table
@@ -38,3 +39,55 @@ def test_a_page_without_rules_has_no_table() -> None:
     gray = cv2.imread(str(SAMPLES / "s3-001_kk_clean.png"), cv2.IMREAD_GRAYSCALE)
     top = gray[: gray.shape[0] // 5]  # title and header fields only
     assert table.find_tables(top) == []
+
+
+def test_phone_photo_kk_members_stay_in_their_rows() -> None:
+    """A phone photo: small blurred table text, row rules broken into dashes. Every member
+    is found, in order, and each member's row is read as that member's (no values shifted
+    from a neighbour's row); most of each member's fields are exact."""
+    name = "s3-001_kk_phone.jpg"
+    truth = json.loads((SAMPLES / name).with_suffix(".json").read_text())["fields"]["members"]
+    document = extract_file(SAMPLES / name)
+    members = document.fields["members"].value
+    assert len(members) == len(truth)
+    for key in ("relationship", "sex", "birth_date", "marital_status"):
+        assert [m[key] for m in members] == [t[key] for t in truth]
+    for got, expected in zip(members, truth, strict=True):
+        exact = sum(got[key] == value for key, value in expected.items())
+        assert exact >= len(expected) - 3
+
+
+def test_phone_photo_grid_has_every_row_of_both_tables() -> None:
+    """Thin row rules that broke into dashes still count, so each table has its header row
+    and all seven member rows."""
+    from extractors.preprocess import preprocess
+
+    gray = cv2.imread(str(SAMPLES / "s3-001_kk_phone.jpg"), cv2.IMREAD_GRAYSCALE)
+    tables = [t for t in table.find_tables(preprocess(gray).image) if len(t.rows[0].cells) >= 5]
+    assert [len(t.rows) for t in tables] == [8, 8]
+    heights = [r.cells[0][3] - r.cells[0][1] for t in tables for r in t.rows[1:]]
+    assert max(heights) < 1.3 * min(heights)  # evenly spaced body rows
+
+
+def test_even_rows_adds_faint_rules_between_header_and_bottom() -> None:
+    coverage = np.full(400, 0.05)
+    coverage[[0, 1, 39, 40, 41, 398, 399]] = 1.0  # top, header rule and bottom rule: found
+    for y in range(40 + 51, 399, 51):
+        coverage[y - 1:y + 2] = 0.3  # faint row rules (3 px): too faint to pass on their own
+    for y in range(40 + 25, 399, 51):
+        coverage[y - 4:y + 5] = 0.1  # text lines halfway between them
+    rows = table._even_rows(coverage, [0, 40, 399])
+    assert len(rows) == 9  # top, header rule, 6 faint rules, bottom: 7 body rows
+    assert all(abs(a - b) <= 2 for a, b in zip(rows[2:-1], range(91, 360, 51), strict=True))
+
+
+def test_rule_dashes_are_painted_out_and_text_is_kept() -> None:
+    from extractors.kk import _without_rules
+
+    crop = np.full((120, 400), 235, np.uint8)
+    for x in range(0, 400, 60):
+        crop[20:23, x:x + 45] = 90  # a thin row rule broken into dashes
+    cv2.putText(crop, "WNI 3522", (20, 90), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 3)
+    cleaned = _without_rules(crop)
+    assert (cleaned[18:25] < 150).sum() == 0
+    assert (cleaned[60:100] < 150).sum() == (crop[60:100] < 150).sum()
