@@ -66,9 +66,10 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) ->
         if bw < w * 0.3 or bh < 20:
             continue
         own = labels[y:y + bh, x:x + bw] == label
-        ys = _rules(own.mean(axis=1), 0.4)
-        ys = _even_rows(np.maximum(own.mean(axis=1), _dashes(gray[y:y + bh, x:x + bw]).mean(axis=1)), ys)
-        xs = _rules((vertical[y:y + bh, x:x + bw] > 0).mean(axis=0), 0.3)
+        crop = gray[y:y + bh, x:x + bw]
+        ys = _even_rows(np.maximum(own.mean(axis=1), _dashes(crop).mean(axis=1)), _rules(own.mean(axis=1), 0.4))
+        along = np.maximum((vertical[y:y + bh, x:x + bw] > 0).mean(axis=0), _dashes(crop, across=False).mean(axis=0))
+        xs = _rules(along, 0.3)
         if len(ys) < min_rows + 1 or len(xs) < min_columns + 1:
             continue
         rows = [
@@ -80,16 +81,21 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) ->
     return tables
 
 
-def _dashes(gray: np.ndarray) -> np.ndarray:
-    """Where short horizontal runs of ink are (boolean): thin row rules that broke into dashes.
+def _dashes(gray: np.ndarray, *, across: bool = True) -> np.ndarray:
+    """Where short runs of ink are (boolean): thin rules that broke into dashes.
 
-    A phone photo breaks a thin rule into dashes shorter than the page-wide opening keeps;
-    a run of about two letters' width still tells a rule (it covers most of the row) from a
-    text line (whose letters rarely join into such runs).
+    A phone photo breaks a thin rule into dashes shorter than the page-wide opening keeps,
+    and slants it. A run of about two letters' width (across) or one letter's height
+    (along, widened a little for the slant) still tells a rule, which covers most of its
+    row or column, from text, whose letters rarely join or line up so far.
     """
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 10)
-    length = max(12, gray.shape[1] // 120)
-    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))) > 0
+    if across:
+        length = max(12, gray.shape[1] // 120)
+        return cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))) > 0
+    length = max(10, gray.shape[0] // 40)
+    runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    return cv2.dilate(runs, np.ones((1, 7), np.uint8)) > 0
 
 
 def _even_rows(coverage: np.ndarray, ys: list[int]) -> list[int]:
