@@ -360,6 +360,45 @@ def normalize_region_place(raw: str) -> Normalized:
     return Normalized(close[0], [*result.repairs, "region name"], edit_distance=1)
 
 
+@functools.cache
+def regency_names() -> frozenset[str]:
+    """Kemendagri regency and city names, upper case, as registered and as a KTP header prints them.
+
+    ``KOTA ADMINISTRASI JAKARTA BARAT`` is printed ``JAKARTA BARAT``, ``KABUPATEN ADMINISTRASI
+    KEPULAUAN SERIBU`` is printed ``KABUPATEN KEPULAUAN SERIBU``.
+    """
+    from rules.identifiers import regions
+
+    names = set()
+    for name in regions().regencies.values():
+        name = clean_spaces(name.upper())
+        names.add(name)
+        names.add(name.removeprefix("KOTA ADMINISTRASI ").replace("KABUPATEN ADMINISTRASI ", "KABUPATEN "))
+    return frozenset(names)
+
+
+def normalize_regency(raw: str) -> Normalized:
+    """A regency or city as printed (``KABUPATEN MALANG``, ``KOTA SURABAYA``, ``JAKARTA BARAT``).
+
+    Read as text; a reading one slip (two in a long name) from exactly one Kemendagri name,
+    and farther from every other, is that name (``KABUPATEN PANIA!`` is ``KABUPATEN PANIAI``).
+    """
+    text = re.sub(r"(?<=[A-Za-z])[!|](?=[A-Za-z]|\s|$)", "I", clean_spaces(raw))
+    result = normalize_text(text)
+    value = result.value
+    names = regency_names()
+    if not isinstance(value, str) or value in names:
+        return result
+    close = process.extract(value, names, scorer=Levenshtein.distance, limit=2)
+    if not close:
+        return result
+    best, distance = close[0][0], close[0][1]
+    runner_up = close[1][1] if len(close) > 1 else 99
+    if distance <= (2 if len(value) >= 16 else 1) and runner_up > distance:
+        return Normalized(best, [*result.repairs, "regency name"], edit_distance=int(distance))
+    return result
+
+
 def snap(raw: str, allowed: tuple[str, ...], *, spellings: dict[str, str] | None = None,
          max_distance: int | None = None) -> Normalized:
     """Snap ``raw`` to the closest allowed value (Levenshtein), recording the distance."""
@@ -564,6 +603,7 @@ NORMALIZERS: dict[str, Callable[[str], Normalized]] = {
     "place": normalize_place,
     "region_place": normalize_region_place,
     "province": normalize_province,
+    "regency": normalize_regency,
     "rt_rw": normalize_rt_rw,
     "religion": normalize_religion,
     "sex": normalize_sex,

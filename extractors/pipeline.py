@@ -295,6 +295,9 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
             else:
                 out[key] = again
             continue
+        if item.page in images and kind in fields_mod.WEAK_READ_KINDS:
+            image, scale = images[item.page]
+            item = out[key] = fields_mod.surer_reading(item, kind, image, scale, timeout)
         if item.page in images and any(r.startswith(fields_mod.COLON_LETTER) for r in item.repairs):
             image, scale = images[item.page]
             item = out[key] = fields_mod.colon_letter_checked(item, kind, image, scale, timeout)

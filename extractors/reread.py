@@ -85,3 +85,15 @@ def _only_first_digit_1_for_7(before: object, after: object) -> bool:
     """Whether a rereading differs from the first one only by a leading ``7`` read as ``1``."""
     return (isinstance(before, str) and isinstance(after, str) and len(before) == len(after) > 1
             and before[0] == "7" and after[0] == "1" and before[1:] == after[1:])
+
+
+def sevens_read_as_ones(before: object, after: object) -> bool:
+    """Whether a rereading differs from the first only by some ``7`` read as ``1``.
+
+    A crop enlarged on its own thins a low-contrast 7 into a 1 (``27294`` read ``21294``);
+    the page reading saw it in context.
+    """
+    if not (isinstance(before, str) and isinstance(after, str) and len(before) == len(after)):
+        return False
+    changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    return bool(changed) and all(pair == ("7", "1") for pair in changed)

@@ -25,14 +25,15 @@ def samples(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     done: set[tuple[int, str]] = set()
 
     def get(name: str) -> tuple[Path, dict]:
-        stem, _, rendering = name.split(".")[0].split("_", 2)
+        stem, kind, rendering = name.split(".")[0].split("_", 2)
         seed, number = (int(part) for part in stem[1:].split("-"))
         count = 8 if number <= 8 else 16
-        if (seed, rendering, count) not in done:
+        types = "kk" if kind == "kk" else "ktp,form"  # a document is the same whatever else is made
+        if (seed, types, rendering, count) not in done:
             subprocess.run([str(INTAKE), "samples", "generate", "--seed", str(seed), "--count", str(count),
-                            "--layout", "documents", "--types", "ktp,form", "--renderings", rendering,
+                            "--layout", "documents", "--types", types, "--renderings", rendering,
                             str(root / f"s{seed}-{count}")], check=True, capture_output=True, timeout=300)
-            done.add((seed, rendering, count))
+            done.add((seed, types, rendering, count))
         path = root / f"s{seed}-{count}" / name
         return path, json.loads(path.with_suffix(".json").read_text())
 
@@ -130,3 +131,35 @@ def test_birth_place_misread_by_a_letter_is_the_regency_name(samples) -> None:  
 
 def test_kbli_read_with_a_digit_lost_is_read_again(samples) -> None:  # noqa: ANN001
     check(samples, "s21-011_form_low_contrast.jpg", ("kbli",))  # ``4711`` for ``47111``
+
+
+def test_first_letter_taken_for_the_colon_is_kept_when_the_colon_is_seen_apart(samples) -> None:  # noqa: ANN001
+    check(samples, "s9-004_kk_clean.png", ("head_name",))          # ``IWAN`` read over ``: IWAN``
+    check(samples, "s8-008_ktp_low_contrast.jpg", ("full_name",))  # ``LIRFAN``: the colon read as L
+
+
+def test_space_lost_between_two_names_is_restored_from_a_tight_box(samples) -> None:  # noqa: ANN001
+    check(samples, "s10-002_form_clean.png", ("mother_name",))     # ``RATNAAYU PRASETYO``
+
+
+def test_nik_chosen_by_all_its_readings_together(samples) -> None:  # noqa: ANN001
+    # A wide raw reading ``1 5810...`` allows ``1810...`` (a real region) one way in seventeen;
+    # a tight reading gives ``5310...`` whole.
+    check(samples, "s9-003_form_noisy.jpg", ("nik",))
+
+
+def test_nik_with_a_digit_lost_is_read_again_from_its_row_clear_of_the_colon(samples) -> None:  # noqa: ANN001
+    check(samples, "s10-005_form_phone.jpg", ("nik",))
+
+
+def test_kk_header_values_of_a_phone_photo(samples) -> None:  # noqa: ANN001
+    check(samples, "s9-006_kk_phone.jpg", ("address",))      # the right column's colons ate ``GG. MELATI``
+    check(samples, "s14-006_kk_phone.jpg", ("address",))     # a crowded strip, read as a block
+    check(samples, "s7-008_kk_phone.jpg", ("province",))     # ``RUU``
+    check(samples, "s10-006_kk_phone.jpg", ("regency",))     # ``KABUPATEN PANIA!``
+    check(samples, "s9-001_kk_phone.jpg", ("postal_code",))  # ``72222`` read weakly
+
+
+def test_weak_email_and_phone_are_read_again_from_their_box(samples) -> None:  # noqa: ANN001
+    check(samples, "s10-007_form_clean.png", ("email",))            # ``ifan15@`` for ``irfan15@``
+    check(samples, "s9-002_form_low_contrast.jpg", ("phone",))      # a digit doubled

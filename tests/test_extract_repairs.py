@@ -271,3 +271,30 @@ def test_colon_read_as_l_in_front_of_a_name_is_dropped_and_noted() -> None:
     ])], F.layout_for("ktp"))
     assert found["full_name"].value == "IRFAN PRATAMA"
     assert F.COLON_LETTER + "L" in found["full_name"].repairs  # to be checked on the image
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("KABUPATEN PANIA!", "KABUPATEN PANIAI"),           # the last I read as !
+    ("KABUPATEN MERALIKE", "KABUPATEN MERAUKE"),         # U read as LI in a long name
+    ("KABUPATEN HALMAHERABARAT", "KABUPATEN HALMAHERA BARAT"),
+    ("JAKARTA BARAI", "JAKARTA BARAT"),                  # printed without KOTA (Jakarta)
+    ("KOTA SURABAYA", "KOTA SURABAYA"),
+    ("KABUPATEN ZZZZZZZ", "KABUPATEN ZZZZZZZ"),          # nothing close: kept as read
+])
+def test_regency_one_slip_from_a_kemendagri_name_is_that_name(raw: str, value: str) -> None:
+    assert norm.normalize("regency", raw).value == value
+
+
+def test_kk_regency_misread_by_a_letter_is_the_regency() -> None:
+    layout = F.layout_for("kk")
+    assert layout is not None
+    page = line_page([[("Kabupaten/Kota", 600), (":", 760), ("KABUPATEN", 780), ("PANIA!", 880)]])
+    assert F.extract_fields([page], layout)["regency"].value == "KABUPATEN PANIAI"
+
+
+def test_reread_that_only_thins_sevens_into_ones_is_not_taken() -> None:
+    from extractors import reread
+
+    assert reread.sevens_read_as_ones("27294", "21294")    # a postal code's 7 read as 1 in its crop
+    assert not reread.sevens_read_as_ones("72222", "72242")  # a real correction
+    assert not reread.sevens_read_as_ones("27294", "27294")
