@@ -139,13 +139,24 @@ def _normalise(kind: str, raw: str) -> object | None:
     if kind == "relationship":
         return norm.snap(raw, RELATIONSHIPS).value
     if kind == "education":
-        snapped = norm.snap(raw, EDUCATIONS, spellings={e.replace(" ", ""): e for e in EDUCATIONS})
-        return snapped.value if snapped.valid else norm.normalize("text", raw).value
+        return _education(raw)
     if kind == "religion":
         return _religion(raw)
     if raw.strip() in ("-", "—"):
         return None
     return norm.normalize(kind, raw).value
+
+
+def _education(raw: str) -> object | None:
+    """Education level: the closest of the ten by their letters alone (a slash or a space
+    is often misread or lost: ``DIPLOMA IVISTRATA``), else snapped by edit distance."""
+    letters = {re.sub(r"[^A-Z]", "", e): e for e in EDUCATIONS}
+    match = process.extractOne(re.sub(r"[^A-Z]", "", raw.upper()), list(letters), scorer=fuzz.ratio,
+                               score_cutoff=80)
+    if match:
+        return letters[match[0]]
+    snapped = norm.snap(raw, EDUCATIONS, spellings={e.replace(" ", ""): e for e in EDUCATIONS})
+    return snapped.value if snapped.valid else norm.normalize("text", raw).value
 
 
 def _religion(raw: str) -> object | None:
