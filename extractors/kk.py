@@ -393,17 +393,20 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
         return names, [cells for cells in rows if _is_member_row(cells, len(bounds))]
     # Blurred small text reads differently at each size: two readings, the better per cell.
     by_band: dict[int, dict[int, list[Word]]] = {}
+    nik = names.index("NIK") if "NIK" in names else None
+    nik_readings: dict[int, list[tuple[str, float]]] = {}
     for scale in (factor, factor * READ_AGAIN_SCALE):
         for k, middle, ws in _body_lines(_read_band(image, grid, body, scale, number, small=True), column_of):
             band = next((i for i in range(len(bands) - 1) if bands[i] <= middle < bands[i + 1]), None)
             if band is None:
                 continue
+            if k == nik:
+                nik_readings.setdefault(band, []).extend(_nik_reading(ws))
             cells = by_band.setdefault(band, {})
             if scale == factor:
                 cells[k] = _one_line(cells.get(k, []), ws)
             else:
                 cells[k] = _better_cell(names[k] if k < len(names) else None, cells.get(k, []), ws)
-    nik = names.index("NIK") if "NIK" in names else None
     if count is None:
         # The members fill the first bands, up to the last one read as a member: with an
         # NIK, or most columns filled (noise in an empty row is read with little confidence).
@@ -415,7 +418,7 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
     if nik is not None:
         for b, cells in enumerate(kept):
             box = (bounds[nik] + 2, bands[b], bounds[nik + 1] - 2, bands[b + 1])
-            better = _nik_cell(image, box, factor, number, cells.get(nik, []))
+            better = _nik_cell(image, box, factor, number, nik_readings.get(b, []), cells.get(nik, []))
             if better is not None:
                 cells[nik] = [better]
     return names, kept
@@ -471,32 +474,45 @@ def _rows_by_height(lines: list[tuple[int, float, list[Word]]], height: float) -
     return [cells for _, cells in sorted(rows, key=lambda r: r[0])]
 
 
-def _nik_cell(image: np.ndarray, box: tuple[int, int, int, int], factor: float, number: int,
-              words: list[Word]) -> Word | None:
-    """An NIK not read as sixteen digits, read again as one line of digits.
+def _nik_reading(words: list[Word]) -> list[tuple[str, float]]:
+    """The NIK read in ``words`` with its confidence, if it has sixteen digits."""
+    digits = re.sub(r"\D", "", norm.repair_digits("".join(w.text for w in words))[0])
+    return [(digits, statistics.fmean(w.confidence for w in words))] if words and len(digits) == 16 else []
 
-    Two enlargements; the reading of sixteen digits with the best confidence wins.
-    ``None`` when the NIK was already read whole or no reading has sixteen digits.
+
+def _nik_cell(image: np.ndarray, box: tuple[int, int, int, int], factor: float, number: int,
+              readings: list[tuple[str, float]], words: list[Word]) -> Word | None:
+    """The NIK of one cell when the two readings of the body did not agree on it.
+
+    The cell alone is read again as one line of digits at two enlargements; the readings
+    of sixteen digits vote digit by digit (a tie goes to the surest reading), since a
+    blurred digit reads differently at each size. ``None`` when the body's two readings
+    agree (their cell stands) or no reading has sixteen digits.
     """
     from extractors import tesseract
 
-    own = re.sub(r"\D", "", norm.repair_digits("".join(w.text for w in words))[0])
     x0, y0, x1, y1 = box
-    if len(own) == 16 or x1 - x0 < 8 or y1 - y0 < 6:
+    if (len(readings) == 2 and readings[0][0] == readings[1][0]) or x1 - x0 < 8 or y1 - y0 < 6:
         return None
-    readings: list[tuple[str, float]] = []
+    readings = list(readings)
     for scale in (factor, factor * 1.35):
-        cell = _prepared(image[y0:y1, x0:x1], scale)
         try:
-            read = tesseract.ocr_page(cell, number, psm=7, whitelist="0123456789").words
+            read = tesseract.ocr_page(_prepared(image[y0:y1, x0:x1], scale), number, psm=7,
+                                      whitelist="0123456789").words
         except OCRError:
             continue
-        digits = "".join(w.text for w in read)
-        if len(digits) == 16:
-            readings.append((digits, statistics.fmean(w.confidence for w in read)))
+        readings.extend(_nik_reading(read))
     if not readings:
         return None
-    value, confidence = max(readings, key=lambda r: r[1])
+    surest = max(readings, key=lambda r: r[1])[0]
+    value = ""
+    for i in range(16):
+        votes: dict[str, int] = {}
+        for digits, _ in readings:
+            votes[digits[i]] = votes.get(digits[i], 0) + 1
+        value += surest[i] if votes[surest[i]] == max(votes.values()) else max(votes, key=votes.__getitem__)
+    agreeing = [c for d, c in readings if d == value]
+    confidence = statistics.fmean(agreeing) if agreeing else min(c for _, c in readings)
     return Word(text=value, confidence=confidence, line=words[0].line if words else 0,
                 bbox=(float(x0), float(y0), float(x1), float(y1)))
 
