@@ -214,8 +214,10 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     ``image`` is the page as OCR saw it (``scale`` times the size of ``page``'s boxes).
     Each table is read again on its own with its rules painted white (a whole-page reading
     loses the shaded header and the first row to the grid). Columns come from the vertical
-    rules, rows from the text lines (thin row rules often vanish in phone photos), column
-    names from the header cells, or the standard KK column order when a header is unreadable.
+    rules, column names from the header cells, or the standard KK column order when a
+    header is unreadable. Rows: in a scan, Tesseract's text lines; where the table text is
+    small (a phone photo) and slanted lines run into the next row, the bands between the
+    row rules (``_banded_rows``).
     """
     tables = [t for t in table_mod.find_tables(image) if len(t.rows[0].cells) >= 5]
     if not tables:
