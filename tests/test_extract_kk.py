@@ -91,3 +91,16 @@ def test_rule_dashes_are_painted_out_and_text_is_kept() -> None:
     cleaned = _without_rules(crop)
     assert (cleaned[18:25] < 150).sum() == 0
     assert (cleaned[60:100] < 150).sum() == (crop[60:100] < 150).sum()
+
+
+@pytest.mark.parametrize(("read", "level"), [
+    ("DIPLOMA IVISTRATA", "DIPLOMA IV/STRATA I"),  # slash read as I, last I lost
+    ("AKADEMIDIPLOMA IIIS. MUDA", "AKADEMI/DIPLOMA III/S. MUDA"),
+    ("STRATA III", "STRATA III"),
+    ("TAMAT SD/SEDERAJAT", "TAMAT SD/SEDERAJAT"),
+    ("BELUM TAMAT SD/SEDERAJAT", "BELUM TAMAT SD/SEDERAJAT"),
+])
+def test_education_level_read_with_slips_is_the_printed_one(read: str, level: str) -> None:
+    from extractors.kk import _normalise
+
+    assert _normalise("education", read) == level
