@@ -39,6 +39,12 @@ MARKERS: dict[str, tuple[tuple[str, float], ...]] = {
     ),
 }
 
+#: Titles printed at the top of a document type: read there, they name the type even when a
+#: poor photo leaves too few of its other markers legible.
+TITLES: dict[str, str] = {"kk": "KARTU KELUARGA"}
+#: How far into the text (characters) a title counts.
+TITLE_HEAD = 120
+
 #: Share of a type's marker weight that must be present for it to be chosen.
 MIN_SHARE = 0.35
 #: Fuzzy score (0..100) at which a marker counts as present.
@@ -91,7 +97,11 @@ def classify(page_texts: list[str]) -> tuple[str, str | None, float]:
     kind = max(shares, key=lambda k: shares[k])
     share = shares[kind]
     if share < MIN_SHARE:
-        return "unknown", None, round(share, 3)
+        titled = [k for k, title in TITLES.items()
+                  if shares[k] == share > 0 and fuzz.partial_ratio(title, text[:TITLE_HEAD]) >= MARKER_SCORE]
+        if not titled:
+            return "unknown", None, round(share, 3)
+        return titled[0], None, round(0.5 + share / 2, 3)
     ordered = sorted(shares.values(), reverse=True)
     margin = ordered[0] - ordered[1]
     confidence = min(1.0, 0.5 + share / 2 + margin / 2)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import yaml
 from rapidfuzz.distance import Levenshtein
@@ -384,6 +385,7 @@ def _value_words(line: Line, start: int, stop: int, first: Word | None = None,
     words = ([first] if first is not None else []) + line.words[start:stop]
     # Skip what OCR made of the colon, directly after the label.
     letter_like_dropped = False
+    dropped: Word | None = None
     while words and len(words) > 1 and _is_separator(words[0].text):
         if keep_dash and _is_dash(words[0].text):
             break  # the normaliser tells a dash value (``-``) from a colon read as ``-``
@@ -392,7 +394,10 @@ def _value_words(line: Line, start: int, stop: int, first: Word | None = None,
             if letter_like_dropped:
                 break
             letter_like_dropped = True
-        words = words[1:]
+        dropped, words = words[0], words[1:]
+    if (keep_dash and dropped is not None and re.search(r"[-—–~_]", dropped.text)
+            and words and words[0].bbox[0] - dropped.bbox[2] > VALUE_GAP * line.height):
+        return [dropped]  # ``Gol. Darah :-`` and a mark far off: the dash is the value
     if len(words) == 1 and key_of(words[0].text) == "" and not (keep_dash and re.search(r"[-—–~_]", words[0].text)):
         return []
     out: list[Word] = []
@@ -539,10 +544,32 @@ def _header_fields(lines: list[Line], layout: Layout, source: str) -> dict[str, 
     return out
 
 
-def colon_column(page: Page) -> float | None:
-    """The x where a page's aligned colons stand (median of lone ``:`` words), if at least three."""
-    xs = sorted(w.bbox[0] for w in page.words if w.text == ":")
-    return xs[len(xs) // 2] if len(xs) >= 3 else None
+def colon_columns(page: Page) -> list[float]:
+    """The x of each column of aligned colons on a page (a KK header has two), left to right.
+
+    Lone ``:`` words at about the same x (half a line height) make a column when two or more
+    stand there; none unless the page has at least three colons.
+    """
+    colons = sorted((w for w in page.words if w.text == ":"), key=lambda w: w.bbox[0])
+    if len(colons) < 3:
+        return []
+    heights = [w.bbox[3] - w.bbox[1] for w in page.words if len(key_of(w.text)) >= 3]
+    reach = 0.5 * (statistics.median(heights) if heights else 20.0)
+    groups: list[list[float]] = []
+    for word in colons:
+        if groups and word.bbox[0] - groups[-1][-1] <= reach:
+            groups[-1].append(word.bbox[0])
+        else:
+            groups.append([word.bbox[0]])
+    return [statistics.median(g) for g in groups if len(g) >= 2]
+
+
+def colon_after(line: Line, end: int, columns: list[float]) -> float | None:
+    """The colon column a label ending at word ``end`` uses: the first one right of the label."""
+    if end == 0 or end > len(line.words):
+        return None
+    label_end = line.words[end - 1].bbox[2]
+    return next((x for x in columns if x >= label_end - 0.5 * line.height), None)
 
 
 def colon_within(line: Line, start: int, stop: int, colon_x: float | None) -> float | None:
@@ -606,7 +633,7 @@ def strip_colon_read_as_letter(words: list[Word], colon_x: float | None, height:
 def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
     """Extract the fields ``layout`` lists from ``pages`` (first occurrence of each key wins)."""
     lines = [line for page in pages for line in page_lines(page)]
-    colons = {page.number: colon_column(page) for page in pages}
+    colons = {page.number: colon_columns(page) for page in pages}
     source_of = {page.number: page.source for page in pages}
     fields: dict[str, Field] = {}
     if layout.headers and lines:
@@ -622,7 +649,7 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
         for n, match in enumerate(matches):
             stop = matches[n + 1].start if n + 1 < len(matches) else len(line.words)
             start = match.end
-            colon_x = colon_within(line, match.end, stop, colons.get(line.page))
+            colon_x = colon_within(line, match.end, stop, colon_after(line, match.end, colons.get(line.page, [])))
             if match.remainder is None:
                 start = skip_marks_before_colon(line, match.end, stop, colon_x)
             words = _value_words(line, start, stop, match.remainder,
@@ -645,8 +672,8 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
                 continue
             made = make_field(spec.kind, words, line.page, source)
             if made is not None:
-                if colon_letter:
-                    made.repairs = [*made.repairs, COLON_LETTER + colon_letter]
+                if colon_letter and spec.kind in SPACED_KINDS:
+                    made.repairs = [*made.repairs, COLON_LETTER + colon_letter]  # checked on the image
                 fields[spec.key] = made
     if layout.signature_date and layout.signature_date not in fields:
         signed = _signature_date(lines, source_of.get(pages[-1].number, "ocr") if pages else "ocr")
@@ -668,10 +695,13 @@ def _label_starts(line: Line) -> list[int]:
 
 
 def _drop_overlapping(matches: list[LabelMatch]) -> list[LabelMatch]:
-    """Matches that do not overlap, left to right; of two that overlap the closer one wins."""
+    """Matches that do not overlap, left to right; of two that overlap (or name the same
+    field) the closer one wins."""
     out: list[LabelMatch] = []
     for match in sorted(matches, key=lambda m: m.start):
-        if out and match.start < out[-1].end:
+        # The same label twice on a row is its value read loosely as the label
+        # (``Kabupaten/Kota: KABUPATEN ROKAN HULU``): the closer reading is the label.
+        if out and (match.start < out[-1].end or match.spec.key == out[-1].spec.key):
             if match.distance < out[-1].distance:
                 out[-1] = match
             continue
@@ -1074,3 +1104,85 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
         return first
     return again.model_copy(update={"value": value, "repairs": [*again.repairs, "nik reading by card"],
                                     "confidence": round(min(again.confidence, 0.8), 4)})
+
+
+# ------------------------------------------------------------- digits by the card's own glyphs
+
+#: Digits OCR confuses in a NIK's bold figures, and what each may really be.
+CONFUSABLE_DIGITS: dict[str, str] = {"3": "8", "8": "36", "5": "6", "6": "58", "0": "8"}
+#: A glyph is read as another digit only when it matches a glyph of that digit this well
+#: (correlation, 1 = the same shape), and that much better than any glyph of its own digit.
+GLYPH_MATCH, GLYPH_MARGIN = 0.9, 0.1
+
+
+def digit_glyphs(image: np.ndarray, box: tuple[float, float, float, float], scale: float) -> list[np.ndarray]:
+    """The digit shapes of a one-line number, left to right (binary, 20x28), from its box.
+
+    Connected components as tall as the figures (the colon's dots and specks are not);
+    digits that touch come out as one, so the count tells whether the cut can be trusted.
+    """
+    x0, y0, x1, y1 = (v * scale for v in box)
+    height = y1 - y0
+    crop = image[int(max(0.0, y0 - 0.15 * height)):int(y1 + 0.15 * height),
+                 int(max(0.0, x0 - 0.2 * height)):int(x1 + 0.3 * height)]
+    if crop.size == 0 or height < 6:
+        return []
+    if crop.ndim == 3:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    tall = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.5 * height]
+    if not tall:
+        return []
+    usual = statistics.median(stats[i, cv2.CC_STAT_HEIGHT] for i in tall)
+    tall = sorted((i for i in tall if 0.8 * usual <= stats[i, cv2.CC_STAT_HEIGHT] <= 1.3 * usual),
+                  key=lambda i: stats[i, cv2.CC_STAT_LEFT])
+    shapes = []
+    for i in tall:
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        shape = (labels[y:y + h, x:x + w] == i).astype(np.float32)
+        shapes.append(cv2.resize(shape, (20, 28), interpolation=cv2.INTER_AREA))
+    return shapes
+
+
+def _likeness(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a - a.mean(), b - b.mean()
+    return float((a * b).sum() / (np.sqrt((a * a).sum() * (b * b).sum()) + 1e-6))
+
+
+def digits_by_glyphs(value: str, shapes: list[np.ndarray]) -> str:
+    """``value`` with a confusable digit replaced where its glyph is another digit's glyph.
+
+    The number's other digits are the references: a figure read as 3 that matches the 8s of
+    the same number (and not its other 3s) is an 8. Needs one glyph per digit and a
+    reference of both digits; otherwise ``value`` comes back unchanged.
+    """
+    if len(shapes) != len(value) or not value.isdigit():
+        return value
+    out = list(value)
+    for i, digit in enumerate(value):
+        own = [_likeness(shapes[i], shapes[j]) for j, d in enumerate(value) if d == digit and j != i]
+        for other in CONFUSABLE_DIGITS.get(digit, ""):
+            theirs = [_likeness(shapes[i], shapes[j]) for j, d in enumerate(value) if d == other]
+            if own and theirs and max(theirs) >= GLYPH_MATCH and max(theirs) >= max(own) + GLYPH_MARGIN:
+                out[i] = other
+                break
+    return "".join(out)
+
+
+def nik_checked_by_glyphs(key: str, item: Field, found: dict[str, Field], image: np.ndarray,
+                          scale: float) -> Field:
+    """A NIK (or KK number) whose digits are compared with the number's own glyphs.
+
+    The serial digits are not on the card otherwise, so a 3 read for an 8 there fits the
+    card as well as the truth. The change is kept only if the card agrees at least as well.
+    """
+    value = str(item.value)
+    if item.bbox is None or len(value) != 16:
+        return item
+    checked = digits_by_glyphs(value, digit_glyphs(image, item.bbox, scale))
+    if checked == value or card_agreement(key, checked, found) < card_agreement(key, value, found):
+        return item
+    return item.model_copy(update={"value": checked, "repairs": [*item.repairs, "digit by glyph"],
+                                   "confidence": round(min(item.confidence, 0.8), 4)})
+

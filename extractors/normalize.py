@@ -348,6 +348,10 @@ def normalize_region_place(raw: str) -> Normalized:
     """
     result = normalize_place(raw)
     value = result.value
+    numeral = re.search(r"(?<=[A-Za-z] )[|!]{1,3}$", clean_spaces(raw))
+    if isinstance(value, str) and numeral and f"{value} {'I' * len(numeral.group(0))}" in region_place_names():
+        # A Roman numeral ending the name (``LUBUK LINGGAU TIMUR I``) read as ``|``.
+        return Normalized(f"{value} {'I' * len(numeral.group(0))}", [*result.repairs, "|->I"])
     if not isinstance(value, str) or len(value.replace(" ", "")) < 8:
         return result
     names = region_place_names()

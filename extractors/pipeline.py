@@ -285,6 +285,9 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
                 out[key] = fields_mod.choose_nik_reading(key, item, item, found, image, scale, timeout)
     for key, item in list(out.items()):
         kind = kinds.get(key, "")
+        if kind in ("nik", "kk_number") and item.page in images:
+            image, scale = images[item.page]
+            item = out[key] = fields_mod.nik_checked_by_glyphs(key, item, out, image, scale)
         if kind in fields_mod.DIGIT_ID_KINDS and not norm.normalize(kind, str(item.value)).valid:
             again = None
             if item.page in images:

@@ -24,6 +24,9 @@ WHITELISTS: dict[str, str] = {
 }
 #: Fields at or above this confidence, without repairs, are left alone.
 GOOD_ENOUGH = 0.85
+#: Identifiers read a second time however sure the first reading was: a serial digit read
+#: wrong (8 as 3) fits the card as well as the truth, and a second reading costs one crop.
+ALWAYS_REREAD = frozenset({"nik", "kk_number"})
 
 
 def needs_reread(item: Field, kind: str) -> bool:
@@ -32,6 +35,8 @@ def needs_reread(item: Field, kind: str) -> bool:
         return False
     if kind == "date" and any(ch.isalpha() for ch in item.raw.split(",")[-1]):
         return False
+    if kind in ALWAYS_REREAD:
+        return True
     return item.confidence < GOOD_ENOUGH or bool(item.repairs)
 
 

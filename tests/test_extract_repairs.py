@@ -298,3 +298,77 @@ def test_reread_that_only_thins_sevens_into_ones_is_not_taken() -> None:
     assert reread.sevens_read_as_ones("27294", "21294")    # a postal code's 7 read as 1 in its crop
     assert not reread.sevens_read_as_ones("72222", "72242")  # a real correction
     assert not reread.sevens_read_as_ones("27294", "27294")
+
+
+def _printed_number(text: str) -> tuple:
+    import cv2
+    import numpy as np
+
+    image = np.full((60, 40 + 30 * len(text)), 255, np.uint8)
+    cv2.putText(image, text, (20, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3, cv2.LINE_AA)
+    return image, (15.0, 15.0, 20.0 + 27.0 * len(text), 48.0)
+
+
+def test_nik_digit_misread_is_read_by_the_number_own_glyphs() -> None:
+    """A serial 8 read as 3 fits the card as well: its glyph matches the number's other 8s."""
+    image, box = _printed_number("3603205807066488")
+    shapes = F.digit_glyphs(image, box, 1.0)
+    assert len(shapes) == 16
+    assert F.digits_by_glyphs("3603205807066483", shapes) == "3603205807066488"
+    assert F.digits_by_glyphs("3603205807066488", shapes) == "3603205807066488"  # read right: kept
+
+
+def test_number_without_a_reference_glyph_is_left_as_read() -> None:
+    image, box = _printed_number("1234567890123456")
+    shapes = F.digit_glyphs(image, box, 1.0)
+    assert F.digits_by_glyphs("1234567890123456", shapes) == "1234567890123456"
+    assert F.digits_by_glyphs("123", shapes) == "123"  # glyphs and digits do not pair up
+
+
+def test_kk_photo_read_poorly_is_still_a_kk_by_its_title() -> None:
+    from extractors.classify import classify
+
+    garbled = ("KARTU KELUARGA NO. 1604272403195818 NAMA KENA KENYA DM SIAGA KECAMAN TNOGRESAT "
+               "PARA HAL PMMOYANNO. 10 KABUTO KABUPATEN LAHAT RW CUN KATE PON PA OESTATAN")
+    assert classify([garbled])[0] == "kk"
+    mention = "LOREM IPSUM DOLOR SIT AMET " * 6 + "KARTU KELUARGA HILANG"
+    assert classify([mention])[0] == "unknown"  # named far from the top: not a title
+
+
+def test_value_read_loosely_as_its_own_label_stays_the_value() -> None:
+    """``KABUPATEN ROKAN`` is two slips from ``Kabupaten/Kota``: the real label wins, the value stays whole."""
+    layout = F.layout_for("kk")
+    assert layout is not None
+    page = line_page([[("Kabupaten/Kota:", 600), ("KABUPATEN", 780), ("ROKAN", 880), ("HULU", 940)]])
+    assert F.extract_fields([page], layout)["regency"].value == "KABUPATEN ROKAN HULU"
+
+
+def test_each_label_column_has_its_own_colon_column() -> None:
+    """A KK header: ``HILHAM`` stands in the left column's colons, not the right one's."""
+    layout = F.layout_for("kk")
+    assert layout is not None
+    page = line_page([
+        [("Nama", 40), ("Kepala", 90), ("Keluarga", 150), ("HILHAM", 252), ("WIJAYA", 320),
+         ("Kecamatan", 600), (":", 760), ("POSO", 780)],
+        [("Alamat", 40), (":", 252), ("JL.", 267), ("MAWAR", 310), ("Kabupaten/Kota", 600), (":", 760), ("KOTA", 780)],
+        [("RT/RW", 40), (":", 252), ("001/002", 267), ("Kode", 600), ("Pos", 645), (":", 760), ("94611", 780)],
+    ])
+    found = F.extract_fields([page], layout)
+    assert found["head_name"].value == "ILHAM WIJAYA"
+    assert found["district"].value == "POSO"
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("LUBUK LINGGAU TIMUR |", "LUBUK LINGGAU TIMUR I"),   # the numeral read as a bar
+    ("SURABAYA |", "SURABAYA"),                           # no SURABAYA I: the bar is a mark
+])
+def test_kecamatan_numeral_read_as_a_bar(raw: str, value: str) -> None:
+    assert norm.normalize("region_place", raw).value == value
+
+
+def test_blood_type_dash_glued_to_the_colon_with_a_mark_far_off() -> None:
+    found = ktp_fields([
+        [("Jenis", 48), ("Kelamin", 88), (":", 187), ("PEREMPUAN", 196),
+         ("Gol,", 362), ("Darah", 394), (":-", 439), ("7", 563)],
+    ])
+    assert found["blood_type"] == "-"
