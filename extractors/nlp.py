@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 import spacy
 from spacy.language import Language
@@ -285,9 +286,11 @@ def _longest_name(doc: Doc, start: int, names: frozenset[str], *, need_case: boo
 
 
 class RegionGazetteer:
-    """Pipeline component: known region names become LOC where the NER saw nothing or a PER.
+    """Pipeline component: known region names become LOC where the NER saw nothing, a PER,
+    or only a part of the name (``Komering Ulu Selatan`` of ``Ogan Komering Ulu Selatan``).
 
-    Runs after ``ner``; never touches an ORG or LOC the model found (``RSUD Sleman``).
+    Runs after ``ner``; never touches an ORG or LOC the model found that is longer than the
+    region name (``RSUD Sleman``).
     """
 
     def __init__(self, path: Path) -> None:
@@ -302,6 +305,7 @@ class RegionGazetteer:
             if all(
                 (e.label_ == "PER" and span.start <= e.start and e.end <= span.end)
                 or (e.label_ == "LOC" and (e.start, e.end) == (span.start, span.end))
+                or (span.start <= e.start and e.end <= span.end and len(e) < len(span))
                 for e in overlapping
             ):
                 entities = [e for e in entities if e not in overlapping]
@@ -514,8 +518,25 @@ def classify_letter(title: str) -> str | None:
     upper = collapse_spaces(title.upper())
     for pattern, code in LETTER_TYPES:
         if re.search(pattern, upper):
+            if code == "keterangan":  # ``KETERANGAN DONISILI``: the kind word misread
+                return _fuzzy_letter_type(upper) or code
             return code
     return None
+
+
+#: The word after KETERANGAN that names a letter's kind, for titles with a misread letter.
+_KIND_WORDS = {"KELAHIRAN": "keterangan_lahir", "DOMISILI": "keterangan_domisili",
+               "KEMATIAN": "keterangan_kematian", "USAHA": "keterangan_usaha",
+               "PINDAH": "keterangan_pindah"}
+
+
+def _fuzzy_letter_type(upper: str) -> str | None:
+    after = upper.split("KETERANGAN", 1)[1].split()
+    if not after:
+        return None
+    word = re.sub(r"[^A-Z]", "", after[0])
+    best = max(_KIND_WORDS, key=lambda kind: fuzz.ratio(word, kind))
+    return _KIND_WORDS[best] if fuzz.ratio(word, best) >= 80 else None
 
 
 def extract_letter_type(text: str) -> LetterField | None:
@@ -598,6 +619,8 @@ def extract_issuer(text: str, doc: Doc) -> LetterField | None:
     )
 
 
+#: Unit codes that letter numbers of village offices, hospitals and midwives carry.
+UNIT_CODES = frozenset({"DS", "KEL", "KEC", "RSUD", "RS", "PMB", "PKM", "DESA"})
 _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -613,6 +636,16 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
         return value
     month = parts[-2]
+    if len(parts) >= 4 and re.fullmatch(r"[A-Z]{2,4}[Il1|]", parts[-3]) and parts[-3][:-1] in UNIT_CODES:
+        parts[-3] = parts[-3][:-1]  # a stroke before the slash read as I: ``PMBI/VIII``
+    if letter_month is not None:
+        expected = _ROMAN_MONTHS[letter_month - 1]
+        reading = re.sub(r"[1il|!]", "I", month).upper()
+        arabic = month.isdigit() and int(month) == letter_month
+        if (not arabic and reading != expected and re.fullmatch(r"[IVXLM]{1,5}", reading)
+                and Levenshtein.distance(reading, expected) <= 1):
+            parts[-2] = expected  # ``VIIM``, ``VII`` or ``1`` for the letter's own month
+            return "/".join(parts)
     if letter_month is not None and not re.fullmatch(r"[1IilVvXx|!]{1,4}", month):
         parts[-2:-1] = _split_lost_slash(month, _ROMAN_MONTHS[letter_month - 1])
         return "/".join(parts)
@@ -890,6 +923,24 @@ def merge_distinct(first: list[LetterField], second: list[LetterField]) -> list[
     return sorted(merged, key=lambda field: field["start_char"])
 
 
+def merge_places(named: list[LetterField], listed: list[LetterField]) -> list[LetterField]:
+    """Places the NER found and places read from addresses, in reading order. An address
+    part is a place of its own even when its name is part of another (``Kebonrahayu, Jaya,
+    Aceh Jaya``: the kecamatan Jaya); a place the NER found that is only part of one
+    (``Lubuk Linggau Barat`` of ``Kecamatan Lubuk Linggau Barat II``) gives way."""
+    merged = merge_distinct(named, [])
+    from_addresses: list[LetterField] = []
+    for place in listed:
+        value = place_value(str(place["value"]))
+        if any(place_value(str(kept["value"])) == value for kept in merged):
+            continue
+        merged = [kept for kept in merged if any(kept is f for f in from_addresses)
+                  or f" {place_value(str(kept['value']))} " not in f" {value} "]
+        merged.append(place)
+        from_addresses.append(place)
+    return sorted(merged, key=lambda field: field["start_char"])
+
+
 def _role_before(text: str, position: int, *, window: int = 60) -> str | None:
     """The role (mother, father, child) whose cue word is closest before ``position``."""
     context = text[max(0, position - window) : position].lower()
@@ -1066,7 +1117,7 @@ def _birth_fields_from_prose(text: str, doc: Doc) -> dict[str, LetterField]:
         found = next((e for e in in_statement if e.label_ == label), None)
         if found is not None:
             fields[key] = _entity_field(found)
-    at = re.search(r"\bdi\s", text[start:end])
+    at = re.search(r"\bdi\s(?!bawah\b)", text[start:end])  # not "yang bertanda tangan di bawah ini"
     if at is not None:
         after_at = [e for e in in_statement if e.start_char >= start + at.start()]
         place = (
@@ -1292,7 +1343,7 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
         [_without_trailing_label(f) for f in entities_as_fields(drop_non_person_contexts(text, people))],
     )
     fields["places"] = canonical_places([
-        place for place in merge_distinct(entities_by_label(doc, "LOC"), address_places(text))
+        place for place in merge_places(entities_by_label(doc, "LOC"), address_places(text))
         if is_place_name(str(place["value"]), fields["persons"])
     ])
     fields["dates"] = entities_by_label(doc, "DATE")
@@ -1333,7 +1384,8 @@ def place_value(raw: str) -> str:
 
 
 def canonical_places(places: list[LetterField]) -> list[LetterField]:
-    """``places`` in ``place_value`` form, in reading order, one field per place."""
+    """``places`` in ``place_value`` form, in reading order, one field per place (a name
+    that another place's name extends by a Roman numeral only is that place, cut short)."""
     out: list[LetterField] = []
     seen: set[str] = set()
     for place in places:
@@ -1341,4 +1393,7 @@ def canonical_places(places: list[LetterField]) -> list[LetterField]:
         if value and value not in seen:
             seen.add(value)
             out.append({**place, "value": value})
-    return out
+    # ``LUBUK LINGGAU BARAT`` beside ``LUBUK LINGGAU BARAT II`` is the same place, its
+    # numeral misread (``Barat li``) and cut off.
+    numbered = {m.group(1) for m in (re.fullmatch(r"(.+) (?:I{1,3}|IV|VI{0,3}|IX|X)", v) for v in seen) if m}
+    return [place for place in out if place["value"] not in numbered]

@@ -82,6 +82,11 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _address_places(address: str) -> list[str]:
+    """The place an address names by itself (``DUSUN CIPTAASRI`` names the dusun)."""
+    return [address.split(" ", 1)[1]] if address.startswith("DUSUN ") else []
+
+
 def keterangan_lahir(
     rng: random.Random,
     child: Person,
@@ -149,7 +154,8 @@ def keterangan_lahir(
         "signer_name": signer,
         "persons": [child.full_name, mother.full_name, father.full_name, signer],
         # The hospital's letterhead names the regency (``PEMERINTAH KABUPATEN ...``) too.
-        "places": [city, father.village, father.district, *([father.regency] if code == "RSUD" else [])],
+        "places": [city, father.village, father.district, *_address_places(father.address),
+                   *([father.regency] if code == "RSUD" else [])],
     }
     return Letter(
         kop,
@@ -217,6 +223,8 @@ def pengantar_rt_rw(
             person.district,
             person.regency,
             person.birth_place,
+            person.region.city,  # where the letter is signed
+            *_address_places(person.address),
         ],
     }
     kop = [
@@ -276,6 +284,8 @@ def keterangan_domisili(rng: random.Random, person: Person, letter_date: date) -
             person.district,
             person.regency,
             person.birth_place,
+            person.region.city,  # where the letter is signed
+            *_address_places(person.address),
         ],
     }
     kop = [f"PEMERINTAH {person.regency}", f"KECAMATAN {person.district}", issuer]

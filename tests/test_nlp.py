@@ -12,6 +12,7 @@ import pytest
 
 from extractors.nlp import (
     MODEL_DIR,
+    classify_letter,
     extract_letter_fields,
     get_nlp,
     parse_date,
@@ -253,6 +254,39 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("145/136/RSUDIVIII/2026", letter_month=8) == "145/136/RSUD/VIII/2026"
     assert repair_letter_number("474.1/077/KELIXI/2025", letter_month=12) == "474.1/077/KEL/XII/2025"
     assert repair_letter_number("474.1/233/RSUD/2026", letter_month=3) == "474.1/233/RSUD/2026"
+    # A Roman month one stroke off the letter's own month; a stroke glued to the unit code.
+    assert repair_letter_number("400/185/PMB/VIIM/2026", letter_month=8) == "400/185/PMB/VIII/2026"
+    assert repair_letter_number("145/935/RSUD/VII/2026", letter_month=6) == "145/935/RSUD/VI/2026"
+    assert repair_letter_number("400/185/PMBI/VIII/2026", letter_month=8) == "400/185/PMB/VIII/2026"
+    # An Arabic month that is the letter's month stays Arabic.
+    assert repair_letter_number("12/RT.004/11/2026", letter_month=11) == "12/RT.004/11/2026"
+
+
+def test_a_title_with_a_misread_kind_word_still_gives_the_letter_type() -> None:
+    assert classify_letter("SURAT KETERANGAN DONISILI") == "keterangan_domisili"
+    assert classify_letter("SURAT KETERANGAN BEDA NAMA") == "keterangan"
+
+
+def test_birth_place_is_the_place_of_the_birth_not_of_the_parents_address() -> None:
+    letter = (
+        "PRAKTIK MANDIRI BIDAN YUNI LUBIS\nJl. Kenanga No. 41, Banding Agung, Ogan Komering Ulu Selatan\n"
+        "SURAT KETERANGAN KELAHIRAN\nNomor: 470/397/PMB/VII/2026\n"
+        "Yang bertanda tangan di bawah ini menerangkan bahwa pada hari Senin tanggal 13 Juli 2026\n"
+        "pukul 05.14 WIB di Praktik Mandiri Bidan Yuni Lubis, Ogan Komering Ulu Selatan telah lahir\n"
+        "seorang bayi perempuan bernama LESTARI SEKAR PURNOMO dengan berat badan 3157\n"
+        "gram dan panjang badan 49 cm.\n"
+        "Bayi tersebut adalah anak dari seorang ibu bernama SARI CAHYA FIRMANSYAH (NIK\n"
+        "1609035412045628) dan ayah bernama BAMBANG PURNOMO (NIK 1609031810024168),\n"
+        "beralamat di JL. FLAMBOYAN NO. 54 RT/RW 007/010, Ciptaagung, Jaya, Ogan\n"
+        "Komering Ulu Selatan.\n"
+        "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.\n"
+        "Ogan Komering Ulu Selatan, 14 Juli 2026\nBidan yang menolong,\nYuni Lubis, A.Md.Keb\n"
+    )
+    fields = extract_letter_fields(letter)
+    assert fields["birth_place"]["value"] == "OGAN KOMERING ULU SELATAN"
+    places = set(_values(fields["places"]))
+    # An address part is a place even when its name is part of another one.
+    assert {"OGAN KOMERING ULU SELATAN", "CIPTAAGUNG", "JAYA"} <= places
 
 
 def test_a_label_whose_colon_was_read_as_a_digit_still_gives_its_value() -> None:
