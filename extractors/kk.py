@@ -224,10 +224,12 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
         return None
     members: list[dict[str, object]] = []
     words_used: list[Word] = []
+    read_in: dict[int, dict[str, list[Word]]] = {}
     for grid in tables[:2]:
         factor = _enlargement(image, grid)
         if factor == 1.0:
             names, rows = _grid_rows(_read_table(image, grid, page.number), grid)
+            rows = [_spaces_read_again(image, page.number, names, cells, grid) for cells in rows]
         else:
             names, rows = _banded_rows(image, grid, page.number, factor, len(members) or None)
         for position, row in enumerate(rows):
@@ -240,7 +242,12 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
                     continue
                 key, kind = target
                 members[position][key] = _normalise(kind, " ".join(w.text for w in ws))
+                read_in.setdefault(position, {})[key] = ws
                 words_used.extend(ws)
+    for position, member in enumerate(members):
+        date_words = read_in.get(position, {}).get("birth_date")
+        if date_words:
+            member["birth_date"] = _birth_date_by_nik(image, page.number, member, date_words)
     members = [m for m in members if any(v is not None for v in m.values())]
     if not members:
         return None
@@ -249,6 +256,114 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
                        bbox=tuple(round(v / scale, 1) for v in w.bbox))  # type: ignore[arg-type]
                   for w in words_used]
     return _members(value, words_used, page.number, page.source)
+
+
+#: Readings of a birth date the member's NIK does not encode: (scale, smoothed first).
+DATE_READINGS = ((1.0, False), (1.5, True))
+
+
+def _birth_date_by_nik(image: np.ndarray, number: int, member: dict[str, object],
+                       words: list[Word]) -> object:
+    """A member's birth date, read again alone when the member's NIK does not encode it.
+
+    Blur turns a 7 into a 1 (``21`` for ``27``); the NIK encodes the date (digits 7-12, the
+    day + 40 for women). The date cell is read again alone, as it is and smoothed, and a reading the NIK
+    encodes is taken; the NIK's digits are never copied. Else the date stays as read.
+    """
+    current, nik = member.get("birth_date"), member.get("nik")
+    sex = member.get("sex") if isinstance(member.get("sex"), str) else None
+    if not isinstance(nik, str) or not re.fullmatch(r"\d{16}", nik) or (
+            isinstance(current, str) and norm.nik_encodes_date(nik, current, sex)):  # type: ignore[arg-type]
+        return current
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+    x0, y0 = min(w.bbox[0] for w in words), min(w.bbox[1] for w in words)
+    x1, y1 = max(w.bbox[2] for w in words), max(w.bbox[3] for w in words)
+    crop = image[int(max(0, y0 - 0.3 * height)):int(y1 + 0.3 * height),
+                 int(max(0, x0 - 0.3 * height)):int(x1 + 0.3 * height)]
+    if crop.size == 0:
+        return current
+    for scale, smooth in DATE_READINGS:
+        if smooth:  # noise specks make a 7 a 1; a slight blur joins them to the strokes
+            crop = cv2.GaussianBlur(crop, (3, 3), 0)
+        again = norm.normalize("date", " ".join(w.text for w in _read_line(crop, scale, number))).value
+        if isinstance(again, str) and norm.nik_encodes_date(nik, again, sex):  # type: ignore[arg-type]
+            return again
+    return current
+
+
+#: Columns whose words a reading can run together (``NOVITAAYU`` for ``NOVITA AYU``).
+SPACED_COLUMNS = ("NAMA LENGKAP", "TEMPAT LAHIR", "AYAH", "IBU")
+#: Scales a cell is read again at, on its own, when it may have lost a space.
+SPACED_SCALES = (1.25, 1.5)
+
+
+def _spaces_read_again(image: np.ndarray, number: int, names: list[str | None],
+                       cells: dict[int, list[Word]], grid: table_mod.Table) -> dict[int, list[Word]]:
+    """A row whose name or place cells are read again alone where a word may be two.
+
+    In a whole-table reading Tesseract runs two words together where the gap between them
+    looks narrow (``A AYU``: the slanted sides of two A's). A cell with a word of six letters
+    or more that has a blank gap inside it wide enough for a space is read again on its own
+    at two sizes; a reading with the same letters and more words is taken (it only adds
+    spaces).
+    """
+    bounds = [c[0] for c in grid.rows[0].cells] + [grid.rows[0].cells[-1][2]]
+    out = dict(cells)
+    for k, words in cells.items():
+        if k >= len(names) or names[k] not in SPACED_COLUMNS or k + 1 >= len(bounds):
+            continue
+        if not any(_may_be_two_words(image, w) for w in words):
+            continue
+        height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+        top = int(max(0, min(w.bbox[1] for w in words) - 0.4 * height))
+        bottom = int(min(image.shape[0], max(w.bbox[3] for w in words) + 0.4 * height))
+        crop = image[top:bottom, int(bounds[k]) + 3:int(bounds[k + 1]) - 2]
+        if crop.size == 0:
+            continue
+        letters = "".join(re.sub(r"[^A-Za-z]", "", w.text) for w in words).upper()
+        best = words
+        for scale in SPACED_SCALES:
+            read = _read_line(crop, scale, number)
+            again = [w for w in read if re.search(r"[A-Za-z]", w.text)]
+            if ("".join(re.sub(r"[^A-Za-z]", "", w.text) for w in again).upper() == letters
+                    and len(again) > len(best)):
+                best = [Word(text=w.text, confidence=w.confidence, line=words[0].line,
+                             bbox=words[0].bbox if i == 0 else words[-1].bbox)
+                        for i, w in enumerate(again)]
+        out[k] = best
+    return out
+
+
+def _may_be_two_words(image: np.ndarray, word: Word) -> bool:
+    """Whether a word of six letters or more has a blank gap inside as wide as a space."""
+    if len(re.sub(r"[^A-Za-z]", "", word.text)) < 6:
+        return False
+    x0, y0, x1, y1 = (int(round(v)) for v in word.bbox)
+    crop = image[max(0, y0):y1, max(0, x0):x1]
+    if crop.shape[0] < 6 or crop.shape[1] < 6:
+        return False
+    _, binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = np.flatnonzero((binary > 0).sum(axis=0) > 0)
+    if len(ink) < 2:
+        return False
+    return int(np.diff(ink).max()) - 1 >= SPACE_GAP * crop.shape[0]
+
+
+#: A blank gap inside a word's box this wide (in box heights) may be a lost space.
+SPACE_GAP = 0.22
+
+
+def _read_line(crop: np.ndarray, scale: float, number: int) -> list[Word]:
+    """One cell of a page read alone as a line, enlarged ``scale`` times, in a white margin."""
+    from extractors import tesseract
+
+    if scale != 1.0:
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    crop = cv2.copyMakeBorder(crop, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
+    try:
+        return tesseract.ocr_page(crop, number, psm=7).words
+    except OCRError:
+        return []
 
 
 def _read_table(image: np.ndarray, grid: table_mod.Table, number: int) -> list[Word]:
