@@ -104,3 +104,30 @@ def test_education_level_read_with_slips_is_the_printed_one(read: str, level: st
     from extractors.kk import _normalise
 
     assert _normalise("education", read) == level
+
+
+def _printed(text: str) -> tuple[np.ndarray, "Word"]:
+    from models.domain import Word
+
+    image = np.full((80, 420), 255, np.uint8)
+    cv2.putText(image, text, (20, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2, cv2.LINE_AA)
+    return image, Word(text="21-01-1993", confidence=0.9, line=1, bbox=(20.0, 30.0, 230.0, 57.0))
+
+
+def test_member_birth_date_misread_is_read_again_to_what_the_nik_encodes() -> None:
+    """A 7 read as 1 in a member's birth date (``21`` for ``27``): the woman's NIK encodes
+    day 27 + 40, the date cell is read again and the reading the NIK encodes is taken."""
+    from extractors import kk
+
+    image, word = _printed("27-01-1993")
+    member = {"nik": "1404086701935894", "sex": "PEREMPUAN", "birth_date": "1993-01-21"}
+    assert kk._birth_date_by_nik(image, 1, member, [word]) == "1993-01-27"
+
+
+def test_member_birth_date_is_never_copied_from_the_nik() -> None:
+    """A date that no reading makes agree with the NIK stays as printed (a real mismatch)."""
+    from extractors import kk
+
+    image, word = _printed("21-01-1993")
+    member = {"nik": "1404086701935894", "sex": "PEREMPUAN", "birth_date": "1993-01-21"}
+    assert kk._birth_date_by_nik(image, 1, member, [word]) == "1993-01-21"
