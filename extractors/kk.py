@@ -258,17 +258,18 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     return _members(value, words_used, page.number, page.source)
 
 
-#: Readings of a birth date the member's NIK does not encode: (scale, smoothed first).
-DATE_READINGS = ((1.0, False), (1.5, True))
+#: Readings of a birth date the member's NIK does not encode, in turn: (scale, preparation).
+DATE_READINGS = ((1.0, "as is"), (1.5, "smoothed"), (1.0, "binarised"))
 
 
 def _birth_date_by_nik(image: np.ndarray, number: int, member: dict[str, object],
                        words: list[Word]) -> object:
     """A member's birth date, read again alone when the member's NIK does not encode it.
 
-    Blur turns a 7 into a 1 (``21`` for ``27``); the NIK encodes the date (digits 7-12, the
-    day + 40 for women). The date cell is read again alone, as it is and smoothed, and a reading the NIK
-    encodes is taken; the NIK's digits are never copied. Else the date stays as read.
+    Tesseract reads this font's 7 as a 1 (``21`` for ``27``); the NIK encodes the date
+    (digits 7-12, the day + 40 for women). The date cell is read again alone, as it is,
+    smoothed and binarised (``DATE_READINGS``), and the first reading the NIK encodes is
+    taken; the NIK's digits are never copied. Else the date stays as read.
     """
     current, nik = member.get("birth_date"), member.get("nik")
     sex = member.get("sex") if isinstance(member.get("sex"), str) else None
@@ -282,10 +283,13 @@ def _birth_date_by_nik(image: np.ndarray, number: int, member: dict[str, object]
                  int(max(0, x0 - 0.3 * height)):int(x1 + 0.3 * height)]
     if crop.size == 0:
         return current
-    for scale, smooth in DATE_READINGS:
-        if smooth:  # noise specks make a 7 a 1; a slight blur joins them to the strokes
-            crop = cv2.GaussianBlur(crop, (3, 3), 0)
-        again = norm.normalize("date", " ".join(w.text for w in _read_line(crop, scale, number))).value
+    for scale, preparation in DATE_READINGS:
+        prepared = crop
+        if preparation == "smoothed":  # noise specks make a 7 a 1; a slight blur joins them
+            prepared = cv2.GaussianBlur(crop, (3, 3), 0)
+        elif preparation == "binarised":  # a grey 7's thin stroke, made as dark as the rest
+            prepared = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+        again = norm.normalize("date", " ".join(w.text for w in _read_line(prepared, scale, number))).value
         if isinstance(again, str) and norm.nik_encodes_date(nik, again, sex):  # type: ignore[arg-type]
             return again
     return current
