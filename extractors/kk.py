@@ -251,7 +251,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     members = [m for m in members if any(v is not None for v in m.values())]
     if not members:
         return None
-    value = [{key: m.get(key) for key in MEMBER_KEYS} for m in members]
+    value = _spaced_names([{key: m.get(key) for key in MEMBER_KEYS} for m in members])
     words_used = [Word(text=w.text, confidence=w.confidence, line=w.line,
                        bbox=tuple(round(v / scale, 1) for v in w.bbox))  # type: ignore[arg-type]
                   for w in words_used]
@@ -368,6 +368,39 @@ def _read_line(crop: np.ndarray, scale: float, number: int) -> list[Word]:
         return tesseract.ocr_page(crop, number, psm=7).words
     except OCRError:
         return []
+
+
+NAME_KEYS = ("full_name", "father_name", "mother_name")
+
+
+def _spaced_names(members: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Names with the spaces a reading lost put back from the table's other names.
+
+    One name is printed several times in a KK (a wife's name is her children's mother's),
+    and the words of a family's names recur. A name read run together (``NOVITAAYU
+    WARDHANA``) takes the spacing of another reading of the same letters with more words;
+    a word that splits in exactly one way into two words (three letters or more) read
+    alone in the table's other names, and is not itself one of them, is split there.
+    """
+    names = [m[k] for m in members for k in NAME_KEYS if isinstance(m.get(k), str)]
+    spaced: dict[str, str] = {}
+    for name in names:
+        letters = name.replace(" ", "")
+        if letters not in spaced or name.count(" ") > spaced[letters].count(" "):
+            spaced[letters] = name
+
+    def split(name: str) -> str:
+        name = spaced[name.replace(" ", "")]
+        letters = name.replace(" ", "")
+        known = {w for other in spaced.values() if other.replace(" ", "") != letters for w in other.split()}
+        out = []
+        for word in name.split():
+            cuts = [i for i in range(3, len(word) - 2) if word[:i] in known and word[i:] in known]
+            out.extend([word[:cuts[0]], word[cuts[0]:]] if len(cuts) == 1 and word not in known else [word])
+        return " ".join(out)
+
+    return [{k: split(v) if k in NAME_KEYS and isinstance(v, str) else v for k, v in m.items()}
+            for m in members]
 
 
 def _read_table(image: np.ndarray, grid: table_mod.Table, number: int) -> list[Word]:

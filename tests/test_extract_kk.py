@@ -131,3 +131,21 @@ def test_member_birth_date_is_never_copied_from_the_nik() -> None:
     image, word = _printed("21-01-1993")
     member = {"nik": "1404086701935894", "sex": "PEREMPUAN", "birth_date": "1993-01-21"}
     assert kk._birth_date_by_nik(image, 1, member, [word]) == "1993-01-21"
+
+
+def test_a_name_read_run_together_takes_the_spacing_of_its_other_readings() -> None:
+    """A wife's name is printed again as her children's mother's: a reading that ran two
+    words together (``A AYU``) is spaced like the reading that kept the space; a word made
+    of two words read alone in the family's other names is split; other names stay."""
+    from extractors import kk
+
+    members = [
+        {"full_name": "DIMAS WIBOWO", "father_name": "ANDI WIBOWO", "mother_name": "MAYAAYU PERMANA"},
+        {"full_name": "NOVITA AYU PRATAMA", "father_name": "IRFAN PRATAMA", "mother_name": "TUTI MAYA"},
+        {"full_name": "LESTARI WIBOWO", "father_name": "DIMAS WIBOWO", "mother_name": "NOVITAAYU PRATAMA"},
+        {"full_name": "ADITYA WIBOWO", "father_name": "DIMAS WIBOWO", "mother_name": "NOVITA AYU PRATAMA"},
+    ]
+    spaced = kk._spaced_names(members)
+    assert [m["mother_name"] for m in spaced] == [
+        "MAYA AYU PERMANA", "TUTI MAYA", "NOVITA AYU PRATAMA", "NOVITA AYU PRATAMA"]
+    assert [m["full_name"] for m in spaced] == [m["full_name"] for m in members]
