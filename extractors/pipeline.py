@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import re
+import statistics
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -111,6 +112,7 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
         started = time.perf_counter()
         document.fields = reread_weak_fields(document.fields, document_type, service, images, limits)
         timings["ocr"] += time.perf_counter() - started
+        document.fields = mark_faint_fields(document.fields, images)
     document.timings = {k: round(v, 4) for k, v in timings.items()}
     return document
 
@@ -318,6 +320,54 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
                 read = fields_mod.read_row_strip(strip, kinds.get(strip.key, "text"), image, scale, limits)
                 if read is not None:
                     out[strip.key] = read
+    return out
+
+
+#: A field whose ink contrast is below this share of its page's typical field is faint.
+FAINT_CONTRAST = 0.5
+
+
+def ink_contrast(image: np.ndarray, box: tuple[float, float, float, float], scale: float) -> float | None:
+    """How dark a field's ink stands against its paper: the 90th minus the 3rd percentile
+    of the grey levels in its box (``None`` for a box too small to tell)."""
+    x0, y0, x1, y1 = (int(round(v * scale)) for v in box)
+    crop = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if crop.size < 50:
+        return None
+    if crop.ndim == 3:
+        crop = crop.mean(axis=2)
+    low, high = np.percentile(crop, (3, 90))
+    return float(high - low)
+
+
+def mark_faint_fields(found: dict[str, Field], images: dict[int, tuple[np.ndarray, float]]
+                      ) -> dict[str, Field]:
+    """Lower the confidence of a field printed much fainter than the rest of its page.
+
+    A faint field may still be read (a re-read of its strip enhances it), but a value a
+    person can hardly see is one a clerk must look at: its confidence is scaled by how faint
+    it is against the median field of the page, so the rules' minimum confidence flags it.
+    """
+    contrasts: dict[str, float] = {}
+    for key, item in found.items():
+        if item.bbox is not None and item.page in images and not isinstance(item.value, list):
+            image, scale = images[item.page]
+            contrast = ink_contrast(image, item.bbox, scale)
+            if contrast is not None:
+                contrasts[key] = contrast
+    out = dict(found)
+    for page in {found[key].page for key in contrasts}:
+        on_page = [key for key in contrasts if found[key].page == page]
+        if len(on_page) < 4:
+            continue
+        typical = statistics.median(contrasts[key] for key in on_page)
+        for key in on_page:
+            ratio = contrasts[key] / typical if typical > 0 else 1.0
+            if ratio < FAINT_CONTRAST:
+                item = found[key]
+                out[key] = item.model_copy(update={
+                    "confidence": round(item.confidence * ratio, 4),
+                    "repairs": [*item.repairs, f"faint print ({ratio:.2f} of the page's contrast)"]})
     return out
 
 

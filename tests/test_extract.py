@@ -139,3 +139,29 @@ def test_bench_speed_says_what_it_compares(tmp_path: Path) -> None:
     assert "tesseract IMG stdout -l ind" in done.stdout
     assert "Same 2 pages" in done.stdout
     assert "ratio extract / bare, both 2 at once" in done.stdout
+
+
+@pytest.mark.parametrize("rendering", ["clean", "noisy"])
+def test_a_field_printed_faint_is_read_but_given_low_confidence(rendering: str) -> None:
+    """A NIK printed in faint grey may still be read from its strip, but a clerk must look
+    at it: its confidence falls below the rules' minimum (0.5) and says why. The other
+    fields of the same form keep their confidence."""
+    from extractors.pipeline import extract_bytes
+    from sample_docs.generator import plan_document, render_file
+    from sample_docs.people import derive_rng
+    from sample_docs.services import make_case
+
+    case = make_case(derive_rng(11, "case", 1, "polri.skck"), "polri.skck")
+    read = {}
+    for faint in (None, "nik"):
+        plan = plan_document(case, "form", derive_rng(11, "layout", 1), faint_key=faint)
+        rendered = render_file([plan], rendering, derive_rng(11, "render", 1))
+        read[faint] = extract_bytes(rendered.data, f"form.{rendered.ext}")
+    normal, faint = read[None], read["nik"]
+    assert not any(r.startswith("faint") for f in normal.fields.values() for r in f.repairs)
+    assert normal.fields["nik"].confidence >= 0.5
+    # The faint NIK is still read right (from its strip), but not trusted.
+    assert faint.fields["nik"].value == normal.fields["nik"].value
+    assert faint.fields["nik"].confidence < 0.5
+    assert any(r.startswith("faint print") for r in faint.fields["nik"].repairs)
+    assert faint.fields["full_name"].confidence >= 0.5
