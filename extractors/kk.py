@@ -229,7 +229,9 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
         factor = _enlargement(image, grid)
         if factor == 1.0:
             names, rows = _grid_rows(_read_table(image, grid, page.number), grid)
-            rows = [_spaces_read_again(image, page.number, names, cells, grid) for cells in rows]
+            rows = _nik_read_again(image, page.number, names,
+                                   [_spaces_read_again(image, page.number, names, cells, grid)
+                                    for cells in rows])
         else:
             names, rows = _banded_rows(image, grid, page.number, factor, len(members) or None)
         for position, row in enumerate(rows):
@@ -368,6 +370,39 @@ def _read_line(crop: np.ndarray, scale: float, number: int) -> list[Word]:
         return tesseract.ocr_page(crop, number, psm=7).words
     except OCRError:
         return []
+
+
+def _nik_read_again(image: np.ndarray, number: int, names: list[str | None],
+                    rows: list[dict[int, list[Word]]]) -> list[dict[int, list[Word]]]:
+    """Rows whose NIK looks misread, with the NIK cell read again alone as digits.
+
+    An NIK looks misread when it is not sixteen digits (``M110...``) or when its region
+    code (first six digits) is one digit off the code most of the family's NIKs share
+    (``581003`` among ``531003``). The readings vote digit by digit (``_nik_cell``).
+    """
+    k = names.index("NIK") if "NIK" in names else None
+    if k is None:
+        return rows
+    readings = [_nik_reading(cells.get(k, [])) for cells in rows]
+    codes = [r[0][0][:6] for r in readings if r]
+    common = max(set(codes), key=codes.count) if codes else None
+    out = []
+    for cells, reading in zip(rows, readings, strict=True):
+        words = cells.get(k, [])
+        code = reading[0][0][:6] if reading else None
+        off = code is not None and common is not None and codes.count(common) >= 2 and (
+            sum(a != b for a, b in zip(code, common, strict=True)) == 1)
+        if not words or (reading and not off):
+            out.append(cells)
+            continue
+        height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+        box = (int(max(0, min(w.bbox[0] for w in words) - 0.5 * height)),
+               int(max(0, min(w.bbox[1] for w in words) - 0.3 * height)),
+               int(max(w.bbox[2] for w in words) + 0.5 * height),
+               int(max(w.bbox[3] for w in words) + 0.3 * height))
+        better = _nik_cell(image, box, 1.0, number, reading, words)
+        out.append(cells if better is None else {**cells, k: [better]})
+    return out
 
 
 NAME_KEYS = ("full_name", "father_name", "mother_name")
