@@ -416,6 +416,9 @@ def _spaced_names(members: list[dict[str, object]]) -> list[dict[str, object]]:
     WARDHANA``) takes the spacing of another reading of the same letters with more words;
     a word that splits in exactly one way into two words (three letters or more) read
     alone in the table's other names, and is not itself one of them, is split there.
+    Else a word with a double A inside (three letters or more either side) is split between
+    the A's: a name ending in A and the next beginning with A show no gap between their
+    slanted sides (``RATNAAYU``), and a double A inside an Indonesian name word is rare.
     """
     names = [m[k] for m in members for k in NAME_KEYS if isinstance(m.get(k), str)]
     spaced: dict[str, str] = {}
@@ -431,6 +434,8 @@ def _spaced_names(members: list[dict[str, object]]) -> list[dict[str, object]]:
         out = []
         for word in name.split():
             cuts = [i for i in range(3, len(word) - 2) if word[:i] in known and word[i:] in known]
+            if not cuts and word not in known:
+                cuts = [i for i in range(3, len(word) - 2) if word[i - 1:i + 1] == "AA"]
             out.extend([word[:cuts[0]], word[cuts[0]:]] if len(cuts) == 1 and word not in known else [word])
         return " ".join(out)
 

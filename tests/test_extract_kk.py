@@ -149,3 +149,15 @@ def test_a_name_read_run_together_takes_the_spacing_of_its_other_readings() -> N
     assert [m["mother_name"] for m in spaced] == [
         "MAYA AYU PERMANA", "TUTI MAYA", "NOVITA AYU PRATAMA", "NOVITA AYU PRATAMA"]
     assert [m["full_name"] for m in spaced] == [m["full_name"] for m in members]
+
+
+def test_two_name_words_run_together_at_a_double_a_are_split() -> None:
+    """``RATNAAYU``: a word ending in A and the next starting with A show no gap; the
+    reading is split between the A's. A double A near a word's edge stays (``SAADAH``)."""
+    from extractors import kk
+
+    members = [{"full_name": "SAADAH LUBIS", "father_name": "DANU EKAANWAR",
+                "mother_name": "RATNAAYU PERMANA"}]
+    spaced = kk._spaced_names(members)[0]
+    assert (spaced["full_name"], spaced["father_name"], spaced["mother_name"]) == (
+        "SAADAH LUBIS", "DANU EKA ANWAR", "RATNA AYU PERMANA")
