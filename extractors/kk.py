@@ -8,6 +8,7 @@ cell centred over it; the two tables are joined by the row number.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 
@@ -144,7 +145,18 @@ def _normalise(kind: str, raw: str) -> object | None:
         return _religion(raw)
     if raw.strip() in ("-", "—"):
         return None
-    return norm.normalize(kind, raw).value
+    value = norm.normalize(kind, raw).value
+    if kind == "place" and isinstance(value, str) and value not in norm.region_place_names():
+        # A place read with two words run together (``RAJAAMPAT``): the Kemendagri name of
+        # the same letters.
+        return _places_by_letters().get(value.replace(" ", ""), value)
+    return value
+
+
+@functools.cache
+def _places_by_letters() -> dict[str, str]:
+    """Kemendagri regency and kecamatan names by their letters alone (spaces dropped)."""
+    return {name.replace(" ", ""): name for name in sorted(norm.region_place_names())}
 
 
 def _education(raw: str) -> object | None:

@@ -161,3 +161,12 @@ def test_two_name_words_run_together_at_a_double_a_are_split() -> None:
     spaced = kk._spaced_names(members)[0]
     assert (spaced["full_name"], spaced["father_name"], spaced["mother_name"]) == (
         "SAADAH LUBIS", "DANU EKA ANWAR", "RATNA AYU PERMANA")
+
+
+def test_a_birth_place_read_run_together_is_the_registered_place() -> None:
+    """``RAJAAMPAT``: a birth place with two words run together is the Kemendagri place of
+    the same letters; a place read right stays as it is."""
+    from extractors import kk
+
+    assert kk._normalise("place", "RAJAAMPAT") == "RAJA AMPAT"
+    assert kk._normalise("place", "SUMBA BARAT DAYA") == "SUMBA BARAT DAYA"
