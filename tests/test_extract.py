@@ -165,3 +165,25 @@ def test_a_field_printed_faint_is_read_but_given_low_confidence(rendering: str) 
     assert faint.fields["nik"].confidence < 0.5
     assert any(r.startswith("faint print") for r in faint.fields["nik"].repairs)
     assert faint.fields["full_name"].confidence >= 0.5
+
+
+def _printed(text: str) -> "np.ndarray":
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(Path("sample_docs/fonts/LiberationSans-Regular.ttf")), 28)
+    image = Image.new("L", (600, 40), 255)
+    ImageDraw.Draw(image).text((4, 4), text, font=font, fill=20)
+    return np.array(image)
+
+
+def test_a_space_tesseract_dropped_inside_a_name_is_restored_from_the_print() -> None:
+    """``TUTI AYU`` is read ``TUTIAYU`` by Tesseract's ind model; the gap in the print says
+    where the space was. A name printed without a space is left as it is."""
+    from extractors.pipeline import _split_by_gaps
+
+    spaced = _printed("TUTI AYU LESMANA")
+    box = (0.0, 0.0, 600.0, 40.0)
+    assert _split_by_gaps("TUTIAYU LESMANA", spaced, box, 1.0) == "TUTI AYU LESMANA"
+    joined = _printed("TUTIAYU LESMANA")
+    assert _split_by_gaps("TUTIAYU LESMANA", joined, box, 1.0) is None
