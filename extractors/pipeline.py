@@ -20,15 +20,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
+import numpy as np
+
 from extractors import classify as classify_mod
 from extractors import fields as fields_mod
 from extractors import normalize as norm
 from extractors import preprocess as pre
-from extractors import tesseract
-import cv2
-import numpy as np
-
 from extractors import reread as reread_mod
+from extractors import tesseract
 from extractors.pages import PageInput, load_pages
 from extractors.sniff import sniff
 from models.domain import Document, ErrorInfo, Field, Limits, Page, Word
@@ -289,28 +289,25 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
                 out[key] = fields_mod.choose_nik_reading(key, item, item, found, image, scale, timeout)
     for key, item in list(out.items()):
         kind = kinds.get(key, "")
-        if kind in ("nik", "kk_number") and item.page in images:
-            image, scale = images[item.page]
-            item = out[key] = fields_mod.nik_checked_by_glyphs(key, item, out, image, scale)
+        page_image = images.get(item.page)
+        if page_image is not None and kind in ("nik", "kk_number"):
+            item = out[key] = fields_mod.nik_checked_by_glyphs(key, item, out, *page_image)
         if kind in fields_mod.DIGIT_ID_KINDS and not norm.normalize(kind, str(item.value)).valid:
-            again = None
-            if item.page in images:
-                image, scale = images[item.page]
-                again = fields_mod.digits_read_again(item, kind, image, scale, timeout)
+            again = (fields_mod.digits_read_again(item, kind, *page_image, timeout)
+                     if page_image is not None else None)
             if again is None:
                 del out[key]  # never a wrong-length identifier
             else:
                 out[key] = again
             continue
-        if item.page in images and kind in fields_mod.WEAK_READ_KINDS:
-            image, scale = images[item.page]
-            item = out[key] = fields_mod.surer_reading(item, kind, image, scale, timeout)
-        if item.page in images and any(r.startswith(fields_mod.COLON_LETTER) for r in item.repairs):
-            image, scale = images[item.page]
-            item = out[key] = fields_mod.colon_letter_checked(item, kind, image, scale, timeout)
-        if item.page in images and fields_mod.may_have_lost_a_space(item, kind):
-            image, scale = images[item.page]
-            out[key] = fields_mod.spaced_again(item, kind, image, scale, timeout)
+        if page_image is None:
+            continue
+        if kind in fields_mod.WEAK_READ_KINDS:
+            item = out[key] = fields_mod.surer_reading(item, kind, *page_image, timeout)
+        if any(r.startswith(fields_mod.COLON_LETTER) for r in item.repairs):
+            item = out[key] = fields_mod.colon_letter_checked(item, kind, *page_image, timeout)
+        if fields_mod.may_have_lost_a_space(item, kind):
+            out[key] = fields_mod.spaced_again(item, kind, *page_image, timeout)
     if "birth_date" in out and "nik" in out and kinds.get("birth_date") == "date":
         out["birth_date"] = fields_mod.birth_date_by_nik(found["birth_date"], out, images, timeout)
     layout = fields_mod.layout_for(document_type, service)
@@ -362,11 +359,9 @@ def split_run_together_names(found: dict[str, Field], document_type: str, servic
 
 def _split_by_gaps(value: str, image: np.ndarray, box: tuple[float, float, float, float],
                    scale: float) -> str | None:
-    x0, y0, x1, y1 = (int(round(v * scale)) for v in box)
-    crop = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
-    if crop.size == 0 or crop.shape[0] < 8:
+    gray = _box_crop(image, box, scale)
+    if gray.size == 0 or gray.shape[0] < 8:
         return None
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     columns = np.flatnonzero(ink.sum(axis=0) > 0)
     if columns.size == 0:
@@ -419,15 +414,18 @@ def _split_by_gaps(value: str, image: np.ndarray, box: tuple[float, float, float
 FAINT_CONTRAST = 0.5
 
 
+def _box_crop(image: np.ndarray, box: tuple[float, float, float, float], scale: float) -> np.ndarray:
+    """A field's box (original page pixels) cut tight from the grayscale image OCR read."""
+    x0, y0, x1, y1 = (int(round(v * scale)) for v in box)
+    return image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+
+
 def ink_contrast(image: np.ndarray, box: tuple[float, float, float, float], scale: float) -> float | None:
     """How dark a field's ink stands against its paper: the 90th minus the 3rd percentile
     of the grey levels in its box (``None`` for a box too small to tell)."""
-    x0, y0, x1, y1 = (int(round(v * scale)) for v in box)
-    crop = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    crop = _box_crop(image, box, scale)
     if crop.size < 50:
         return None
-    if crop.ndim == 3:
-        crop = crop.mean(axis=2)
     low, high = np.percentile(crop, (3, 90))
     return float(high - low)
 

@@ -228,23 +228,33 @@ def test_identifier_of_the_wrong_length_is_kept_invalid_for_a_second_reading() -
     assert norm.normalize("kbli", "MMI").value is None
 
 
-@pytest.mark.parametrize(("raw", "value"), [
-    ("RUU", "RIAU"),                                          # two slips, nothing else near
-    ("PROVINSI JAWA TIMOR", "JAWA TIMUR"),
-    ("KEPULAUAN BANGKA BELITUNC", "KEPULAUAN BANGKA BELITUNG"),
-    ("PAPUA BARAT", "PAPUA BARAT"),                           # not snapped to PAPUA BARAT DAYA
-    ("DKI JAKARTA", "DKI JAKARTA"),
-    ("XQZ", "XQZ"),                                           # nothing close: kept as read
+@pytest.mark.parametrize(("kind", "raw", "value"), [
+    ("province", "RUU", "RIAU"),                              # two slips, nothing else near
+    ("province", "PROVINSI JAWA TIMOR", "JAWA TIMUR"),
+    ("province", "KEPULAUAN BANGKA BELITUNC", "KEPULAUAN BANGKA BELITUNG"),
+    ("province", "PAPUA BARAT", "PAPUA BARAT"),               # not snapped to PAPUA BARAT DAYA
+    ("province", "DKI JAKARTA", "DKI JAKARTA"),
+    ("province", "XQZ", "XQZ"),                               # nothing close: kept as read
+    ("regency", "KABUPATEN PANIA!", "KABUPATEN PANIAI"),      # the last I read as !
+    ("regency", "KABUPATEN MERALIKE", "KABUPATEN MERAUKE"),   # U read as LI in a long name
+    ("regency", "KABUPATEN HALMAHERABARAT", "KABUPATEN HALMAHERA BARAT"),
+    ("regency", "JAKARTA BARAI", "JAKARTA BARAT"),            # printed without KOTA (Jakarta)
+    ("regency", "KOTA SURABAYA", "KOTA SURABAYA"),
+    ("regency", "KABUPATEN ZZZZZZZ", "KABUPATEN ZZZZZZZ"),    # nothing close: kept as read
 ])
-def test_province_one_or_two_slips_from_a_province_name_is_that_province(raw: str, value: str) -> None:
-    assert norm.normalize("province", raw).value == value
+def test_a_region_a_slip_or_two_from_a_kemendagri_name_is_that_name(kind: str, raw: str, value: str) -> None:
+    assert norm.normalize(kind, raw).value == value
 
 
-def test_kk_province_is_snapped_like_the_ktp_header() -> None:
+@pytest.mark.parametrize(("row", "key", "value"), [
+    ([("Provinsi", 600), (":", 700), ("RUU", 715)], "province", "RIAU"),
+    ([("Kabupaten/Kota", 600), (":", 760), ("KABUPATEN", 780), ("PANIA!", 880)], "regency",
+     "KABUPATEN PANIAI"),
+])
+def test_kk_header_region_is_snapped_like_the_ktp_header(row: list, key: str, value: str) -> None:
     layout = F.layout_for("kk")
     assert layout is not None
-    found = F.extract_fields([line_page([[("Provinsi", 600), (":", 700), ("RUU", 715)]])], layout)
-    assert found["province"].value == "RIAU"
+    assert F.extract_fields([line_page([row])], layout)[key].value == value
 
 
 def test_colon_column_of_the_other_label_column_does_not_eat_a_value() -> None:
@@ -271,25 +281,6 @@ def test_colon_read_as_l_in_front_of_a_name_is_dropped_and_noted() -> None:
     ])], F.layout_for("ktp"))
     assert found["full_name"].value == "IRFAN PRATAMA"
     assert F.COLON_LETTER + "L" in found["full_name"].repairs  # to be checked on the image
-
-
-@pytest.mark.parametrize(("raw", "value"), [
-    ("KABUPATEN PANIA!", "KABUPATEN PANIAI"),           # the last I read as !
-    ("KABUPATEN MERALIKE", "KABUPATEN MERAUKE"),         # U read as LI in a long name
-    ("KABUPATEN HALMAHERABARAT", "KABUPATEN HALMAHERA BARAT"),
-    ("JAKARTA BARAI", "JAKARTA BARAT"),                  # printed without KOTA (Jakarta)
-    ("KOTA SURABAYA", "KOTA SURABAYA"),
-    ("KABUPATEN ZZZZZZZ", "KABUPATEN ZZZZZZZ"),          # nothing close: kept as read
-])
-def test_regency_one_slip_from_a_kemendagri_name_is_that_name(raw: str, value: str) -> None:
-    assert norm.normalize("regency", raw).value == value
-
-
-def test_kk_regency_misread_by_a_letter_is_the_regency() -> None:
-    layout = F.layout_for("kk")
-    assert layout is not None
-    page = line_page([[("Kabupaten/Kota", 600), (":", 760), ("KABUPATEN", 780), ("PANIA!", 880)]])
-    assert F.extract_fields([page], layout)["regency"].value == "KABUPATEN PANIAI"
 
 
 def test_reread_that_only_thins_sevens_into_ones_is_not_taken() -> None:
