@@ -29,6 +29,7 @@ from spacy.util import (
     filter_spans,
 )
 
+from extractors.normalize import normalize_text
 from models.errors import ConfigurationError
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
@@ -1363,8 +1364,6 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
 def address_value(raw: str) -> str:
     """An address as forms give it (upper case, ``JL.``), with O read for 0 in its numbers
     (``RT O11`` -> ``RT 011``)."""
-    from extractors.normalize import normalize_text
-
     text = normalize_text(raw).value or ""
     return re.sub(r"\b(RT|RW|NO\.?)(\s*)([0-9O]{1,4})\b",
                   lambda m: m.group(1) + m.group(2) + m.group(3).replace("O", "0"), text)
