@@ -13,14 +13,12 @@ import hashlib
 import logging
 import os
 import re
-import statistics
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from extractors import classify as classify_mod
@@ -113,8 +111,9 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
         started = time.perf_counter()
         document.fields = reread_weak_fields(document.fields, document_type, service, images, limits)
         timings["ocr"] += time.perf_counter() - started
-        document.fields = split_run_together_names(document.fields, document_type, service, images)
-        document.fields = mark_faint_fields(document.fields, images)
+        kinds = field_kinds(document_type, service)
+        document.fields = reread_mod.split_run_together_names(document.fields, kinds, images)
+        document.fields = reread_mod.mark_faint_fields(document.fields, images)
     document.timings = {k: round(v, 4) for k, v in timings.items()}
     return document
 
@@ -319,145 +318,6 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
                 read = fields_mod.read_row_strip(strip, kinds.get(strip.key, "text"), image, scale, limits)
                 if read is not None:
                     out[strip.key] = read
-    return out
-
-
-#: Keys of names in letters (their layout has no kinds); forms and cards use their layout.
-LETTER_NAME_KEYS = ("child_name", "mother_name", "father_name", "subject_name")
-#: A blank column run inside a word at least this share of the text height is a space.
-SPACE_GAP = 0.3
-
-
-def split_run_together_names(found: dict[str, Field], document_type: str, service: str | None,
-                             images: dict[int, tuple[np.ndarray, float]]) -> dict[str, Field]:
-    """Names whose words Tesseract ran together although the print shows a space.
-
-    Tesseract's ``ind`` model drops the space before some words (``TUTI AYU`` is read
-    ``TUTIAYU`` at every scale and page segmentation). The name's box is cut at blank column
-    runs as wide as a space; when that gives one piece more than the words read, the joined
-    word is split where a piece read alone says, if the split also fits the pieces' widths.
-    """
-    kinds = field_kinds(document_type, service)
-    keys = [k for k, kind in kinds.items() if kind == "name"] if kinds else list(LETTER_NAME_KEYS)
-    out = dict(found)
-    for key in keys:
-        item = found.get(key)
-        if (item is None or item.bbox is None or item.page not in images
-                or not isinstance(item.value, str) or " " not in item.value.strip() and len(item.value) < 5):
-            continue
-        image, scale = images[item.page]
-        split = _split_by_gaps(item.value, image, item.bbox, scale)
-        if split is not None and split != item.value:
-            out[key] = item.model_copy(update={"value": split,
-                                               "repairs": [*item.repairs, "space restored from the print"]})
-            mentions = out.get("persons")  # a letter's mention list names the same person
-            if mentions is not None and isinstance(mentions.value, list):
-                out["persons"] = mentions.model_copy(update={
-                    "value": [split if v == item.value else v for v in mentions.value]})
-    return out
-
-
-def _split_by_gaps(value: str, image: np.ndarray, box: tuple[float, float, float, float],
-                   scale: float) -> str | None:
-    gray = _box_crop(image, box, scale)
-    if gray.size == 0 or gray.shape[0] < 8:
-        return None
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    columns = np.flatnonzero(ink.sum(axis=0) > 0)
-    if columns.size == 0:
-        return None
-    rows = np.flatnonzero(ink.sum(axis=1) > 0)
-    height = int(rows[-1] - rows[0] + 1)  # of the ink, whatever margin the box has
-    pieces: list[tuple[int, int]] = []
-    start = prev = int(columns[0])
-    for x in columns[1:]:
-        if x - prev - 1 >= SPACE_GAP * height:
-            pieces.append((start, prev + 1))
-            start = int(x)
-        prev = int(x)
-    pieces.append((start, prev + 1))
-    # Marks are not words: a colon or dot left in the box has no letter-high ink.
-    pieces = [(a, b) for a, b in pieces
-              if np.flatnonzero(ink[:, a:b].sum(axis=1) > 0).size >= 0.5 * height]
-    words = value.split()
-    if len(pieces) != len(words) + 1:
-        return None
-
-    def read(piece: tuple[int, int]) -> str:
-        part = gray[:, max(0, piece[0] - 2):piece[1] + 2]
-        part = cv2.copyMakeBorder(part, 8, 8, 8, 8, cv2.BORDER_REPLICATE)
-        part = cv2.resize(part, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        return re.sub(r"[^A-Z]", "", "".join(w.text for w in tesseract.ocr_page(part, 1, psm=8).words).upper())
-
-    # The joined word spans two pieces: the first read alone is its start (``TUTI`` of
-    # ``TUTIAYU``), or the second its end, and the cut leaves each side about the share of
-    # letters its piece has of the width (a misread ``TUT`` would cut in the wrong place).
-    for i, word in enumerate(words):
-        if len(word) < 5 or not word.isalpha():
-            continue
-        (a0, a1), (b0, b1) = pieces[i], pieces[i + 1]
-        share = (a1 - a0) / max(1, (a1 - a0) + (b1 - b0))
-        try:
-            head = read(pieces[i])
-            cut = len(head) if word.upper().startswith(head) else None
-            if cut is None or abs(cut / len(word) - share) > 0.1:
-                tail = read(pieces[i + 1])
-                cut = len(word) - len(tail) if word.upper().endswith(tail) else None
-        except OCRError:
-            return None
-        if cut is not None and 2 <= cut <= len(word) - 2 and abs(cut / len(word) - share) <= 0.1:
-            return " ".join([*words[:i], word[:cut], word[cut:], *words[i + 1:]])
-    return None
-
-
-#: A field whose ink contrast is below this share of its page's typical field is faint.
-FAINT_CONTRAST = 0.5
-
-
-def _box_crop(image: np.ndarray, box: tuple[float, float, float, float], scale: float) -> np.ndarray:
-    """A field's box (original page pixels) cut tight from the grayscale image OCR read."""
-    x0, y0, x1, y1 = (int(round(v * scale)) for v in box)
-    return image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
-
-
-def ink_contrast(image: np.ndarray, box: tuple[float, float, float, float], scale: float) -> float | None:
-    """How dark a field's ink stands against its paper: the 90th minus the 3rd percentile
-    of the grey levels in its box (``None`` for a box too small to tell)."""
-    crop = _box_crop(image, box, scale)
-    if crop.size < 50:
-        return None
-    low, high = np.percentile(crop, (3, 90))
-    return float(high - low)
-
-
-def mark_faint_fields(found: dict[str, Field], images: dict[int, tuple[np.ndarray, float]]
-                      ) -> dict[str, Field]:
-    """Lower the confidence of a field printed much fainter than the rest of its page.
-
-    A faint field may still be read (a re-read of its strip enhances it), but a value a
-    person can hardly see is one a clerk must look at: its confidence is scaled by how faint
-    it is against the median field of the page, so the rules' minimum confidence flags it.
-    """
-    contrasts: dict[str, float] = {}
-    for key, item in found.items():
-        if item.bbox is not None and item.page in images and not isinstance(item.value, list):
-            image, scale = images[item.page]
-            contrast = ink_contrast(image, item.bbox, scale)
-            if contrast is not None:
-                contrasts[key] = contrast
-    out = dict(found)
-    for page in {found[key].page for key in contrasts}:
-        on_page = [key for key in contrasts if found[key].page == page]
-        if len(on_page) < 4:
-            continue
-        typical = statistics.median(contrasts[key] for key in on_page)
-        for key in on_page:
-            ratio = contrasts[key] / typical if typical > 0 else 1.0
-            if ratio < FAINT_CONTRAST:
-                item = found[key]
-                out[key] = item.model_copy(update={
-                    "confidence": round(item.confidence * ratio, 4),
-                    "repairs": [*item.repairs, f"faint print ({ratio:.2f} of the page's contrast)"]})
     return out
 
 

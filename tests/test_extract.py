@@ -180,7 +180,7 @@ def _printed(text: str) -> "np.ndarray":
 def test_a_space_tesseract_dropped_inside_a_name_is_restored_from_the_print() -> None:
     """``TUTI AYU`` is read ``TUTIAYU`` by Tesseract's ind model; the gap in the print says
     where the space was. A name printed without a space is left as it is."""
-    from extractors.pipeline import _split_by_gaps
+    from extractors.reread import _split_by_gaps
 
     spaced = _printed("TUTI AYU LESMANA")
     box = (0.0, 0.0, 600.0, 40.0)
