@@ -637,8 +637,8 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
         return value
     month = parts[-2]
-    if len(parts) >= 4 and re.fullmatch(r"[A-Z]{2,4}[Il1|]", parts[-3]) and parts[-3][:-1] in UNIT_CODES:
-        parts[-3] = parts[-3][:-1]  # a stroke before the slash read as I: ``PMBI/VIII``
+    if len(parts) >= 4 and re.fullmatch(r"[A-Z]{2,4}[Il1|!]", parts[-3]) and parts[-3][:-1] in UNIT_CODES:
+        parts[-3] = parts[-3][:-1]  # a stroke before the slash read as I or !: ``PMBI/VIII``
     if letter_month is not None:
         expected = _ROMAN_MONTHS[letter_month - 1]
         reading = re.sub(r"[1il|!]", "I", month).upper()
@@ -666,7 +666,12 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
 def _split_lost_slash(segment: str, roman: str) -> list[str]:
     """``RSUDIVIII`` -> ``RSUD``, ``VIII``: the slash before the Roman month read as I (or l, 1, |),
     the month perhaps one stroke short (``KELIXI`` for ``KEL/XII``). Only the letter's own
-    month is accepted, so a code that merely ends in I, V or X is left alone."""
+    month is accepted, so a code that merely ends in I, V or X is left alone. A slash not read
+    at all (``RSUD1`` for ``RSUD/I``) is put back only after a known unit code and before the
+    letter's month read exactly."""
+    code, tail = re.fullmatch(r"([A-Za-z]*)(.*)", segment).groups()  # type: ignore[union-attr]
+    if code.upper() in UNIT_CODES and re.sub(r"[1il|!]", "I", tail).upper() == roman:
+        return [code, roman]
     best: tuple[int, int] | None = None
     for cut in range(2, len(segment) - 1):
         code, tail = segment[:cut], segment[cut:]

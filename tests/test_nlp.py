@@ -260,6 +260,14 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("400/185/PMBI/VIII/2026", letter_month=8) == "400/185/PMB/VIII/2026"
     # An Arabic month that is the letter's month stays Arabic.
     assert repair_letter_number("12/RT.004/11/2026", letter_month=11) == "12/RT.004/11/2026"
+    # The stroke glued to the unit code read as "!".
+    assert repair_letter_number("474.1/600/DS!/!11/2026", letter_month=3) == "474.1/600/DS/III/2026"
+    assert repair_letter_number("470/896/PMB!/!I/2026", letter_month=2) == "470/896/PMB/II/2026"
+    # The slash before the month lost (or read as a quote): put back only after a unit code
+    # and before the letter's own month.
+    assert repair_letter_number("474.1/343/RSUD'1/2026", letter_month=1) == "474.1/343/RSUD/I/2026"
+    assert repair_letter_number("474.1/343/RSUD1/2026", letter_month=3) == "474.1/343/RSUD1/2026"
+    assert repair_letter_number("474.1/343/ABC1/2026", letter_month=1) == "474.1/343/ABC1/2026"
 
 
 def test_a_title_with_a_misread_kind_word_still_gives_the_letter_type() -> None:
