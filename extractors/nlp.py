@@ -277,11 +277,21 @@ def find_regions(doc: Doc, regions: Regions) -> list[Span]:
 
 
 def _longest_name(doc: Doc, start: int, names: frozenset[str], *, need_case: bool) -> Span | None:
-    for end in range(min(len(doc), start + _MAX_REGION_WORDS), start, -1):
+    """The longest span from ``start`` spelling one of ``names``: up to ``_MAX_REGION_WORDS``
+    words, over a line break (``Kecamatan Siau`` / ``Timur Selatan``) and a full stop inside
+    the name (``Kep. Siau Tagulandang Biaro``)."""
+    if start >= len(doc) or doc[start].is_space:
+        return None
+    end, count = start, 0
+    while end < len(doc) and count < _MAX_REGION_WORDS:
+        count += not (doc[end].is_space or doc[end].is_punct)
+        end += 1
+    for end in range(end, start, -1):
         words = doc[start:end]
-        if need_case and not all(t.is_title or t.is_upper for t in words):
+        if words[-1].is_space or (need_case and not all(
+                t.is_title or t.is_upper for t in words if not (t.is_space or t.is_punct))):
             continue
-        if words.text.lower() in names:
+        if collapse_spaces(words.text).lower() in names:
             return words
     return None
 
@@ -846,6 +856,16 @@ _ADDRESS_PLACE_RE = re.compile(rf"{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}}")
 _STREET_PART_RE = re.compile(r"\d|\b(?:jl|jln|jalan|gg|rt|rw|no)\b", re.IGNORECASE)
 
 
+def _cut_short(place: LetterField, regions: list[Span]) -> bool:
+    """True when ``place`` was read from part of a region name the gazetteer knows whole at the
+    same place in the text (``Kabupaten Kep`` of ``Kabupaten Kep. Siau Tagulandang Biaro``)."""
+    return any(
+        region.start_char <= place["start_char"] and place["end_char"] <= region.end_char
+        and region.end_char - region.start_char > place["end_char"] - place["start_char"]
+        for region in regions
+    )
+
+
 def address_places(text: str) -> list[LetterField]:
     """Places a letter names in addresses: ``Kelurahan Sukamaju``, ``Kec. Depok``, and the
     comma-separated tail of ``beralamat di Jl. Melati No. 3, Karangjaya, Ibele, Sleman``."""
@@ -1348,8 +1368,10 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
         merge_distinct([], named),
         [_without_trailing_label(f) for f in entities_as_fields(drop_non_person_contexts(text, people))],
     )
+    regions = [e for e in doc.ents if e.ent_id_ == "region"]
+    listed = [place for place in address_places(text) if not _cut_short(place, regions)]
     fields["places"] = canonical_places([
-        place for place in merge_places(entities_by_label(doc, "LOC"), address_places(text))
+        place for place in merge_places(entities_by_label(doc, "LOC"), listed)
         if is_place_name(str(place["value"]), fields["persons"])
     ])
     fields["dates"] = entities_by_label(doc, "DATE")

@@ -297,6 +297,26 @@ def test_birth_place_is_the_place_of_the_birth_not_of_the_parents_address() -> N
     assert {"OGAN KOMERING ULU SELATAN", "CIPTAAGUNG", "JAYA"} <= places
 
 
+def test_a_region_name_with_a_full_stop_or_a_line_break_inside_is_one_place() -> None:
+    letter = (
+        "RUKUN TETANGGA 009 RUKUN WARGA 005\nKELURAHAN JATIHARJO KECAMATAN SIAU TIMUR SELATAN\n"
+        "KABUPATEN KEP. SIAU TAGULANDANG BIARO\nSURAT PENGANTAR\nNomor: 056/RT.009/VII/2026\n"
+        "Yang bertanda tangan di bawah ini, Ketua RT 009 RW 005 Kelurahan Jatiharjo, Kecamatan Siau\n"
+        "Timur Selatan, Kabupaten Kep. Siau Tagulandang Biaro, menerangkan bahwa:\n"
+        "Nama : LINDA KURNIAWAN\nNIK : 7109046508709317\n"
+        "Tempat/Tgl Lahir : Kep. Siau Tagulandang Biaro, 25 Agustus 1970\n"
+        "Alamat : JL. HASANUDDIN NO. 9 RT 009 RW 005\n"
+        "adalah benar warga kami yang bertempat tinggal di alamat tersebut di atas.\n"
+        "Kep. Siau Tagulandang Biaro, 27 Juli 2026\nKetua RT 009,\nRIZKY SANTOSO\n"
+    )
+    fields = extract_letter_fields(letter)
+    assert set(_values(fields["places"])) == {
+        "JATIHARJO", "SIAU TIMUR SELATAN", "KABUPATEN KEP. SIAU TAGULANDANG BIARO",
+        "KEP. SIAU TAGULANDANG BIARO",
+    }
+    assert set(_values(fields["persons"])) == {"LINDA KURNIAWAN", "RIZKY SANTOSO"}
+
+
 def test_a_label_whose_colon_was_read_as_a_digit_still_gives_its_value() -> None:
     letter = (
         "SURAT PENGANTAR\nNomor: 084/RT.010/VII/2026\n"
