@@ -9,6 +9,7 @@ runs the real extraction on ``inbox/<service>/<application_id>/`` first (rules +
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter
@@ -153,6 +154,32 @@ def application_from_extraction(root: Path, meta: dict[str, Any]) -> Application
                        documents=documents)
 
 
+def _files_digest(root: Path, meta: dict[str, Any]) -> str:
+    """A short digest of the application's files: a cached extraction of other files is not reused."""
+    app_dir = root / "inbox" / meta["service"] / meta["application_id"]
+    digest = hashlib.sha256()
+    for name in _application_files(root, meta):
+        path = app_dir / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def cached_extraction(root: Path, meta: dict[str, Any], cache: Path) -> Application:
+    """The extracted application from ``cache`` if its files are unchanged, else extract and store.
+
+    The cache lets the rules be re-measured on the same real extraction without OCR again;
+    delete it after the extractors change.
+    """
+    path = cache / f"{meta['application_id']}-{_files_digest(root, meta)}.json"
+    if path.exists():
+        return Application.model_validate_json(path.read_text(encoding="utf-8"))
+    app = application_from_extraction(root, meta)
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(app.model_dump_json(), encoding="utf-8")
+    return app
+
+
 def judge(app: Application, defect: str | None, today: date | None) -> Result:
     """Run the service's rules on ``app`` and say whether the seeded defect was caught."""
     issues = evaluate(app, load_ruleset(app.service), today=today)
@@ -234,12 +261,17 @@ def rules(
     limit: Annotated[int, typer.Option(help="at most this many applications (0: all)")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON result per line")
                        ] = False,
+    cache: Annotated[Path | None, typer.Option(
+        help="with --extract: keep each extracted application here and reuse it while its "
+             "files are unchanged (delete after changing the extractors)")] = None,
 ) -> None:
     """Measure the rules on seeded defects: catch rate per defect, false flags, straight-through.
 
     Example: intake samples generate --seed 3 --count 90 --defects var/samples
 
     Example: intake bench rules var/samples --extract --limit 20
+
+    Example: intake bench rules var/samples --extract --cache /tmp/extracted
     """
     truth_root = directory / "truth"
     metas = []
@@ -259,8 +291,12 @@ def rules(
         task = bar.add_task("extract + rules" if extract else "rules", total=len(metas))
         for truth_dir, meta in metas:
             try:
-                app = (application_from_extraction(directory, meta) if extract
-                       else application_from_truth(directory, truth_dir, meta))
+                if extract and cache is not None:
+                    app = cached_extraction(directory, meta, cache)
+                elif extract:
+                    app = application_from_extraction(directory, meta)
+                else:
+                    app = application_from_truth(directory, truth_dir, meta)
                 results.append(judge(app, meta.get("defect"), reference))
             except IntakeError as e:
                 console.print(f"[red]{meta.get('application_id')}: {e.message}[/]")

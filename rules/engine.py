@@ -257,11 +257,19 @@ class CrossDocumentRule(RuleBase):
 
 
 class MinConfidenceRule(RuleBase):
-    """Each listed field read with a confidence below ``minimum`` goes to review."""
+    """Each listed field read with a confidence below ``minimum`` goes to review.
+
+    With ``pass_if_confirmed``, a value that another document of the application holds
+    exactly (read there at ``minimum`` or above) passes: two independent readings agreeing
+    on a NIK or a name are not a misreading. A value printed faint (its field carries a
+    "faint print" repair) never passes that way: the print itself needs a look.
+    """
 
     kind: Literal["min_confidence"]
     fields: list[FieldRef] = PydField(min_length=1)
     minimum: float = PydField(ge=0, le=1)
+    pass_if_confirmed: bool = PydField(
+        False, description="pass a value another document holds exactly (never a faint one)")
 
 
 class ServiceMatchRule(RuleBase):
@@ -864,6 +872,46 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
     return [_issue(rule, ctx, [value_target])]
 
 
+#: Start of the repair extraction notes on a field printed much fainter than its page.
+FAINT_REPAIR = "faint print"
+
+
+def _faint(field: DocField) -> bool:
+    return any(r.startswith(FAINT_REPAIR) for r in field.repairs)
+
+
+def _value_kind(key: str) -> str:
+    """Which values may confirm each other: every NIK, every person's name, else the same key."""
+    if key == "nik" or key.endswith("_nik"):
+        return "nik"
+    if key == "full_name" or (key.endswith("_name") and key != "business_name"):
+        return "name"
+    return key
+
+
+#: Values specific enough that another document holding the same one confirms a reading
+#: (a sex or a religion agrees by chance too often).
+CONFIRMABLE_KINDS = frozenset({"nik", "name", "kk_number", "npwp", "birth_date"})
+
+
+def _confirmed_elsewhere(ctx: _Context, target: _Target, minimum: float) -> bool:
+    """Whether another document holds ``target``'s value exactly, read clearly (not faint)."""
+    field = target.field
+    if field is None or isinstance(field.value, (list, dict)) or _faint(field):
+        return False
+    kind, value = _value_kind(target.key), _normalised(field.value)
+    if kind not in CONFIRMABLE_KINDS:
+        return False
+    return any(
+        other is not target.document and _value_kind(key) == kind
+        and not isinstance(theirs.value, (list, dict)) and not _blank(theirs.value)
+        and theirs.confidence >= minimum and not _faint(theirs)
+        and _normalised(theirs.value) == value
+        for other in ctx.app.documents if other.status == "ok"
+        for key, theirs in other.fields.items()
+    )
+
+
 def _check_min_confidence(rule: MinConfidenceRule, ctx: _Context) -> list[Issue]:
     issues = []
     seen: set[tuple[int, str]] = set()
@@ -874,6 +922,8 @@ def _check_min_confidence(rule: MinConfidenceRule, ctx: _Context) -> list[Issue]
             field = target.field
             if (field is None or _blank(field.value) or field.source == "review"
                     or field.confidence >= rule.minimum):
+                continue
+            if rule.pass_if_confirmed and _confirmed_elsewhere(ctx, target, rule.minimum):
                 continue
             if (id(target.document), target.key) in seen:
                 continue

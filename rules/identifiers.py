@@ -235,11 +235,16 @@ def strip_titles(name: object) -> str:
 
 
 def name_similarity(a: object, b: object) -> float:
-    """0..100: how alike two person names are once titles are stripped (order-insensitive)."""
+    """0..100: how alike two person names are once titles are stripped.
+
+    The better of the word-order-insensitive ratio and the plain ratio: sorting the words
+    puts a name whose first word was misread by a letter (IYOGA SIMANJUNTAK) in another
+    order than the name itself (SIMANJUNTAK YOGA), which the plain ratio does not.
+    """
     left, right = strip_titles(a), strip_titles(b)
     if not left or not right:
         return 0.0
-    return float(fuzz.token_sort_ratio(left, right))
+    return float(max(fuzz.token_sort_ratio(left, right), fuzz.ratio(left, right)))
 
 
 _NAME_BAD_CHARS_RE = re.compile(r"[^A-Z .'\-]")

@@ -197,8 +197,9 @@ def test_missing_document_with_an_unreadable_file_goes_to_review() -> None:
 
 
 def test_low_confidence_field_is_flagged_for_review() -> None:
+    # The sex: the form's agreeing with it proves little (two values only).
     ktp = skck_ktp()
-    ktp.fields["nik"] = ktp.fields["nik"].model_copy(update={"confidence": 0.31, "source": "ocr"})
+    ktp.fields["sex"] = ktp.fields["sex"].model_copy(update={"confidence": 0.31, "source": "ocr"})
     result, fired = check(skck_app(skck_form(), ktp))
     assert fired == {"SKCK-LOW-CONFIDENCE": "flag"}
     assert result == "flagged"
@@ -625,3 +626,71 @@ def test_a_misread_digit_in_a_scanned_kk_row_still_finds_the_named_parent() -> N
     other = [members[0], {**members[1], "full_name": "DEWI ANGGRAINI"}]
     _, fired = check(_scanned_kk(akta_app(), other))
     assert "AKTA-PARENT-IN-KK" in fired
+
+
+# --- OCR readings: what a misread or a faint print does -------------------------------------
+
+
+def _read(document: Document, key: str, confidence: float, *repairs: str) -> Document:
+    """``document`` with ``key`` machine-read at ``confidence``, with ``repairs`` noted."""
+    fields = dict(document.fields)
+    fields[key] = fields[key].model_copy(update={"confidence": confidence, "source": "ocr",
+                                                 "repairs": list(repairs)})
+    return document.model_copy(update={"fields": fields})
+
+
+def test_a_low_confidence_value_another_document_holds_exactly_passes() -> None:
+    # The KTP's NIK read at 0.31 is the form's NIK to the digit: two readings agree.
+    assert check(skck_app(skck_form(), _read(skck_ktp(), "nik", 0.31))) == ("passed", {})
+    # The same for a name.
+    assert check(skck_app(skck_form(), _read(skck_ktp(), "full_name", 0.4))) == ("passed", {})
+    # A value the other document does not hold is still a doubtful reading.
+    other = with_field(skck_ktp(), full_name="SITI RAHAYU WIBAWA")
+    _, fired = check(skck_app(skck_form(), _read(other, "full_name", 0.4)))
+    assert fired.get("SKCK-LOW-CONFIDENCE") == "flag"
+
+
+def test_a_faint_printed_value_goes_to_review_even_when_another_document_holds_it() -> None:
+    faint = "faint print (0.31 of the page's contrast)"
+    result, fired = check(skck_app(_read(skck_form(), "nik", 0.3, faint), skck_ktp()))
+    assert (result, fired) == ("flagged", {"SKCK-LOW-CONFIDENCE": "flag"})
+    # Nor does a faint value confirm a weak one.
+    result, fired = check(skck_app(_read(skck_form(), "nik", 0.9, faint),
+                                   _read(skck_ktp(), "nik", 0.3)))
+    assert (result, fired) == ("flagged", {"SKCK-LOW-CONFIDENCE": "flag"})
+
+
+def test_a_name_misread_by_a_letter_at_its_start_is_still_the_name() -> None:
+    # Sorting the words would put IYOGA before SIMANJUNTAK but YOGA after it.
+    assert ids.name_similarity("IYOGA SIMANJUNTAK", "YOGA SIMANJUNTAK") >= 85
+    assert ids.name_similarity("IRAHMAWARDHANA", "RAHMA WARDHANA") >= 85
+    assert ids.name_similarity("SANTOSO HENDRA", "HENDRA SANTOSO") == 100
+    assert ids.name_similarity("GALIH PERMANA", "HENDRA SANTOSO") < 85
+
+
+def test_bench_rules_reuses_a_cached_extraction_while_the_files_are_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write_sample(tmp_path, "skck-t-001", None, skck_form(), skck_ktp())
+    inbox = tmp_path / "inbox" / "polri.skck" / "skck-t-001"
+    inbox.mkdir(parents=True)
+    for name in ("form.png", "ktp.png"):
+        (inbox / name).write_bytes(b"scan of " + name.encode())
+    calls: list[str] = []
+
+    def extract(root: Path, meta: dict[str, object]) -> Application:
+        calls.append(str(meta["application_id"]))
+        return skck_app()
+
+    monkeypatch.setattr(bench_rules, "application_from_extraction", extract)
+    bench = typer.Typer()
+    bench.command()(bench_rules.rules)
+    args = [str(tmp_path), "--extract", "--cache", str(tmp_path / "cache"), "--today",
+            "2026-11-23"]
+    for _ in range(2):
+        result = CliRunner().invoke(bench, args, env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        assert "valid applications wrongly flagged or rejected: 0/1" in result.output
+    assert calls == ["skck-t-001"]
+    (inbox / "ktp.png").write_bytes(b"another scan")  # a changed file is extracted again
+    assert CliRunner().invoke(bench, args).exit_code == 0
+    assert calls == ["skck-t-001", "skck-t-001"]
