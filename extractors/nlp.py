@@ -298,7 +298,8 @@ def _longest_name(doc: Doc, start: int, names: frozenset[str], *, need_case: boo
 
 class RegionGazetteer:
     """Pipeline component: known region names become LOC where the NER saw nothing, a PER,
-    or only a part of the name (``Komering Ulu Selatan`` of ``Ogan Komering Ulu Selatan``).
+    an ORG of just the name (``Gowa``), or only a part of the name (``Komering Ulu Selatan``
+    of ``Ogan Komering Ulu Selatan``).
 
     Runs after ``ner``; never touches an ORG or LOC the model found that is longer than the
     region name (``RSUD Sleman``).
@@ -315,7 +316,7 @@ class RegionGazetteer:
             overlapping = [e for e in entities if e.start < span.end and span.start < e.end]
             if all(
                 (e.label_ == "PER" and span.start <= e.start and e.end <= span.end)
-                or (e.label_ == "LOC" and (e.start, e.end) == (span.start, span.end))
+                or (e.label_ in ("LOC", "ORG") and (e.start, e.end) == (span.start, span.end))
                 or (span.start <= e.start and e.end <= span.end and len(e) < len(span))
                 for e in overlapping
             ):

@@ -297,6 +297,22 @@ def test_birth_place_is_the_place_of_the_birth_not_of_the_parents_address() -> N
     assert {"OGAN KOMERING ULU SELATAN", "CIPTAAGUNG", "JAYA"} <= places
 
 
+def test_birth_place_is_the_region_after_the_facility_even_if_the_ner_called_it_an_org() -> None:
+    letter = (
+        "PEMERINTAH KABUPATEN GOWA\nRUMAH SAKIT UMUM DAERAH GOWA\nJl. Kesehatan No. 79, Gowa\n"
+        "SURAT KETERANGAN KELAHIRAN\nNomor: 400/121/RSUD/V/2026\n"
+        "Yang bertanda tangan di bawah ini menerangkan bahwa pada hari Jumat tanggal 1 Mei\n"
+        "2026 pukul 20.07 WIB di RSUD Gowa, Gowa telah lahir seorang bayi laki-laki bernama\n"
+        "YUSUF SUSANTO dengan berat badan 2697 gram dan panjang badan 47 cm.\n"
+        "Bayi tersebut adalah anak dari seorang ibu bernama SRI SEKAR LESMANA (NIK\n"
+        "7306075108875932) dan ayah bernama ARIF SUSANTO (NIK 7306071612811599),\n"
+        "beralamat di GG. DIPONEGORO 25 RT/RW 001/001, Gunungharjo, Pallangga, Gowa.\n"
+        "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.\n"
+        "Gowa, 3 Mei 2026\nDokter yang menolong,\ndr. Mega Sinaga, Sp.OG"
+    )
+    assert extract_letter_fields(letter)["birth_place"]["value"] == "GOWA"
+
+
 def test_a_region_name_with_a_full_stop_or_a_line_break_inside_is_one_place() -> None:
     letter = (
         "RUKUN TETANGGA 009 RUKUN WARGA 005\nKELURAHAN JATIHARJO KECAMATAN SIAU TIMUR SELATAN\n"
