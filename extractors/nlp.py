@@ -493,7 +493,7 @@ _ISSUED_ON_RE = re.compile(
 )
 _LABEL_LINE_RE = re.compile(
     r"^[ \t]*(?:\d{1,2}[.)][ \t]*|[a-z][.)][ \t]+|[-•][ \t]*)?"
-    r"(?P<label>[A-Za-z][A-Za-z /.()'-]{1,40}?)[ \t]*[:=][ \t]*(?P<value>[^\n]*?)[ \t]*$",
+    r"(?P<label>[A-Za-z][A-Za-z /.()'!|-]{1,40}?)[ \t]*[:=][ \t]*(?P<value>[^\n]*?)[ \t]*$",
     re.MULTILINE,
 )
 #: A label line whose colon OCR read as another mark (``Alamat 1 JL. ...``, ``NIK > 35...``);
@@ -990,6 +990,12 @@ def known_labels() -> frozenset[str]:
     return frozenset(labels)
 
 
+def _label_key(label: str) -> str:
+    """A label as looked up: spaces collapsed, lower case, an l read as ! or | put back
+    (``Tempat/Tg! Lahir``); no label has those marks."""
+    return re.sub(r"[!|]", "l", collapse_spaces(label).lower())
+
+
 def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
     """``label : value`` lines as (label, value, start, end, section role) in reading order.
 
@@ -1003,10 +1009,10 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
         labelled = _LABEL_LINE_RE.match(line)
         if not labelled:
             misread = _MISREAD_COLON_RE.match(line)
-            if misread and collapse_spaces(misread.group("label")).lower() in known_labels():
+            if misread and _label_key(misread.group("label")) in known_labels():
                 labelled = misread
         if labelled and labelled.group("value"):
-            label = collapse_spaces(labelled.group("label")).lower()
+            label = _label_key(labelled.group("label"))
             rows.append((
                 label, labelled.group("value"), start + labelled.start("value"),
                 start + labelled.end("value"), section,
@@ -1019,8 +1025,8 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
                 start + lone_value.end("value"), section,
             ))
             continue
-        if collapse_spaces(line).lower() in known_labels():
-            lone_labels.append(collapse_spaces(line).lower())
+        if _label_key(line) in known_labels():
+            lone_labels.append(_label_key(line))
             continue
         heading_role = _role_before(line + " ", len(line) + 1, window=len(line) + 1)
         if heading_role and line.strip():
