@@ -1381,6 +1381,7 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
         place for place in merge_places(entities_by_label(doc, "LOC"), listed)
         if is_place_name(str(place["value"]), fields["persons"])
     ])
+    fields.update(one_spelling_per_place(fields, text, _known_region_names()))
     fields["dates"] = entities_by_label(doc, "DATE")
     if letter_type is not None and letter_type["value"] == "keterangan_lahir":
         fields.update(extract_birth_fields(text, doc))
@@ -1430,3 +1431,77 @@ def canonical_places(places: list[LetterField]) -> list[LetterField]:
     # numeral misread (``Barat li``) and cut off.
     numbered = {m.group(1) for m in (re.fullmatch(r"(.+) (?:I{1,3}|IV|VI{0,3}|IX|X)", v) for v in seen) if m}
     return [place for place in out if place["value"] not in numbered]
+
+
+def _known_region_names() -> frozenset[str]:
+    """Every region name of the gazetteer, upper case (empty without the gazetteer)."""
+    nlp = get_nlp()
+    if "intake_region_gazetteer" not in nlp.pipe_names:
+        return frozenset()
+    regions = nlp.get_pipe("intake_region_gazetteer").regions  # type: ignore[attr-defined]
+    return frozenset(name.upper() for names in regions.by_kind.values() for name in names)
+
+
+def _one_word_slip(first: str, second: str) -> bool:
+    """True when two place names differ in one word only, by what OCR does to a long word: one
+    character (two in a word of eight letters or more); ``I`` / ``II`` never count."""
+    first_words, second_words = first.split(), second.split()
+    if len(first_words) != len(second_words):
+        return False
+    differing = [(a, b) for a, b in zip(first_words, second_words, strict=True) if a != b]
+    if len(differing) != 1:
+        return False
+    a, b = differing[0]
+    shorter = min(len(re.sub(r"[^A-Z]", "", a)), len(re.sub(r"[^A-Z]", "", b)))
+    return shorter >= 6 and Levenshtein.distance(a, b) <= (2 if shorter >= 8 else 1)
+
+
+def _mentions(text: str, name: str) -> int:
+    return len(re.findall(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", text, re.IGNORECASE))
+
+
+def one_spelling_per_place(fields: dict[str, Any], text: str, known: frozenset[str]
+                           ) -> dict[str, Any]:
+    """Two readings of one place in a letter's places and issuer (``KEBONMAKMUR`` and
+    ``KEBONMAKNMUR``, ``GUNUNGREJO`` and ``GUNUNGREI!JO``) become the better one: the one the gazetteer knows,
+    else the one the letter prints more often, else the letterhead's (printed larger). Two
+    names the gazetteer both knows, or that differ only in a short word, are left apart.
+    Returns the fields changed (``places``, and the issuer and birth places that named the
+    misread)."""
+    places = fields.get("places") or []
+    title = find_title(text)
+    letterhead = text[: title.start()] if title else ""
+    wrong: dict[str, str] = {}
+    issuer_words = str(fields["issuer"]["value"]).upper().split() if "issuer" in fields else []
+    values = [str(place["value"]) for place in places]
+    values += [" ".join(issuer_words[-n:]) for n in range(1, min(3, len(issuer_words)) + 1)]
+    for first in values:
+        for second in values:
+            if first >= second or not _one_word_slip(first, second):
+                continue
+            if (first in known) != (second in known):
+                right = first if first in known else second
+            elif first in known:
+                continue
+            else:
+                votes = {name: (_mentions(text, name), _mentions(letterhead, name) > 0)
+                         for name in (first, second)}
+                if votes[first] == votes[second]:
+                    continue
+                right = max(votes, key=lambda name: votes[name])
+            wrong[second if right == first else first] = right
+    if not wrong:
+        return {}
+
+    def mend(value: str) -> str:
+        for misread, right in sorted(wrong.items(), key=lambda pair: -len(pair[0])):
+            value = re.sub(rf"(?<![A-Za-z]){re.escape(misread)}(?![A-Za-z])", right, value,
+                           flags=re.IGNORECASE)
+        return value
+
+    changed: dict[str, Any] = {"places": canonical_places(
+        [{**place, "value": mend(str(place["value"]))} for place in places])}
+    for key in ("issuer",):
+        if key in fields and mend(str(fields[key]["value"])) != fields[key]["value"]:
+            changed[key] = {**fields[key], "value": mend(str(fields[key]["value"]))}
+    return changed

@@ -15,6 +15,7 @@ from extractors.nlp import (
     classify_letter,
     extract_letter_fields,
     get_nlp,
+    one_spelling_per_place,
     parse_date,
     parse_time,
     repair_letter_number,
@@ -331,6 +332,44 @@ def test_a_region_name_with_a_full_stop_or_a_line_break_inside_is_one_place() ->
         "KEP. SIAU TAGULANDANG BIARO",
     }
     assert set(_values(fields["persons"])) == {"LINDA KURNIAWAN", "RIZKY SANTOSO"}
+
+
+def test_two_readings_of_one_village_become_the_better_one() -> None:
+    letter = (
+        "PEMERINTAH KOTA LHOKSEUMAWE\nKECAMATAN MUARA SATU\nDESA GUNUNGREI!JO\n"
+        "SURAT KETERANGAN DOMISILI\nNomor: 400/876/DS/IX/2026\n"
+        "Kepala Desa Gunungrejo, Kecamatan Muara Satu, Kota Lhokseumawe, dengan ini menerangkan\n"
+        "dengan sebenarnya bahwa SLAMET SANTOSO, NIK 1173042706846957, lahir di Lhokseumawe\n"
+        "pada tanggal 27 Juni 1984, benar berdomisili di JL. FLAMBOYAN NO. 15 RT 013 RW 009\n"
+        "Desa Gunungrejo sejak bulan November 2024.\n"
+        "Lhokseumawe, 2 September 2026\nKepala Desa Gunungrejo,\nRAHMA FIRMANSYAH\n"
+    )
+    fields = extract_letter_fields(letter)
+    assert fields["issuer"]["value"] == "DESA GUNUNGREJO"  # read so three times of four
+    assert "GUNUNGREJO" in _values(fields["places"])
+    assert not any("GUNUNGREI" in place for place in _values(fields["places"]))
+
+
+@pytest.mark.parametrize(("places", "issuer", "text", "mended"), [
+    # As often each way: the letterhead's reading, printed larger.
+    (["KEBONMAKMUR", "KEBONMAKNMUR"], "DESA KEBONMAKMUR",
+     "DESA KEBONMAKMUR\nSURAT KETERANGAN\nDesa Kebonmakmur, Desa Kebonmaknmur, Desa Kebonmaknmur",
+     ["KEBONMAKMUR"]),
+    # The gazetteer knows one of them.
+    (["PALLANGGA", "PALLANGGE"], "", "SURAT KETERANGAN\nPallangge, Pallangge", ["PALLANGGA"]),
+    # Both known, a short word apart, or no reading better: left apart.
+    (["SIAU TIMUR", "SIAU BARAT"], "", "SURAT KETERANGAN\nSiau Timur, Siau Barat", None),
+    (["TANJUNGSARI I", "TANJUNGSARI II"], "", "SURAT KETERANGAN\nTanjungsari I, Tanjungsari II", None),
+    (["KEBONMAKMUR", "KEBONMAKNMUR"], "", "SURAT KETERANGAN\nKebonmakmur, Kebonmaknmur", None),
+])
+def test_one_spelling_per_place(places: list[str], issuer: str, text: str,
+                                mended: list[str] | None) -> None:
+    fields = {"places": [{"value": v, "start_char": i} for i, v in enumerate(places)]}
+    if issuer:
+        fields["issuer"] = {"value": issuer}
+    known = frozenset({"PALLANGGA", "SIAU TIMUR", "SIAU BARAT"})
+    changed = one_spelling_per_place(fields, text, known)
+    assert (_values(changed["places"]) if changed else None) == mended
 
 
 def test_a_label_whose_colon_was_read_as_a_digit_still_gives_its_value() -> None:
