@@ -804,8 +804,18 @@ _LEADING_TITLES_RE = re.compile(
     r"^(?:(?:dr|drg|drh|drs|dra|ir|h|hj|prof|ns|bd|ny|tn|sdr|sdri|bpk|ibu)\.?\s+)+",
     re.IGNORECASE,
 )
-_TRAILING_TITLES_RE = re.compile(r"\s*,\s*[A-Za-z][A-Za-z.]*\.?(?:\s*,\s*[A-Za-z][A-Za-z.]*)*\s*$")
-_DEGREE_RE = re.compile(r"^[A-Za-z]{1,4}\.(?:[A-Za-z]{1,4}\.?)+$")
+_TRAILING_TITLES_RE = re.compile(r"\s*,\s*[A-Za-z][A-Za-z0.]*\.?(?:\s*,\s*[A-Za-z][A-Za-z0.]*)*\s*$")
+_DEGREE_RE = re.compile(r"^[A-Za-z]{1,4}\.(?:[A-Za-z0]{1,4}\.?)+$")
+"""A degree after a name (``Sp.OG``, ``A.Md.Keb``), its O perhaps read as 0."""
+
+
+def mend_degrees(name: str) -> str:
+    """The letter O of a degree after a name read as the digit 0 (``Sp.0G``) put back: a degree
+    is letters and full stops only."""
+    titles = _TRAILING_TITLES_RE.search(name)
+    if titles is None:
+        return name
+    return name[: titles.start()] + titles.group(0).replace("0", "O")
 
 
 def strip_titles(name: str) -> str:
@@ -907,8 +917,8 @@ def extract_signer(text: str, letter_date: LetterField | None) -> LetterField | 
         if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", name):
             begin = after + start + line.index(stripped)
             candidates.append(
-                make_field(collapse_spaces(stripped), stripped, begin, begin + len(stripped),
-                           "pattern")
+                make_field(mend_degrees(collapse_spaces(stripped)), stripped, begin,
+                           begin + len(stripped), "pattern")
             )
     several_words = [c for c in candidates if len(strip_titles(c["value"]).split()) >= 2]
     return (several_words or candidates or [None])[-1]

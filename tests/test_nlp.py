@@ -143,6 +143,12 @@ def test_prose_birth_letter_fields_are_extracted() -> None:
     assert strip_titles(fields["signer_name"]["value"]) == "Bambang Wibisono"
 
 
+def test_a_signer_whose_degree_has_its_o_read_as_zero_is_still_the_signer() -> None:
+    fields = extract_letter_fields(HOSPITAL_LETTER.replace("Sp.OG", "Sp.0G"))
+    assert fields["signer_name"]["value"] == "dr. Bambang Wibisono, Sp.OG"
+    assert "Sp.0G" not in _values(fields["persons"])
+
+
 def test_rt_rw_cover_letter_fields_are_extracted() -> None:
     fields = extract_letter_fields(RT_LETTER)
 
