@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -229,17 +229,21 @@ class NikConsistencyRule(RuleBase):
         return self
 
 
-CrossCheck = Literal["same_value", "name_match", "in_kk_members", "kk_member_field"]
+CrossCheck = Literal["same_value", "name_match", "in_kk_members", "kk_member_field",
+                     "same_person"]
 
 
 class CrossDocumentRule(RuleBase):
     """Consistency across documents.
 
     ``same_value``: the two fields are equal. ``name_match``: two names are alike after
-    titles are stripped (rapidfuzz token-sort ratio >= ``threshold``). ``in_kk_members``:
+    titles are stripped (``identifiers.name_similarity`` >= ``threshold``). ``in_kk_members``:
     each field's value is the ``member_key`` of some KK member. ``kk_member_field``: the KK
     member whose ``match_key`` (default NIK) is the first field has ``member_key`` equal
     (names: alike) to the second; nothing is reported when no member matches.
+    ``same_person``: fields are [name, value, other name, other value]; every document
+    whose other name is alike to the name (a KTP of the reporter) has the other value equal
+    to the value; nothing is reported when no document names that person.
     """
 
     kind: Literal["cross_document"]
@@ -253,6 +257,11 @@ class CrossDocumentRule(RuleBase):
     def _field_count(self) -> CrossDocumentRule:
         if self.check in ("same_value", "name_match", "kk_member_field") and len(self.fields) != 2:
             raise ValueError(f"check {self.check} compares exactly 2 fields")
+        if self.check == "same_person" and (
+                len(self.fields) != 4
+                or self.fields[2].split(".")[0] != self.fields[3].split(".")[0]):
+            raise ValueError("check same_person takes 4 fields: name, value, and another "
+                             "document's name and value (those two of one document type)")
         return self
 
 
@@ -757,12 +766,42 @@ def _nik_problem(rule: NikConsistencyRule, target: _Target,
     return None
 
 
+def _person_niks(ctx: _Context, besides: Document) -> list[tuple[str, Any]]:
+    """(NIK, name printed with it) of every sixteen-digit NIK on documents other than ``besides``."""
+    found = []
+    for document in ctx.app.documents:
+        if document is besides or document.status != "ok":
+            continue
+        for key, field in document.fields.items():
+            digits = ids.digits_only(field.value)
+            if _value_kind(key) == "nik" and len(digits) == 16:
+                found.append((digits, _name_beside(_Target(document, key, field.value, field))))
+    return found
+
+
+def _row_nik_as_read_elsewhere(ctx: _Context, target: _Target) -> _Target:
+    """A scanned KK row's NIK, or the same person's NIK on another document if that one differs.
+
+    A row whose NIK is a digit or two off a NIK that another document prints beside the
+    row's name holds a misread cell: its printed birth date and sex are checked against the
+    other reading (a NIK defect is on every document, so it is still found there).
+    """
+    if target.member is None or not _kk_machine_read(ctx):
+        return target
+    own = ids.digits_only(target.value)
+    for nik, name in _person_niks(ctx, target.document):
+        if nik != own and _same_person_misread(target.member, nik, name, 85.0):
+            return replace(target, value=nik)
+    return target
+
+
 def _check_nik_consistency(rule: NikConsistencyRule, ctx: _Context) -> list[Issue]:
     issues = []
     for ref in rule.fields:
         for target in _resolve(ctx, ref):
             if _blank(target.value):
                 continue
+            target = _row_nik_as_read_elsewhere(ctx, target)
             detail = _nik_problem(rule, target, ctx)
             if detail is not None:
                 issues.append(_issue(rule, ctx, [target], detail=detail))
@@ -806,13 +845,38 @@ def _kk_machine_read(ctx: _Context) -> bool:
     return item is not None and item.source in MACHINE_READ_SOURCES
 
 
+#: A KK row whose NIK could not be read at all is the person sought when its printed birth
+#: date and sex are those the sought NIK encodes and its name is at least this alike (the
+#: name cell misread too: EAUM TRI WIJAYA for GALIH TRI WIJAYA).
+UNREAD_NIK_NAME_SIMILARITY = 70.0
+
+
 def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold: float) -> bool:
-    """Whether ``member`` is the person with ``nik`` and ``name``, its NIK misread by OCR."""
+    """Whether ``member`` is the person with ``nik`` and ``name``, its NIK misread by OCR.
+
+    Either the row's NIK is at most ``NIK_MISREAD_DIGITS`` digits off and the names are
+    alike, or the row's NIK was not read as sixteen digits and the row prints the birth date
+    and sex ``nik`` encodes, with a name at least ``UNREAD_NIK_NAME_SIMILARITY`` alike.
+    """
     theirs, ours = ids.digits_only(member.get("nik")), ids.digits_only(nik)
-    if len(theirs) != 16 or len(ours) != 16 or _blank(name) or _blank(member.get("full_name")):
+    if len(ours) != 16 or _blank(name) or _blank(member.get("full_name")):
         return False
+    similarity = ids.name_similarity(member["full_name"], name)
+    if len(theirs) != 16:
+        return similarity >= UNREAD_NIK_NAME_SIMILARITY and _prints_what_nik_encodes(member, ours)
     differing = sum(1 for a, b in zip(theirs, ours, strict=True) if a != b)
-    return differing <= NIK_MISREAD_DIGITS and ids.name_similarity(member["full_name"], name) >= threshold
+    return differing <= NIK_MISREAD_DIGITS and similarity >= threshold
+
+
+def _prints_what_nik_encodes(member: dict[str, Any], nik: str) -> bool:
+    """Whether the KK row's printed birth date and sex are the ones ``nik`` encodes."""
+    printed = _as_date(member.get("birth_date"))
+    parts = ids.nik_parts(nik)
+    if printed is None or parts is None:
+        return False
+    encoded = ids.nik_birth_date(nik, printed.year, printed)
+    sex = str(member.get("sex") or "").strip().upper()
+    return encoded == printed and sex == ids.nik_sex(parts)
 
 
 def _name_beside(target: _Target) -> Any:
@@ -851,6 +915,8 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
             agrees = any(ids.name_similarity(left.value, r.value) >= rule.threshold
                          for r in rights)
         return [] if agrees else [_issue(rule, ctx, [left, rights[0]])]
+    if rule.check == "same_person":
+        return _check_same_person(rule, ctx)
     members = _kk_members(ctx)
     if members is None:
         return []
@@ -869,6 +935,9 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
         return []  # not in the KK: an in_kk_members rule reports that
     if _member_matches(rule, member, rule.member_key, value_target.value):
         return []
+    if (not _member_matches(rule, member, rule.match_key, key_target.value)
+            and rule.member_key == "full_name" and value_target.value == _name_beside(key_target)):
+        return []  # a row with a misread NIK, found by this very name: compared there
     return [_issue(rule, ctx, [value_target])]
 
 
@@ -910,6 +979,22 @@ def _confirmed_elsewhere(ctx: _Context, target: _Target, minimum: float) -> bool
         for other in ctx.app.documents if other.status == "ok"
         for key, theirs in other.fields.items()
     )
+
+
+def _check_same_person(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]:
+    """The value beside a name equals the value beside the same name on another document."""
+    name, value = (_first_present(ctx, ref) for ref in rule.fields[:2])
+    if name is None or value is None:
+        return []
+    value_key = rule.fields[3].split(".", 1)[1]
+    theirs = [
+        _resolve_in(other.document, value_key)[0] for other in _present(ctx, rule.fields[2])
+        if ids.name_similarity(other.value, name.value) >= rule.threshold
+    ]
+    theirs = [t for t in theirs if not _blank(t.value)]
+    if not theirs or any(_normalised(t.value) == _normalised(value.value) for t in theirs):
+        return []
+    return [_issue(rule, ctx, [value, theirs[0]])]
 
 
 def _check_min_confidence(rule: MinConfidenceRule, ctx: _Context) -> list[Issue]:

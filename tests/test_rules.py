@@ -20,6 +20,7 @@ from models import Application, Document, Field
 from models.errors import ConfigurationError
 from rules import applicant_of, evaluate, list_rulesets, load_ruleset, load_ruleset_file, outcome
 from rules import identifiers as ids
+from rules.engine import RULES_DIR
 
 TODAY = date(2026, 11, 23)
 SURABAYA = "357801"  # Kec. Karang Pilang, Kota Surabaya, Jawa Timur
@@ -694,3 +695,77 @@ def test_bench_rules_reuses_a_cached_extraction_while_the_files_are_unchanged(
     (inbox / "ktp.png").write_bytes(b"another scan")  # a changed file is extracted again
     assert CliRunner().invoke(bench, args).exit_code == 0
     assert calls == ["skck-t-001", "skck-t-001"]
+
+
+def _father_ktp(number: str = FATHER_NIK) -> Document:
+    return parent_ktp("HENDRA SANTOSO", number, "1993-11-30", "LAKI-LAKI")
+
+
+def test_a_scanned_kk_row_whose_nik_was_not_read_is_found_by_what_the_nik_encodes() -> None:
+    # The father's NIK cell unread and his name cell misread in three letters (79% alike):
+    # neither his NIK nor his name on the form is reported as differing from the row.
+    unread = {"full_name": "EENORA SANTOSA", "nik": None, "sex": "LAKI-LAKI",
+              "birth_date": "1993-11-30", "relationship": "KEPALA KELUARGA"}
+    mother = {"full_name": "RINA LESTARI", "nik": MOTHER_NIK, "sex": "PEREMPUAN",
+              "birth_date": "1995-02-14", "relationship": "ISTRI"}
+    app = _scanned_kk(akta_app(), [unread, mother])
+    app = app.model_copy(update={"documents": [*app.documents, _father_ktp()]})
+    assert check(app) == ("passed", {})
+    # A row printing another birth date, or another sex, is not him.
+    for row in ({**unread, "birth_date": "1993-11-29"}, {**unread, "sex": "PEREMPUAN"}):
+        _, fired = check(_scanned_kk(akta_app(), [row, mother]))
+        assert "AKTA-PARENT-IN-KK" in fired
+    # Nor a row whose name is another person's.
+    _, fired = check(_scanned_kk(akta_app(), [{**unread, "full_name": "GALIH PERMANA"}, mother]))
+    assert "AKTA-PARENT-IN-KK" in fired
+
+
+def test_a_scanned_kk_row_nik_misread_in_its_date_digits_is_checked_as_the_ktp_reads_it() -> None:
+    # One year digit of the mother's row misread: the row's NIK no longer encodes her date.
+    misread = MOTHER_NIK[:10] + ("8" if MOTHER_NIK[10] != "8" else "7") + MOTHER_NIK[11:]
+    members = [
+        {"full_name": "HENDRA SANTOSO", "nik": FATHER_NIK, "sex": "LAKI-LAKI",
+         "birth_date": "1993-11-30"},
+        {"full_name": "RINA LESTARI", "nik": misread, "sex": "PEREMPUAN",
+         "birth_date": "1995-02-14"},
+    ]
+    assert check(_scanned_kk(akta_app(), members)) == ("passed", {})
+    # Typed in a digital KK the row is what it says.
+    _, fired = check(_scanned_kk(akta_app(), members, source="pdf_text"))
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired
+    # A NIK encoding another date on every document is still found in the row.
+    wrong = nik(MALANG, date(1995, 3, 14), "PEREMPUAN", 21)
+    app = akta_app({"mother_nik": wrong}, members=[members[0], {**members[1], "nik": wrong}])
+    _, fired = check(_scanned_kk(app, [members[0], {**members[1], "nik": wrong}]))
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired
+
+
+def test_the_reporter_nik_on_the_form_is_the_nik_on_the_reporter_ktp() -> None:
+    app = akta_app()
+    with_ktp = app.model_copy(update={"documents": [*app.documents, _father_ktp()]})
+    assert check(with_ktp) == ("passed", {})
+    other = nik(MALANG, date(1993, 11, 30), "LAKI-LAKI", 7)
+    # The KTP of the man reporting holds another NIK (an unread KK cannot tell).
+    unread = {"full_name": "HENDRA SANTOSO", "nik": None, "sex": "LAKI-LAKI",
+              "birth_date": "1993-11-30"}
+    app = _scanned_kk(akta_app({"reporter_nik": other}), [unread])
+    app = app.model_copy(update={"documents": [*app.documents, _father_ktp()]})
+    result, fired = check(app)
+    assert fired.get("AKTA-NIK-FORM-KTP") == "reject"  # typed on the form: back to the citizen
+    # A reporter from outside the family has no KTP attached: nothing to compare.
+    midwife = {"reporter_name": "NUR INDAH SARI", "reporter_nik": other}
+    app = akta_app(midwife)
+    _, fired = check(app.model_copy(update={"documents": [*app.documents, _father_ktp()]}))
+    assert "AKTA-NIK-FORM-KTP" not in fired
+
+
+def test_same_person_takes_a_name_a_value_and_another_document_name_and_value(
+        tmp_path: Path) -> None:
+    text = (RULES_DIR / "dukcapil.akta_kelahiran.yaml").read_text(encoding="utf-8")
+    broken = text.replace("[form.reporter_name, form.reporter_nik, ktp.full_name, ktp.nik]",
+                          "[form.reporter_name, form.reporter_nik, ktp.full_name, kk.kk_number]")
+    assert broken != text
+    path = tmp_path / "dukcapil.akta_kelahiran.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="same_person takes 4 fields"):
+        load_ruleset_file(path)
