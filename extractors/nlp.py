@@ -325,7 +325,7 @@ class RegionGazetteer:
             elif _splits_place_list(overlapping, span):
                 outer = overlapping[0]
                 pieces = (Span(doc, outer.start, span.start, label="LOC"),
-                          Span(doc, span.end, outer.end, label="LOC"))
+                          Span(doc, min(span.end, outer.end), outer.end, label="LOC"))
                 entities = [e for e in entities if e is not outer]
                 entities += [p for p in (_strip_punctuation(piece) for piece in pieces) if p]
                 entities.append(span)
@@ -335,12 +335,14 @@ class RegionGazetteer:
 
 def _splits_place_list(overlapping: list[Span], region: Span) -> bool:
     """True when one NER LOC runs over a prefixed region and more (``KECAMATAN KAJUARA
-    KABUPATEN BONE``), so it is really a list of places."""
+    KABUPATEN BONE``), or over another place into part of a prefixed region (``KELURAHAN
+    TAMANASRI KECAMATAN LOLOFITU`` of ``... LOLOFITU MOI``), so it is really a list of places."""
     if len(overlapping) != 1 or overlapping[0].label_ != "LOC":
         return False
     outer = overlapping[0]
     return (
-        outer.start <= region.start and region.end <= outer.end
+        outer.start <= region.start < outer.end
+        and (region.end <= outer.end or outer.start < region.start)
         and (outer.start, outer.end) != (region.start, region.end)
         and region[0].lower_ in _REGION_PREFIXES
     )

@@ -304,6 +304,23 @@ def test_birth_place_is_the_place_of_the_birth_not_of_the_parents_address() -> N
     assert {"OGAN KOMERING ULU SELATAN", "CIPTAAGUNG", "JAYA"} <= places
 
 
+def test_a_place_the_ner_ran_into_part_of_the_next_region_is_two_places() -> None:
+    letter = (
+        "RUKUN TETANGGA 010 RUKUN WARGA 003\nKELURAHAN TAMANASRI KECAMATAN LOLOFITU MOI\n"
+        "KABUPATEN NIAS BARAT\nSURAT PENGANTAR\nNomor: 138/RT.010/I/2026\n"
+        "Yang bertanda tangan di bawah ini, Ketua RT 010 RW 003 Kelurahan Tamanasri, Kecamatan "
+        "Lolofitu\nMoi, Kabupaten Nias Barat, menerangkan bahwa:\n"
+        "Nama : WAHYU SANTOSO\nNIK : 1225070902082525\n"
+        "Tempat/Tgl Lahir : Nias Barat, 9 Februari 2008\n"
+        "Alamat : JL. NUSANTARA NO. 120 RT 010 RW 003\n"
+        "adalah benar warga kami yang bertempat tinggal di alamat tersebut di atas. Surat pengantar "
+        "ini diberikan\nuntuk mengurus izin usaha. Demikian agar dapat dipergunakan sebagaimana "
+        "mestinya.\nNias Barat, 4 Januari 2026\nKetua RT 010,\nDIMAS TRI LUBIS\n"
+    )
+    assert set(_values(extract_letter_fields(letter)["places"])) == {
+        "TAMANASRI", "LOLOFITU MOI", "KABUPATEN NIAS BARAT", "NIAS BARAT"}
+
+
 def test_birth_place_is_the_region_after_the_facility_even_if_the_ner_called_it_an_org() -> None:
     letter = (
         "PEMERINTAH KABUPATEN GOWA\nRUMAH SAKIT UMUM DAERAH GOWA\nJl. Kesehatan No. 79, Gowa\n"
