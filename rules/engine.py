@@ -895,6 +895,38 @@ def _finds_member(rule: CrossDocumentRule, ctx: _Context, members: list[dict[str
     return found
 
 
+def _nik_read_otherwise(member: dict[str, Any], nik: Any) -> tuple[str, str]:
+    """Why a scanned KK row of the right name may not show ``nik``: its NIK cell as read."""
+    theirs, ours = ids.digits_only(member.get("nik")), ids.digits_only(nik)
+    if len(theirs) != 16 or len(ours) != 16:
+        return ("NIK pada baris KK atas nama tersebut tidak terbaca utuh; periksa gambar KK.",
+                "The NIK on the KK row with that name could not be read whole; check the KK "
+                "image.")
+    n = sum(1 for a, b in zip(theirs, ours, strict=True) if a != b)
+    return (f"Baris KK atas nama tersebut terbaca dengan NIK lain ({n} digit berbeda); KK "
+            "dibaca dari gambar, bandingkan dengan gambar.",
+            f"The KK row with that name was read with another NIK ({n} digits differ); the KK "
+            "was read from an image, compare with it.")
+
+
+def _why_not_in_scanned_kk(ctx: _Context, members: list[dict[str, Any]],
+                           target: _Target) -> tuple[str, str]:
+    """For a scanned KK: what its rows show of the person ``target`` names, for the officer."""
+    if not _kk_machine_read(ctx):
+        return ("", "")
+    name = _name_beside(target)
+    alike = [m for m in members if not _blank(name) and not _blank(m.get("full_name"))
+             and ids.name_similarity(m["full_name"], name) >= 85.0]
+    if alike:
+        return _nik_read_otherwise(alike[0], target.value)
+    kk = ctx.app.first("kk")
+    confidence = kk.fields["members"].confidence if kk is not None else 0.0
+    return (f"Tidak ada baris KK atas nama tersebut yang terbaca; tabel anggota KK dibaca dari "
+            f"gambar (keyakinan {confidence:.2f}), periksa gambar KK.",
+            f"No KK row read has that name either; the KK member table was read from an image "
+            f"(confidence {confidence:.2f}), check the KK image.")
+
+
 def _member_matches(rule: CrossDocumentRule, member: dict[str, Any], key: str, value: Any) -> bool:
     theirs = member.get(key)
     if _blank(theirs):
@@ -925,7 +957,8 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
         for ref in rule.fields:
             for target in _present(ctx, ref):
                 if _finds_member(rule, ctx, members, rule.member_key, target) is None:
-                    issues.append(_issue(rule, ctx, [target]))
+                    issues.append(_issue(rule, ctx, [target],
+                                         detail=_why_not_in_scanned_kk(ctx, members, target)))
         return issues
     key_target, value_target = (_first_present(ctx, ref) for ref in rule.fields)
     if key_target is None or value_target is None:
@@ -938,7 +971,10 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
     if (not _member_matches(rule, member, rule.match_key, key_target.value)
             and rule.member_key == "full_name" and value_target.value == _name_beside(key_target)):
         return []  # a row with a misread NIK, found by this very name: compared there
-    return [_issue(rule, ctx, [value_target])]
+    detail = ("", "")
+    if rule.member_key == "nik" and _kk_machine_read(ctx):
+        detail = _nik_read_otherwise(member, value_target.value)
+    return [_issue(rule, ctx, [value_target], detail=detail)]
 
 
 #: Start of the repair extraction notes on a field printed much fainter than its page.

@@ -769,3 +769,27 @@ def test_same_person_takes_a_name_a_value_and_another_document_name_and_value(
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(ConfigurationError, match="same_person takes 4 fields"):
         load_ruleset_file(path)
+
+
+def test_a_parent_missing_from_a_scanned_kk_says_what_the_rows_show() -> None:
+    # Three serial digits read otherwise: too many for a misread of the same person.
+    off = MOTHER_NIK[:12] + "".join(str((int(d) + 1) % 10) for d in MOTHER_NIK[12:15]) + MOTHER_NIK[15]
+    father = {"full_name": "HENDRA SANTOSO", "nik": FATHER_NIK, "sex": "LAKI-LAKI",
+              "birth_date": "1993-11-30"}
+    mother = {"full_name": "RINA LESTARI", "nik": off, "sex": "PEREMPUAN",
+              "birth_date": "1995-02-14"}
+
+    def messages(app: Application) -> list[str]:
+        issues = evaluate(app, load_ruleset(app.service), today=TODAY)
+        return [i.message_en for i in issues if i.rule_id == "AKTA-PARENT-IN-KK"]
+
+    assert messages(_scanned_kk(akta_app(), [father, mother])) == [
+        "The mother's NIK is not listed on the family card. The KK row with that name was read "
+        "with another NIK (3 digits differ); the KK was read from an image, compare with it."]
+    assert messages(_scanned_kk(akta_app(), [father])) == [
+        "The mother's NIK is not listed on the family card. No KK row read has that name "
+        "either; the KK member table was read from an image (confidence 0.80), check the KK "
+        "image."]
+    # A digital KK is what it says: no guess about reading.
+    assert messages(_scanned_kk(akta_app(), [father, mother], source="pdf_text")) == [
+        "The mother's NIK is not listed on the family card."]
