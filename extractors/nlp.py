@@ -654,9 +654,9 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         parts[-3] = parts[-3][:-1]  # a stroke before the slash read as I or !: ``PMBI/VIII``
     if letter_month is not None:
         expected = _ROMAN_MONTHS[letter_month - 1]
-        reading = re.sub(r"[1il|!]", "I", month).upper()
+        reading = re.sub(r"[1il|!T]", "I", month).upper()  # ``TX`` for IX: serifs
         arabic = month.isdigit() and int(month) == letter_month
-        if (not arabic and reading != expected and re.fullmatch(r"[IVXLM]{1,5}", reading)
+        if (not arabic and month != expected and re.fullmatch(r"[IVXLM]{1,5}", reading)
                 and Levenshtein.distance(reading, expected) <= 1):
             parts[-2] = expected  # ``VIIM``, ``VII`` or ``1`` for the letter's own month
             return "/".join(parts)
@@ -841,7 +841,7 @@ _ADDRESS_LEAD_RE = re.compile(
 
 _NOT_PLACE_START_RE = re.compile(
     r"^(?:rumah\s+sakit|rs[a-z]*|puskesmas|klinik|praktik|praktek|bidan|kantor|dinas|"
-    r"pemerintah)\b",
+    r"pemerintah|jalan|gang|gg|jln?|j[i1!|]n?)\b",  # a street (``JI.`` is Jl. misread)
     re.IGNORECASE,
 )
 _PLACE_PREFIX_WORDS = {
@@ -851,7 +851,8 @@ _PLACE_PREFIX_WORDS = {
 
 def is_place_name(value: str, persons: list[LetterField]) -> bool:
     """False for what the NER calls a place but is not: a bare ``KECAMATAN``, a facility
-    (``RUMAH SAKIT UMUM``), or a name already known as a person."""
+    (``RUMAH SAKIT UMUM``), a street (``JL. FLAMBOYAN``), or a name already known as a
+    person."""
     lowered = value.lower()
     if not value or lowered in _PLACE_PREFIX_WORDS or _NOT_PLACE_START_RE.match(value):
         return False
@@ -859,9 +860,9 @@ def is_place_name(value: str, persons: list[LetterField]) -> bool:
     return not any(padded in f" {str(p['value']).lower()} " for p in persons)
 
 
-_NOT_SENTENCE_END = "".join(
+_NOT_SENTENCE_END = r"(?<!\.)" + "".join(  # ``JI..``: a full stop read twice ends nothing
     rf"(?<!\b{abbreviation})"
-    for abbreviation in ("Jl", "Jln", "No", "Gg", "Kel", "Kec", "Kab", "Ds", "Dsn", "Kp", "Komp",
+    for abbreviation in ("Jl", "JI", "Jln", "No", "Gg", "Kel", "Kec", "Kab", "Ds", "Dsn", "Kp", "Komp",
                          "Blk", "Lt", "Prov", "Perum")
 )
 _SENTENCE_END_RE = re.compile(_NOT_SENTENCE_END + r"\.(?:\s|$)", re.IGNORECASE)
@@ -1410,8 +1411,8 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
 
 def address_value(raw: str) -> str:
     """An address as forms give it (upper case, ``JL.``), with O read for 0 in its numbers
-    (``RT O11`` -> ``RT 011``)."""
-    text = normalize_text(raw).value or ""
+    (``RT O11`` -> ``RT 011``) and a full stop read twice made one (``JI.. FLAMBOYAN``)."""
+    text = normalize_text(re.sub(r"\.{2,}", ".", raw)).value or ""  # ``JI..``: a speck
     return re.sub(r"\b(RT|RW|NO\.?)(\s*)([0-9O]{1,4})\b",
                   lambda m: m.group(1) + m.group(2) + m.group(3).replace("O", "0"), text)
 
