@@ -1009,6 +1009,28 @@ def _label_key(label: str) -> str:
     return re.sub(r"[!|]", "l", collapse_spaces(label).lower())
 
 
+_LOST_COLON_SHORT_LABELS = ("nama", "nik", "alamat", "agama", "pekerjaan", "keperluan")
+
+
+@lru_cache(maxsize=1)
+def _lost_colon_re() -> re.Pattern[str]:
+    """A label line whose colon OCR lost (``Nama JOKO PUTRA``, ``Tempat/Tgl Lahir Bengkulu
+    Utara, ...``): a known label printed capitalised, of two words or one that is never the
+    first word of a prose line, then a value starting with a capital or a digit. Taken only
+    beside a line with its colon, in a block of labels."""
+    labels = sorted(
+        (label for label in known_labels()
+         if re.search(r"[ /,&]", label) or label in _LOST_COLON_SHORT_LABELS),
+        key=len, reverse=True,
+    )
+    alternatives = "|".join(
+        r"[ \t]*".join(re.escape(word) for word in re.split(r"\s+", label)) for label in labels
+    )
+    return re.compile(
+        rf"^[ \t]*(?P<label>(?=[A-Z])(?i:{alternatives}))[ \t]+(?P<value>[A-Z0-9][^\n]*?)[ \t]*$"
+    )
+
+
 def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
     """``label : value`` lines as (label, value, start, end, section role) in reading order.
 
@@ -1018,12 +1040,16 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
     rows = []
     section: str | None = None
     lone_labels: list[str] = []
-    for start, line in _lines_with_offsets(text):
+    lines = _lines_with_offsets(text)
+    with_colon = [bool(_LABEL_LINE_RE.match(line)) for _, line in lines]
+    for index, (start, line) in enumerate(lines):
         labelled = _LABEL_LINE_RE.match(line)
         if not labelled:
             misread = _MISREAD_COLON_RE.match(line)
             if misread and _label_key(misread.group("label")) in known_labels():
                 labelled = misread
+            elif any(with_colon[max(index - 1, 0) : index + 2]):
+                labelled = _lost_colon_re().match(line)
         if labelled and labelled.group("value"):
             label = _label_key(labelled.group("label"))
             rows.append((

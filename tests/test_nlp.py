@@ -171,6 +171,18 @@ def test_rt_rw_cover_letter_fields_are_extracted() -> None:
     assert "child_name" not in fields
 
 
+def test_label_lines_whose_colon_was_lost_still_give_their_values() -> None:
+    letter = (RT_LETTER.replace("Nama                : ", "Nama                ")
+              .replace("Tempat/Tgl Lahir    : ", "Tempat/Tgl Lahir    "))
+    fields = extract_letter_fields(letter)
+    assert fields["subject_name"]["value"] == "Ahmad Fauzi"
+    assert fields["subject_birth_place"]["value"] == "BANDUNG"
+    assert fields["subject_birth_date"]["value"] == "1988-08-23"
+    # Only in a block of labels, and only before a value that starts like one.
+    prose = "Nama tersebut di atas adalah warga kami.\nNIK : 3273012308880003\n"
+    assert "subject_name" not in extract_letter_fields(prose)
+
+
 def test_every_field_points_at_its_text() -> None:
     for letter in (MIDWIFE_LETTER, HOSPITAL_LETTER, RT_LETTER):
         fields = extract_letter_fields(letter)
