@@ -1009,6 +1009,16 @@ def _label_key(label: str) -> str:
     return re.sub(r"[!|]", "l", collapse_spaces(label).lower())
 
 
+def _snapped_label(label: str) -> str:
+    """A long label OCR misread by one character (``tempav/tgl lahir``) is the one known label
+    that close; a known label, a short one, or one near two known labels stays as read."""
+    if label in known_labels() or len(label) < 8:
+        return label
+    near = [known for known in known_labels()
+            if len(known) >= 8 and Levenshtein.distance(label, known, score_cutoff=1) <= 1]
+    return near[0] if len(near) == 1 else label
+
+
 _LOST_COLON_SHORT_LABELS = ("nama", "nik", "alamat", "agama", "pekerjaan", "keperluan")
 
 
@@ -1051,7 +1061,7 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
             elif any(with_colon[max(index - 1, 0) : index + 2]):
                 labelled = _lost_colon_re().match(line)
         if labelled and labelled.group("value"):
-            label = _label_key(labelled.group("label"))
+            label = _snapped_label(_label_key(labelled.group("label")))
             rows.append((
                 label, labelled.group("value"), start + labelled.start("value"),
                 start + labelled.end("value"), section,

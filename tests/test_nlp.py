@@ -183,6 +183,12 @@ def test_label_lines_whose_colon_was_lost_still_give_their_values() -> None:
     assert "subject_name" not in extract_letter_fields(prose)
 
 
+def test_a_long_label_misread_by_one_letter_is_the_known_label() -> None:
+    fields = extract_letter_fields(RT_LETTER.replace("Tempat/Tgl Lahir", "Tempav/Tgl Lahir"))
+    assert fields["subject_birth_place"]["value"] == "BANDUNG"
+    assert fields["subject_birth_date"]["value"] == "1988-08-23"
+
+
 def test_every_field_points_at_its_text() -> None:
     for letter in (MIDWIFE_LETTER, HOSPITAL_LETTER, RT_LETTER):
         fields = extract_letter_fields(letter)
