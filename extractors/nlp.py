@@ -811,15 +811,6 @@ _DEGREE_RE = re.compile(r"^[A-Za-z]{1,4}\.(?:[A-Za-z0]{1,4}\.?)+$")
 """A degree after a name (``Sp.OG``, ``A.Md.Keb``), its O perhaps read as 0."""
 
 
-def mend_degrees(name: str) -> str:
-    """The letter O of a degree after a name read as the digit 0 (``Sp.0G``) put back: a degree
-    is letters and full stops only."""
-    titles = _TRAILING_TITLES_RE.search(name)
-    if titles is None:
-        return name
-    return name[: titles.start()] + titles.group(0).replace("0", "O")
-
-
 def strip_titles(name: str) -> str:
     """``dr. Bambang Wibisono, Sp.OG`` -> ``Bambang Wibisono`` (titles off, DOMAIN.md §5)."""
     name = _TRAILING_TITLES_RE.sub("", collapse_spaces(name))
@@ -902,6 +893,15 @@ def address_places(text: str) -> list[LetterField]:
     return places
 
 
+def _mended_name_line(line: str) -> str:
+    """A printed name line with OCR's slips undone: specks read as marks at its ends
+    (``RIZKY SANTOSO |``), an O read as 0 inside a word (``SANT0SO``, ``Sp.0G``); names and
+    degrees hold no digits."""
+    line = re.sub(r"^[|!~_`'\"»«]+\s*|\s*[|!~_`'\"»«]+$", "", collapse_spaces(line))
+    return re.sub(r"(?<=([A-Za-z]))0|0(?=([A-Za-z]))",
+                  lambda m: "o" if (m.group(1) or m.group(2)).islower() else "O", line)
+
+
 def extract_signer(text: str, letter_date: LetterField | None) -> LetterField | None:
     """The signer's name as printed (titles kept; see ``strip_titles``): the last line under
     the place-and-date line that is not a role (``Bidan yang menolong,``), an ID line
@@ -916,12 +916,11 @@ def extract_signer(text: str, letter_date: LetterField | None) -> LetterField | 
             or re.match(r"(?:NIP|NRP|NIK|NIAP)\b", stripped, re.IGNORECASE)
         ):
             continue
-        name = strip_titles(stripped)
-        if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", name):
+        reading = _mended_name_line(stripped)
+        if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", strip_titles(reading)):
             begin = after + start + line.index(stripped)
             candidates.append(
-                make_field(mend_degrees(collapse_spaces(stripped)), stripped, begin,
-                           begin + len(stripped), "pattern")
+                make_field(reading, stripped, begin, begin + len(stripped), "pattern")
             )
     several_words = [c for c in candidates if len(strip_titles(c["value"]).split()) >= 2]
     return (several_words or candidates or [None])[-1]

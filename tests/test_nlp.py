@@ -143,8 +143,11 @@ def test_prose_birth_letter_fields_are_extracted() -> None:
     assert strip_titles(fields["signer_name"]["value"]) == "Bambang Wibisono"
 
 
-def test_a_signer_whose_degree_has_its_o_read_as_zero_is_still_the_signer() -> None:
-    fields = extract_letter_fields(HOSPITAL_LETTER.replace("Sp.OG", "Sp.0G"))
+@pytest.mark.parametrize("printed", [
+    "dr. Bambang Wibisono, Sp.0G", "dr. Bambang Wibis0no, Sp.OG", "dr. Bambang Wibisono, Sp.OG |",
+])
+def test_a_signer_line_with_an_o_read_as_zero_or_a_speck_is_still_the_signer(printed: str) -> None:
+    fields = extract_letter_fields(HOSPITAL_LETTER.replace("dr. Bambang Wibisono, Sp.OG", printed))
     assert fields["signer_name"]["value"] == "dr. Bambang Wibisono, Sp.OG"
     assert "Sp.0G" not in _values(fields["persons"])
 
