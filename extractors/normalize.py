@@ -78,9 +78,9 @@ def clean_spaces(text: str) -> str:
 
 
 def strip_separator(text: str) -> str:
-    """Remove a leading colon as OCR reads it (``:``, ``>``, ``»``, ``-``, ``;``) and trailing dots."""
+    """Remove a leading colon as OCR reads it (``:``, ``>``, ``»``, ``-``, ``;``, a quote mark)."""
     text = clean_spaces(text)
-    text = re.sub(r"^[\s:;>»«\-—–=~|.,_'\"`]+", "", text)
+    text = re.sub(r"^[\s:;>»«\-—–=~|.,_'\"`“”„‘’]+", "", text)
     return text.strip()
 
 
