@@ -1481,6 +1481,7 @@ def canonical_places(places: list[LetterField]) -> list[LetterField]:
     return [place for place in out if place["value"] not in numbered]
 
 
+@lru_cache(maxsize=1)
 def _known_region_names() -> frozenset[str]:
     """Every region name of the gazetteer, upper case (empty without the gazetteer)."""
     nlp = get_nlp()
@@ -1514,8 +1515,7 @@ def one_spelling_per_place(fields: dict[str, Any], text: str, known: frozenset[s
     ``KEBONMAKNMUR``, ``GUNUNGREJO`` and ``GUNUNGREI!JO``) become the better one: the one the gazetteer knows,
     else the one the letter prints more often, else the letterhead's (printed larger). Two
     names the gazetteer both knows, or that differ only in a short word, are left apart.
-    Returns the fields changed (``places``, and the issuer and birth places that named the
-    misread)."""
+    Returns the fields changed: ``places``, and the ``issuer`` when it named the misread."""
     places = fields.get("places") or []
     title = find_title(text)
     letterhead = text[: title.start()] if title else ""
@@ -1549,7 +1549,7 @@ def one_spelling_per_place(fields: dict[str, Any], text: str, known: frozenset[s
 
     changed: dict[str, Any] = {"places": canonical_places(
         [{**place, "value": mend(str(place["value"]))} for place in places])}
-    for key in ("issuer",):
-        if key in fields and mend(str(fields[key]["value"])) != fields[key]["value"]:
-            changed[key] = {**fields[key], "value": mend(str(fields[key]["value"]))}
+    issuer = fields.get("issuer")
+    if issuer is not None and mend(str(issuer["value"])) != issuer["value"]:
+        changed["issuer"] = {**issuer, "value": mend(str(issuer["value"]))}
     return changed
