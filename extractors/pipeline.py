@@ -26,6 +26,7 @@ from extractors import fields as fields_mod
 from extractors import normalize as norm
 from extractors import preprocess as pre
 from extractors import reread as reread_mod
+from extractors import table as table_mod
 from extractors import tesseract
 from extractors.pages import PageInput, load_pages
 from extractors.sniff import sniff
@@ -34,8 +35,12 @@ from models.errors import OCRError, RejectedInput
 
 log = logging.getLogger(__name__)
 
-#: Preprocessing steps plus ``orient`` (try OSD and re-read when a page reads badly).
-DEFAULT_OPTIONS: tuple[str, ...] = (*pre.DEFAULT_STEPS, "orient")
+#: Page reading options that are not preprocessing steps: ``orient`` (try OSD and re-read
+#: when a page reads badly) and ``tables`` (leave ruled table bodies out of the page's
+#: reading: a KK's member tables are read on their own, cell by cell).
+PAGE_OPTIONS: tuple[str, ...] = ("orient", "tables")
+#: Preprocessing steps plus the page reading options.
+DEFAULT_OPTIONS: tuple[str, ...] = (*pre.DEFAULT_STEPS, *PAGE_OPTIONS)
 STAGES: tuple[str, ...] = ("sniff", "preprocess", "ocr", "classify", "extract")
 
 
@@ -88,8 +93,9 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
         return document
     timings["sniff"] = time.perf_counter() - started
     images: dict[int, tuple[np.ndarray, float]] = {}
+    masked: dict[int, list[table_mod.Box]] = {}
     try:
-        pages = read_pages(data, document.media_type, limits, options, timings, images)
+        pages = read_pages(data, document.media_type, limits, options, timings, images, masked)
     except RejectedInput as e:
         document.status = "rejected"
         document.error = ErrorInfo(code=e.code, message=e.message)
@@ -99,6 +105,10 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
     started = time.perf_counter()
     document_type, service, confidence, own_pages = classify_pages(pages)
     timings["classify"] = time.perf_counter() - started
+    if document_type != "kk" and masked:
+        # Only a KK's member tables are read cell by cell: any other table is read with its page.
+        pages = _read_tables_with_pages(pages, images, masked, options, limits, timings)
+        document_type, service, confidence, own_pages = classify_pages(pages)
     document.document_type = document_type  # type: ignore[assignment]
     document.service = service
     document.classification_confidence = confidence
@@ -106,6 +116,13 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
     document.fields = extract_document_fields(own_pages, document_type, service)
     if document_type == "kk" and images:
         document.fields = scanned_kk_members(document.fields, own_pages, images)
+        if "members" not in document.fields and masked:
+            # The grid was too broken to read by cells: the member rows as the page reads them.
+            pages = _read_tables_with_pages(pages, images, masked, options, limits, timings)
+            own = [p for p in pages if p.number in {o.number for o in own_pages}]
+            members = extract_document_fields(own, document_type, service).get("members")
+            if members is not None:
+                document.fields["members"] = members
     timings["extract"] = time.perf_counter() - started
     if images:
         started = time.perf_counter()
@@ -138,10 +155,12 @@ def classify_pages(pages: list[Page]) -> tuple[str, str | None, float, list[Page
 
 def read_pages(data: bytes, media_type: str, limits: Limits, options: ReadOptions,
                timings: dict[str, float],
-               images: dict[int, tuple[np.ndarray, float]] | None = None) -> list[Page]:
+               images: dict[int, tuple[np.ndarray, float]] | None = None,
+               masked: dict[int, list[table_mod.Box]] | None = None) -> list[Page]:
     """Decode, preprocess and read every page; ``timings`` gets the stage times added.
 
-    ``images`` receives each OCR'd page's prepared image and its scale (for rereading).
+    ``images`` receives each OCR'd page's prepared image and its scale (for rereading);
+    ``masked``, the table bodies left out of a page's reading (in prepared image pixels).
     """
     started = time.perf_counter()
     try:
@@ -159,6 +178,8 @@ def read_pages(data: bytes, media_type: str, limits: Limits, options: ReadOption
         pages.append(page)
         if images is not None and prepared is not None:
             images[page.number] = (prepared.image, prepared.scale)
+        if masked is not None and prepared is not None and prepared.masked:
+            masked[page.number] = prepared.masked
         for stage, seconds in page_timings.items():
             timings[stage] += seconds
     return pages
@@ -172,14 +193,18 @@ def read_page(page_input: PageInput, options: ReadOptions, limits: Limits
         return page_input.text_page, timings, None
     assert page_input.image is not None
     started = time.perf_counter()
-    prepared = pre.preprocess(page_input.image, tuple(s for s in options.steps if s != "orient"))
+    prepared = pre.preprocess(page_input.image, tuple(s for s in options.steps if s not in PAGE_OPTIONS))
+    if "tables" in options.steps:
+        prepared.masked = table_mod.table_bodies(prepared.image)
     timings["preprocess"] += time.perf_counter() - started
     started = time.perf_counter()
     try:
-        page = _ocr(prepared.image, page_input.number, options, limits)
+        page = _ocr(without_boxes(prepared.image, prepared.masked), page_input.number, options, limits)
         if "orient" in options.steps and looks_unreadable(page):
             page, turned = _retry_orientation(prepared, page, page_input.number, options, limits)
             prepared.angle += turned
+            if turned:
+                prepared.masked = []  # the turned page was read whole
     except OCRError as e:
         log.warning("page %d degraded: %s", page_input.number, e)
         height, width = prepared.image.shape[:2]
@@ -188,6 +213,36 @@ def read_page(page_input: PageInput, options: ReadOptions, limits: Limits
     page = to_original_scale(page, prepared.scale)
     page.angle = round(prepared.angle, 2)
     return page, timings, prepared
+
+
+def without_boxes(image: np.ndarray, boxes: list[table_mod.Box]) -> np.ndarray:
+    """``image`` with ``boxes`` painted white (a copy; ``image`` itself when there are none)."""
+    if not boxes:
+        return image
+    out = image.copy()
+    for x0, y0, x1, y1 in boxes:
+        out[y0:y1, x0:x1] = 255
+    return out
+
+
+def _read_tables_with_pages(pages: list[Page], images: dict[int, tuple[np.ndarray, float]],
+                            masked: dict[int, list[table_mod.Box]], options: ReadOptions,
+                            limits: Limits, timings: dict[str, float]) -> list[Page]:
+    """``pages`` with those read without their table bodies read again whole."""
+    started = time.perf_counter()
+    out = []
+    for page in pages:
+        if page.number in masked and page.number in images:
+            image, scale = images[page.number]
+            try:
+                whole = to_original_scale(_ocr(image, page.number, options, limits), scale)
+                page = whole.model_copy(update={"angle": page.angle, "source": page.source})
+            except OCRError as e:
+                log.warning("page %d: tables not read: %s", page.number, e)
+        out.append(page)
+    masked.clear()
+    timings["ocr"] += time.perf_counter() - started
+    return out
 
 
 def _ocr(image, number: int, options: ReadOptions, limits: Limits) -> Page:  # noqa: ANN001

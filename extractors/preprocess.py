@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -35,6 +35,8 @@ class Prepared:
     """Resize factor applied."""
     steps: tuple[str, ...] = ()
     """Steps that changed the image."""
+    masked: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Boxes (x0, y0, x1, y1) left out of the page's reading: table bodies read on their own."""
 
 
 def preprocess(gray: np.ndarray, steps: tuple[str, ...] = DEFAULT_STEPS) -> Prepared:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import pytest
 
 from extractors.pipeline import extract_file
@@ -187,3 +188,17 @@ def test_a_space_tesseract_dropped_inside_a_name_is_restored_from_the_print() ->
     assert _split_by_gaps("TUTIAYU LESMANA", spaced, box, 1.0) == "TUTI AYU LESMANA"
     joined = _printed("TUTIAYU LESMANA")
     assert _split_by_gaps("TUTIAYU LESMANA", joined, box, 1.0) is None
+
+
+@pytest.mark.parametrize(("name", "turn"), [("s2-001_form_clean.png", cv2.ROTATE_180),
+                                            ("s2-001_ktp_clean.png", cv2.ROTATE_90_CLOCKWISE)])
+def test_a_page_scanned_upside_down_or_sideways_is_read_upright(name: str, turn: int,
+                                                                 tmp_path: Path) -> None:
+    truth = json.loads((SAMPLES / name).with_suffix(".json").read_text())
+    image = cv2.rotate(cv2.imread(str(SAMPLES / name), cv2.IMREAD_GRAYSCALE), turn)
+    turned = tmp_path / name
+    cv2.imwrite(str(turned), image)
+    document = extract_file(turned)
+    assert document.document_type == truth["document_type"]
+    assert document.value("nik") == truth["fields"]["nik"]
+    assert document.value("full_name") == truth["fields"]["full_name"]

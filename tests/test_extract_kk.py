@@ -170,3 +170,51 @@ def test_a_birth_place_read_run_together_is_the_registered_place() -> None:
 
     assert kk._normalise("place", "RAJAAMPAT") == "RAJA AMPAT"
     assert kk._normalise("place", "SUMBA BARAT DAYA") == "SUMBA BARAT DAYA"
+
+
+def test_kk_table_bodies_are_left_out_of_the_page_reading_but_not_lost() -> None:
+    """The page reading leaves a KK's member table bodies out (they are read cell by cell);
+    the header rows stay, so the page still reads as a KK and its members come from the
+    cells. A ruled table on a page that is not a KK is read again with its page."""
+    from extractors.pipeline import ReadOptions, _read_tables_with_pages, read_pages
+    from extractors.preprocess import preprocess
+    from models.domain import Limits
+
+    name = "s3-001_kk_clean.png"
+    truth = json.loads((SAMPLES / name).with_suffix(".json").read_text())["fields"]["members"]
+    gray = cv2.imread(str(SAMPLES / name), cv2.IMREAD_GRAYSCALE)
+    prepared = preprocess(gray).image
+    bodies = table.table_bodies(prepared)
+    grids = [t for t in table.find_tables(prepared) if len(t.rows[0].cells) >= 5]
+    assert len(bodies) == len(grids) == 2
+    for body, grid in zip(bodies, grids, strict=True):
+        header_bottom = grid.rows[0].cells[0][3]
+        assert abs(body[1] - header_bottom) < 40 and abs(body[3] - grid.box[3]) < 40
+
+    document = extract_file(SAMPLES / name)
+    assert document.document_type == "kk" and document.fields["members"].value == truth
+
+    # Without its title and header fields, the same page is no KK: its table is read whole.
+    top = grids[0].box[1] / prepared.shape[0] * gray.shape[0]
+    untitled = gray.copy()
+    untitled[: int(top) - 5] = 255
+    data = cv2.imencode(".png", untitled)[1].tobytes()
+    options, images, masked = ReadOptions(workers=1), {}, {}
+    timings = dict.fromkeys(("preprocess", "ocr"), 0.0)
+    pages = read_pages(data, "image/png", Limits(), options, timings, images, masked)
+    assert masked, "the table bodies were left out of the first reading"
+
+    def digits(page) -> str:  # noqa: ANN001
+        return "".join(c for c in page.text if c.isdigit())
+
+    assert truth[0]["nik"] not in digits(pages[0])
+    whole = _read_tables_with_pages(pages, images, masked, options, Limits(), timings)
+    assert sum(m["nik"] in digits(whole[0]) for m in truth) >= len(truth) - 1
+
+
+@pytest.mark.parametrize("name", ["s2-001_form_clean.png", "s2-001_ktp_clean.png", "s3-001_letter_clean.png"])
+def test_pages_without_a_ruled_table_have_no_table_body_to_leave_out(name: str) -> None:
+    from extractors.preprocess import preprocess
+
+    gray = cv2.imread(str(SAMPLES / name), cv2.IMREAD_GRAYSCALE)
+    assert table.table_bodies(preprocess(gray).image) == []
