@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1109,10 +1110,13 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
 # ------------------------------------------------------------- digits by the card's own glyphs
 
 #: Digits OCR confuses in a NIK's bold figures, and what each may really be.
-CONFUSABLE_DIGITS: dict[str, str] = {"3": "8", "8": "36", "5": "6", "6": "58", "0": "8"}
+CONFUSABLE_DIGITS: dict[str, str] = {"3": "89", "8": "36", "5": "6", "6": "58", "0": "8"}
 #: A glyph is read as another digit only when it matches a glyph of that digit this well
 #: (correlation, 1 = the same shape), and that much better than any glyph of its own digit.
 GLYPH_MATCH, GLYPH_MARGIN = 0.9, 0.1
+#: With no glyph of its own digit to compare (none, or all of them like the other digit too),
+#: a glyph is read as the other digit when it matches one of its glyphs this well.
+GLYPH_SURE = 0.97
 
 
 def digit_glyphs(image: np.ndarray, box: tuple[float, float, float, float], scale: float) -> list[np.ndarray]:
@@ -1154,19 +1158,32 @@ def digits_by_glyphs(value: str, shapes: list[np.ndarray]) -> str:
     """``value`` with a confusable digit replaced where its glyph is another digit's glyph.
 
     The number's other digits are the references: a figure read as 3 that matches the 8s of
-    the same number (and not its other 3s) is an 8. Needs one glyph per digit and a
-    reference of both digits; otherwise ``value`` comes back unchanged.
+    the same number (and not its other 3s) is an 8. When its own digit's other glyphs have
+    the same shape too (``6888`` read ``6338``: each 3 is like the other because both are
+    8s), the glyphs of that shape vote with their readings: a figure matching
+    ``GLYPH_SURE`` a glyph of a digit most of them were read as is that digit.
+    Needs one glyph per digit; otherwise ``value`` comes back unchanged.
     """
     if len(shapes) != len(value) or not value.isdigit():
         return value
     out = list(value)
     for i, digit in enumerate(value):
-        own = [_likeness(shapes[i], shapes[j]) for j, d in enumerate(value) if d == digit and j != i]
-        for other in CONFUSABLE_DIGITS.get(digit, ""):
-            theirs = [_likeness(shapes[i], shapes[j]) for j, d in enumerate(value) if d == other]
+        others = CONFUSABLE_DIGITS.get(digit, "")
+        if not others:
+            continue
+        likeness = [_likeness(shapes[i], shape) for shape in shapes]
+        own = [likeness[j] for j, d in enumerate(value) if d == digit and j != i]
+        for other in others:
+            theirs = [likeness[j] for j, d in enumerate(value) if d == other]
             if own and theirs and max(theirs) >= GLYPH_MATCH and max(theirs) >= max(own) + GLYPH_MARGIN:
                 out[i] = other
                 break
+        else:
+            votes = Counter(value[j] for j in range(len(value)) if likeness[j] >= GLYPH_MATCH)
+            (most, count), = votes.most_common(1)
+            if (most in others and count > votes[digit]
+                    and max(likeness[j] for j, d in enumerate(value) if d == most) >= GLYPH_SURE):
+                out[i] = most
     return "".join(out)
 
 

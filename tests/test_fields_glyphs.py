@@ -1,0 +1,32 @@
+"""NIK digits checked against the number's own glyphs (``extractors.fields.digits_by_glyphs``)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from extractors import fields as F
+
+
+def printed_number(text: str) -> list[np.ndarray]:
+    image = np.full((60, 40 + 30 * len(text)), 255, np.uint8)
+    cv2.putText(image, text, (20, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3, cv2.LINE_AA)
+    shapes = F.digit_glyphs(image, (15.0, 15.0, 20.0 + 27.0 * len(text), 48.0), 1.0)
+    assert len(shapes) == len(text)
+    return shapes
+
+
+@pytest.mark.parametrize(("printed", "read"), [
+    # ``6888`` read ``6338``: each 3 looks like the other (both are 8s), so the 3s are no
+    # reference for a 3; the number has more 8s of the same shape.
+    ("1871076909896888", "1871076909896338"),
+    ("1871076909896888", "1871076909896838"),  # a lone 3 with the 8s' shape
+    ("1809022908938989", "1809022908938983"),  # a 9 read as 3, like the number's other 9s
+    # The glyphs of one shape vote: two 8s read as 3 lose to three read as 8; a real 3 stays.
+    ("1871076903896888", "1371076903396888"),
+    ("1871076909896888", "1871076909896888"),  # read right: kept
+    ("3603205807066483", "3603205807066483"),  # a lone 8 is not taken for a 3
+])
+def test_digit_misread_is_read_by_the_number_own_glyphs(printed: str, read: str) -> None:
+    assert F.digits_by_glyphs(read, printed_number(printed)) == printed
