@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -109,8 +110,22 @@ def sevens_read_as_ones(before: object, after: object) -> bool:
 
 #: Keys of names in letters (their layout has no kinds); forms and cards use their layout.
 LETTER_NAME_KEYS = ("child_name", "mother_name", "father_name", "subject_name")
-#: A blank column run inside a word at least this share of the text height is a space.
-SPACE_GAP = 0.3
+#: How deep (in letter heights) a letter's side may curve in and still count as white between
+#: letters. Type is spaced so that the white between neighbours, each side's hollow taken only
+#: this deep, is about even along a word (``A A`` and ``M E`` leave the same blank columns, but
+#: the A's sloping sides add white a space shows and a stem does not).
+SIDE_DEPTH = 0.15
+#: A gap is a space when its white is at least ``SPACE_WHITE`` of the letter height and
+#: ``SPACE_RATIO`` times the line's median white, and its blank columns ``SPACE_BLANK`` of the
+#: height (an L's open side has as much white as an A's slopes, but stands close).
+SPACE_WHITE = 0.35
+SPACE_RATIO = 1.7
+SPACE_BLANK = 0.15
+#: A space found inside a word read as one must also be this many times the widest white
+#: between the letters on either side of it.
+SPACE_OVER_LETTERS = 1.3
+#: ... and at least this share of the narrowest space the line shows elsewhere.
+SPACE_UNDER_SPACES = 0.75
 
 
 def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
@@ -118,9 +133,9 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
     """Names whose words Tesseract ran together although the print shows a space.
 
     Tesseract's ``ind`` model drops the space before some words (``TUTI AYU`` is read
-    ``TUTIAYU`` at every scale and page segmentation). The name's box is cut at blank column
-    runs as wide as a space; when that gives one piece more than the words read, the joined
-    word is split where a piece read alone says, if the split also fits the pieces' widths.
+    ``TUTIAYU``, ``MEGA AYU`` ``MEGAAYU``, at most scales and page segmentations). The print
+    says where the spaces are (``letter_gaps``); when it shows one more word than was read,
+    the joined word is split there if its two pieces, read alone, spell the word's two parts.
     ``kinds``: the kind of each field key of the layout (none for a letter).
     """
     keys = [k for k, kind in kinds.items() if kind == "name"] if kinds else list(LETTER_NAME_KEYS)
@@ -142,55 +157,118 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
     return out
 
 
+@dataclass(frozen=True)
+class Letter:
+    """One letter-high blob of ink of a line (a letter, or letters that touch)."""
+
+    left: int
+    right: int
+    """First column past the blob."""
+    lefts: np.ndarray
+    """Per row of the line, the first ink column (absolute), or -1 where the blob has none."""
+    rights: np.ndarray
+    """Per row, the last ink column (absolute), or -1."""
+
+
+def letters_of(ink: np.ndarray) -> tuple[list[Letter], float]:
+    """The letter-high blobs of a binary line image, left to right, and the letter height."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = [int(stats[i, cv2.CC_STAT_HEIGHT]) for i in range(1, count)]
+    if not heights:
+        return [], 0.0
+    tall = [h for h in heights if h >= 0.3 * ink.shape[0]] or heights
+    height = float(statistics.median(tall))
+    letters = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if h < 0.6 * height:
+            continue  # a dot, a colon, a speck: not a letter
+        mask = labels[:, x:x + w] == i
+        has = mask.any(axis=1)
+        lefts = np.where(has, x + mask.argmax(axis=1), -1)
+        rights = np.where(has, x + w - 1 - mask[:, ::-1].argmax(axis=1), -1)
+        letters.append(Letter(x, x + w, lefts, rights))
+    letters.sort(key=lambda letter: letter.left)
+    return letters, height
+
+
+def white_between(a: Letter, b: Letter, height: float) -> float:
+    """The white between two neighbouring blobs, in letter heights: the blank columns between
+    them plus the mean depth of their facing hollows, each taken at most ``SIDE_DEPTH`` deep."""
+    rows = (a.rights >= 0) & (b.lefts >= 0)
+    hollows = 0.0
+    if rows.any():
+        # White under a roof of the same letter (below a T's bar, between an E's arms) is
+        # the letter's own: each side's edge is the outermost ink of its rows above.
+        depth = SIDE_DEPTH * height
+        rights = np.maximum.accumulate(a.rights)
+        lefts = np.minimum.accumulate(np.where(b.lefts >= 0, b.lefts, np.iinfo(b.lefts.dtype).max))
+        hollows = float(np.mean(np.minimum(a.right - 1 - rights[rows], depth)
+                                + np.minimum(lefts[rows] - b.left, depth)))
+    return (b.left - a.right + hollows) / height
+
+
+def letter_gaps(ink: np.ndarray) -> tuple[list[Letter], list[float], list[bool]]:
+    """The blobs of a line, the white between each two (``white_between``) and which are spaces."""
+    letters, height = letters_of(ink)
+    if len(letters) < 4:
+        return letters, [], []
+    pairs = list(zip(letters, letters[1:], strict=False))
+    gaps = [white_between(a, b, height) for a, b in pairs]
+    typical = statistics.median(gaps)
+    spaces = [g >= max(SPACE_WHITE, SPACE_RATIO * typical) and b.left - a.right >= SPACE_BLANK * height
+              for g, (a, b) in zip(gaps, pairs, strict=True)]
+    return letters, gaps, spaces
+
+
 def _split_by_gaps(value: str, image: np.ndarray, box: tuple[float, float, float, float],
                    scale: float) -> str | None:
     gray = _box_crop(image, box, scale)
     if gray.size == 0 or gray.shape[0] < 8:
         return None
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    columns = np.flatnonzero(ink.sum(axis=0) > 0)
-    if columns.size == 0:
+    letters, gaps, spaces = letter_gaps(ink)
+    if not gaps:
         return None
-    rows = np.flatnonzero(ink.sum(axis=1) > 0)
-    height = int(rows[-1] - rows[0] + 1)  # of the ink, whatever margin the box has
-    pieces: list[tuple[int, int]] = []
-    start = prev = int(columns[0])
-    for x in columns[1:]:
-        if x - prev - 1 >= SPACE_GAP * height:
-            pieces.append((start, prev + 1))
-            start = int(x)
-        prev = int(x)
-    pieces.append((start, prev + 1))
-    # Marks are not words: a colon or dot left in the box has no letter-high ink.
-    pieces = [(a, b) for a, b in pieces
-              if np.flatnonzero(ink[:, a:b].sum(axis=1) > 0).size >= 0.5 * height]
+    # Pieces: runs of blobs between spaces, as (first blob, last blob) indices.
+    cuts = [i for i, space in enumerate(spaces) if space]
+    pieces = list(zip([0, *(c + 1 for c in cuts)], [*cuts, len(letters) - 1], strict=True))
     words = value.split()
     if len(pieces) != len(words) + 1:
         return None
 
-    def read(piece: tuple[int, int]) -> str:
-        part = gray[:, max(0, piece[0] - 2):piece[1] + 2]
-        part = cv2.copyMakeBorder(part, 8, 8, 8, 8, cv2.BORDER_REPLICATE)
-        part = cv2.resize(part, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        return re.sub(r"[^A-Z]", "", "".join(w.text for w in tesseract.ocr_page(part, 1, psm=8).words).upper())
+    paper = int(np.percentile(gray, 90))
 
-    # The joined word spans two pieces: the first read alone is its start (``TUTI`` of
-    # ``TUTIAYU``), or the second its end, and the cut leaves each side about the share of
-    # letters its piece has of the width (a misread ``TUT`` would cut in the wrong place).
+    def read(first: int, last: int) -> str:
+        # Bordered with paper: a replicated edge column with ink in it reads as an ``I``.
+        part = gray[:, max(0, letters[first].left - 2):letters[last].right + 2]
+        part = cv2.copyMakeBorder(part, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=paper)
+        part = cv2.resize(part, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        # As a line (``--psm 7``): read as one word (``--psm 8``), ``AYU`` comes out ``AU``.
+        return re.sub(r"[^A-Z]", "", "".join(w.text for w in tesseract.ocr_page(part, 1, psm=7).words).upper())
+
+    # The joined word spans two pieces (``MEGA`` and ``AYU`` of ``MEGAAYU``): its space must
+    # stand out from the white between its own letters, each piece read alone must spell its
+    # part of the word, and the cut leave each side about the share of letters its piece has
+    # of the width (a misread piece would cut in the wrong place).
     for i, word in enumerate(words):
         if len(word) < 5 or not word.isalpha():
             continue
         (a0, a1), (b0, b1) = pieces[i], pieces[i + 1]
-        share = (a1 - a0) / max(1, (a1 - a0) + (b1 - b0))
+        inner = [g for j, g in enumerate(gaps) if a0 <= j < b1 and j != a1]
+        others = [gaps[c] for c in cuts if c != a1]
+        if (inner and gaps[a1] < SPACE_OVER_LETTERS * max(inner)
+                or others and gaps[a1] < SPACE_UNDER_SPACES * min(others)):
+            continue
+        widths = (letters[a1].right - letters[a0].left, letters[b1].right - letters[b0].left)
+        share = widths[0] / max(1, sum(widths))
         try:
-            head = read(pieces[i])
-            cut = len(head) if word.upper().startswith(head) else None
-            if cut is None or abs(cut / len(word) - share) > 0.1:
-                tail = read(pieces[i + 1])
-                cut = len(word) - len(tail) if word.upper().endswith(tail) else None
+            head, tail = read(a0, a1), read(b0, b1)
         except OCRError:
             return None
-        if cut is not None and 2 <= cut <= len(word) - 2 and abs(cut / len(word) - share) <= 0.1:
+        cut = len(head)
+        if (head + tail == word.upper() and 2 <= cut <= len(word) - 2
+                and abs(cut / len(word) - share) <= 0.1):
             return " ".join([*words[:i], word[:cut], word[cut:], *words[i + 1:]])
     return None
 

@@ -1,0 +1,53 @@
+"""A space Tesseract drops inside a name, restored from the print (``extractors.reread``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.reread import _split_by_gaps
+
+FONTS = Path(__file__).resolve().parent.parent / "sample_docs" / "fonts"
+BOX = (0.0, 0.0, 600.0, 40.0)
+
+
+def printed(text: str, font: str = "LiberationSans-Regular.ttf", size: int = 28) -> np.ndarray:
+    image = Image.new("L", (600, 40), 255)
+    ImageDraw.Draw(image).text((4, 4), text, font=ImageFont.truetype(str(FONTS / font), size), fill=20)
+    return np.array(image)
+
+
+@pytest.mark.parametrize(("font", "size"), [("LiberationSans-Regular.ttf", 28),
+                                            ("LiberationSans-Regular.ttf", 24),
+                                            ("LiberationSansNarrow-Regular.ttf", 28)])
+def test_a_space_between_two_sloping_letters_is_restored(font: str, size: int) -> None:
+    """``MEGA AYU``: the blank between the two A's is no wider than between M and E; the
+    A's sloping sides are the white that makes it a space."""
+    assert _split_by_gaps("MEGAAYU SINAGA", printed("MEGA AYU SINAGA", font, size), BOX, 1.0) == "MEGA AYU SINAGA"
+
+
+@pytest.mark.parametrize("text", ["MAULANA SINAGA", "ISMAIL PRATAMA", "SETIADI RETNO", "HUTAGALUNG SLAMET"])
+@pytest.mark.parametrize("font", ["LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"])
+def test_one_word_is_not_split_where_a_letter_leaves_white(text: str, font: str) -> None:
+    """The white under a T's bar, beside an L's stem or between an E's arms is the letter's own."""
+    assert _split_by_gaps(text, printed(text, font), BOX, 1.0) is None
+
+
+def test_a_form_name_read_run_together_is_read_with_its_space() -> None:
+    """A form printing ``MEGA AYU SINAGA``, which Tesseract's page reading gives as ``MEGAAYU``."""
+    import dataclasses
+
+    from extractors.pipeline import extract_bytes
+    from sample_docs.generator import plan_document, render_file
+    from sample_docs.people import derive_rng
+    from sample_docs.services import make_case
+
+    case = make_case(derive_rng(100, "case", "polri.skck"), "polri.skck")
+    case = dataclasses.replace(case, applicant=dataclasses.replace(case.applicant, full_name="MEGA AYU SINAGA"))
+    plan = plan_document(case, "form", derive_rng(100, "layout", "form"))
+    rendered = render_file([plan], "clean", derive_rng(100, "render", "clean"))
+    document = extract_bytes(rendered.data, f"form.{rendered.ext}")
+    assert document.fields["full_name"].value == "MEGA AYU SINAGA"
