@@ -1187,19 +1187,52 @@ def digits_by_glyphs(value: str, shapes: list[np.ndarray]) -> str:
     return "".join(out)
 
 
+def glyph_twins(shapes: list[np.ndarray]) -> list[int | None]:
+    """For each glyph, its closest look-alike in the number if it matches ``GLYPH_MATCH``."""
+    twins: list[int | None] = []
+    for i, shape in enumerate(shapes):
+        best, j = max((_likeness(shape, other), j) for j, other in enumerate(shapes) if j != i)
+        twins.append(j if best >= GLYPH_MATCH else None)
+    return twins
+
+
+def glyph_consistency(value: str, twins: list[int | None]) -> int:
+    """How well a reading fits the number's glyphs: each glyph with a look-alike
+    (``glyph_twins``) counts one if the two were read as the same digit, less one if not."""
+    return sum(1 if value[j] == value[i] else -1 for i, j in enumerate(twins) if j is not None)
+
+
+#: A reading of a NIK's digits (one more digit dropped another way) replaces the one chosen
+#: when it fits the glyphs by this much more (``glyph_consistency``) and the card as well.
+GLYPH_READING_MARGIN = 2
+
+
 def nik_checked_by_glyphs(key: str, item: Field, found: dict[str, Field], image: np.ndarray,
                           scale: float) -> Field:
     """A NIK (or KK number) whose digits are compared with the number's own glyphs.
 
     The serial digits are not on the card otherwise, so a 3 read for an 8 there fits the
-    card as well as the truth. The change is kept only if the card agrees at least as well.
+    card as well as the truth, and so does a reading with a digit too many cut the wrong
+    way (``…968395…`` for ``…96895…``): a confusable digit is read by the glyphs of its
+    shape (``digits_by_glyphs``), and of the 16-digit readings the page reading allows,
+    the one that fits the glyphs clearly best (``glyph_consistency``) is taken. A change
+    is kept only if the card agrees at least as well.
     """
     value = str(item.value)
     if item.bbox is None or len(value) != 16:
         return item
-    checked = digits_by_glyphs(value, digit_glyphs(image, item.bbox, scale))
+    shapes = digit_glyphs(image, item.bbox, scale)
+    checked = digits_by_glyphs(value, shapes)
+    if len(shapes) == 16:
+        twins = glyph_twins(shapes)
+        best, fit = checked, glyph_consistency(checked, twins)
+        for candidate in norm.nik_readings(item.raw):
+            if (glyph_consistency(candidate, twins) >= fit + GLYPH_READING_MARGIN
+                    and card_agreement(key, candidate, found) >= card_agreement(key, best, found)):
+                best, fit = candidate, glyph_consistency(candidate, twins)
+        if best != checked:
+            checked = digits_by_glyphs(best, shapes)
     if checked == value or card_agreement(key, checked, found) < card_agreement(key, value, found):
         return item
     return item.model_copy(update={"value": checked, "repairs": [*item.repairs, "digit by glyph"],
                                    "confidence": round(min(item.confidence, 0.8), 4)})
-

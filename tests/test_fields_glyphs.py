@@ -9,10 +9,14 @@ import pytest
 from extractors import fields as F
 
 
-def printed_number(text: str) -> list[np.ndarray]:
+def printed(text: str) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     image = np.full((60, 40 + 30 * len(text)), 255, np.uint8)
     cv2.putText(image, text, (20, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3, cv2.LINE_AA)
-    shapes = F.digit_glyphs(image, (15.0, 15.0, 20.0 + 27.0 * len(text), 48.0), 1.0)
+    return image, (15.0, 15.0, 20.0 + 27.0 * len(text), 48.0)
+
+
+def printed_number(text: str) -> list[np.ndarray]:
+    shapes = F.digit_glyphs(*printed(text), 1.0)
     assert len(shapes) == len(text)
     return shapes
 
@@ -30,3 +34,16 @@ def printed_number(text: str) -> list[np.ndarray]:
 ])
 def test_digit_misread_is_read_by_the_number_own_glyphs(printed: str, read: str) -> None:
     assert F.digits_by_glyphs(read, printed_number(printed)) == printed
+
+
+def test_a_reading_with_a_digit_too_many_is_cut_where_the_glyphs_say() -> None:
+    """``…9689545`` read ``…96839545``: dropping the 3 is one way among many that fit the
+    card; the one whose digits pair up with the glyphs' look-alikes is taken."""
+    from models.domain import Field
+
+    image, box = printed("3171036809689545")
+    item = Field(value="3171036809683954", raw="31710368096839545", confidence=0.7, page=1,
+                 bbox=box, source="ocr", repairs=["surplus digits"])
+    assert F.nik_checked_by_glyphs("nik", item, {"nik": item}, image, 1.0).value == "3171036809689545"
+    right = item.model_copy(update={"value": "3171036809689545", "raw": "3171036809689545"})
+    assert F.nik_checked_by_glyphs("nik", right, {"nik": right}, image, 1.0).value == "3171036809689545"
