@@ -237,15 +237,16 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     members: list[dict[str, object]] = []
     words_used: list[Word] = []
     read_in: dict[int, dict[str, list[Word]]] = {}
-    for grid in tables[:2]:
+    for index, grid in enumerate(tables[:2]):
         factor = _enlargement(image, grid)
+        standard = _standard_names(grid, index)
         if factor == 1.0:
             names, rows = _grid_rows(_read_table(image, grid, page.number), grid)
             rows = _nik_read_again(image, page.number, names,
                                    [_spaces_read_again(image, page.number, names, cells, grid)
                                     for cells in rows])
         else:
-            names, rows = _banded_rows(image, grid, page.number, factor, len(members) or None)
+            names, rows = _banded_rows(image, grid, page.number, factor, len(members) or None, standard)
         for position, row in enumerate(rows):
             if position >= len(members):
                 members.append({})
@@ -456,15 +457,16 @@ def _spaced_names(members: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def _read_table(image: np.ndarray, grid: table_mod.Table, number: int) -> list[Word]:
-    """OCR one table on its own, rules painted white; word boxes in ``image`` pixels."""
+    """OCR one table on its own, rules painted white, down to its last written row (the
+    empty rows below the members are not read); word boxes in ``image`` pixels. (Read
+    without its header, a table's rows read differently, not better.)"""
     from extractors import tesseract
 
-    x0, y0, x1, y1 = grid.box
-    crop = image[y0:y1, x0:x1].copy()
-    if grid.rules is not None:
-        crop[cv2.dilate(grid.rules.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 255
+    x0, y0 = grid.box[:2]
+    crop = _table_crop(image, grid)
     # Table text is printed smaller than the page's; in a phone photo it needs enlarging.
     height = estimate_text_height(crop) or TABLE_TEXT_HEIGHT
+    crop = crop[:_written_bottom(grid, _written_rows(crop, grid)) - y0]
     factor = min(3.0, TABLE_TEXT_HEIGHT / height)
     if factor > 1.25:
         crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
@@ -478,6 +480,46 @@ def _read_table(image: np.ndarray, grid: table_mod.Table, number: int) -> list[W
                  bbox=(w.bbox[0] / factor + x0, w.bbox[1] / factor + y0,
                        w.bbox[2] / factor + x0, w.bbox[3] / factor + y0))
             for w in read.words]
+
+
+def _table_crop(image: np.ndarray, grid: table_mod.Table) -> np.ndarray:
+    """A table cut out of ``image``, its rules painted white."""
+    x0, y0, x1, y1 = grid.box
+    crop = image[y0:y1, x0:x1].copy()
+    if grid.rules is not None:
+        crop[cv2.dilate(grid.rules.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 255
+    return crop
+
+
+#: A body row is written on when its share of ink is at least this part of the inkiest row's
+#: (an empty row holds at most specks of noise and remains of rules: under a tenth).
+WRITTEN_SHARE = 0.2
+
+
+def _written_rows(crop: np.ndarray, grid: table_mod.Table) -> int:
+    """How many body rows of a table, from the top, are written on (up to the last one).
+
+    The members fill a KK table's first rows; the rest are left empty. A row's ink is its
+    share of dark pixels (Otsu) in ``crop``, the table with its rules painted white.
+    """
+    rows = [(r.cells[0][1] - grid.box[1], r.cells[0][3] - grid.box[1]) for r in grid.rows[1:]]
+    if len(rows) < 3:
+        return len(rows)
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    inset = max(1, (rows[0][1] - rows[0][0]) // 10)
+    shares = [float((ink[top + inset:bottom - inset] > 0).mean()) if bottom - top > 2 * inset else 0.0
+              for top, bottom in rows]
+    written = [i for i, share in enumerate(shares) if share >= WRITTEN_SHARE * max(shares)]
+    return written[-1] + 1 if written else len(rows)
+
+
+def _written_bottom(grid: table_mod.Table, written: int) -> int:
+    """Where the reading of a table with ``written`` rows written on may stop (``image``
+    pixels): halfway down the first empty body row, or the table's bottom."""
+    if written >= len(grid.rows) - 1:
+        return grid.box[3]
+    row = grid.rows[1 + written].cells[0]
+    return (row[1] + row[3]) // 2
 
 
 def _members(value: list[dict[str, object]], words: list[Word], page_number: int, source: str) -> Field:
@@ -514,12 +556,7 @@ def _grid_rows(words: list[Word], grid: table_mod.Table
             k = column_of(word)
             if k is not None:
                 cells.setdefault(k, []).append(word)
-        # A member row fills most columns (a stray mark or a split line does not) and is
-        # numbered or read with confidence (remains of faint rules in an empty row are not).
-        filled = len([k for k in cells if k > 0]) >= max(3, (len(bounds) - 2) // 2)
-        numbered = 0 in cells and re.fullmatch(r"\d{1,2}\.?", norm.repair_digits(cells[0][0].text)[0])
-        sure = statistics.fmean(w.confidence for w in line) >= 0.75
-        if filled and (numbered or sure):
+        if _is_member_row(cells, len(bounds)):
             rows.append(cells)
     return names, rows
 
@@ -553,6 +590,14 @@ def _column_names(header: list[Word], count: int, column_of) -> list[str | None]
     return read
 
 
+def _standard_names(grid: table_mod.Table, index: int) -> list[str | None] | None:
+    """The standard column names of a KK's ``index``-th member table when its grid has as
+    many columns (its header then needs no reading), else ``None``."""
+    if index < len(TABLE_COLUMNS) and len(grid.rows[0].cells) == len(TABLE_COLUMNS[index]):
+        return list(TABLE_COLUMNS[index])
+    return None
+
+
 def _enlargement(image: np.ndarray, grid: table_mod.Table) -> float:
     """How much a table's text must be enlarged to capitals of ``TABLE_TEXT_HEIGHT`` px.
 
@@ -571,7 +616,8 @@ def _enlargement(image: np.ndarray, grid: table_mod.Table) -> float:
 
 
 def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: float,
-                 count: int | None = None) -> tuple[list[str | None], list[dict[int, list[Word]]]]:
+                 count: int | None = None, names: list[str | None] | None = None
+                 ) -> tuple[list[str | None], list[dict[int, list[Word]]]]:
     """Column names and member rows of a table whose text is small (a phone photo).
 
     The header and the body are read apart (the header's shading upsets the rows below),
@@ -579,55 +625,133 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
     band between two row rules that holds its middle, so a slanted text line that Tesseract
     runs into the next row still splits right (lines are matched across columns by their
     heights when the row rules are not found). ``count``: how many members an earlier table
-    of the page had (they fill its first bands).
+    of the page had (they fill its first bands). ``names``: the columns' names when known
+    (the header is then not read).
     """
     bounds = [c[0] for c in grid.rows[0].cells] + [grid.rows[0].cells[-1][2]]
     header_bottom = grid.rows[0].cells[0][3]
-    _, y0, _, y1 = grid.box
+    y0 = grid.box[1]
 
     def column_of(word: Word) -> int | None:
         middle = (word.bbox[0] + word.bbox[2]) / 2
         return next((k for k in range(len(bounds) - 1) if bounds[k] <= middle < bounds[k + 1]), None)
 
-    header = _read_band(image, grid, (bounds[0], y0, bounds[-1], header_bottom), factor, number)
-    names = _column_names([w for w in header if w.text.strip()], len(bounds) - 1, column_of)
-    body = (bounds[0], header_bottom, bounds[-1], y1)
+    if names is None:
+        header = _read_band(image, grid, (bounds[0], y0, bounds[-1], header_bottom), factor, number)
+        names = _column_names([w for w in header if w.text.strip()], len(bounds) - 1, column_of)
+    written = _written_rows(_table_crop(image, grid), grid)
+    body = (bounds[0], header_bottom, bounds[-1], _written_bottom(grid, written))
     bands = [r.cells[0][1] for r in grid.rows[1:]] + [grid.rows[-1].cells[0][3]]
     if len(bands) < 3:
         lines = _body_lines(_read_band(image, grid, body, factor, number, small=True), column_of)
         rows = _rows_by_height(lines, TABLE_TEXT_HEIGHT / factor)
         return names, [cells for cells in rows if _is_member_row(cells, len(bounds))]
-    # Blurred small text reads differently at each size: two readings, the better per cell.
-    by_band: dict[int, dict[int, list[Word]]] = {}
     nik = names.index("NIK") if "NIK" in names else None
-    nik_readings: dict[int, list[tuple[str, float]]] = {}
-    for scale in (factor, factor * READ_AGAIN_SCALE):
-        for k, middle, ws in _body_lines(_read_band(image, grid, body, scale, number, small=True), column_of):
-            band = next((i for i in range(len(bands) - 1) if bands[i] <= middle < bands[i + 1]), None)
-            if band is None:
-                continue
-            if k == nik:
-                nik_readings.setdefault(band, []).extend(_nik_reading(ws))
-            cells = by_band.setdefault(band, {})
-            if scale == factor:
-                cells[k] = _one_line(cells.get(k, []), ws)
-            else:
-                cells[k] = _better_cell(names[k] if k < len(names) else None, cells.get(k, []), ws)
+    by_band, nik_readings = _bands_read(image, grid, body, factor, number, column_of, bands, nik)
     if count is None:
         # The members fill the first bands, up to the last one read as a member: with an
         # NIK, or most columns filled (noise in an empty row is read with little confidence).
         members = [b for b, cells in by_band.items()
                    if (nik is not None and _digit_count(cells.get(nik, [])) >= 8)
                    or (_is_member_row(cells, len(bounds)) and _confidence(cells) >= 0.5)]
-        count = max(members) + 1 if members else 0
+        count = max(max(members) + 1 if members else 0, written)
     kept = [by_band.get(b, {}) for b in range(min(count, len(bands) - 1))]
+    # Blurred small text reads differently at each size: the cells whose first reading is
+    # doubtful are read again larger, the better reading per cell is kept.
+    doubtful = _doubtful_cells(names, kept)
+    for first, last in _runs([b for b, ks in enumerate(doubtful) if ks]):
+        columns = sorted({k for ks in doubtful[first:last + 1] for k in ks})
+        margin = (bands[last + 1] - bands[first]) // (2 * (last - first + 1))
+        strip = (bounds[columns[0]], max(header_bottom, bands[first] - margin),
+                 bounds[columns[-1] + 1], min(grid.box[3], bands[last + 1] + margin))
+        again, readings = _bands_read(image, grid, strip, factor * READ_AGAIN_SCALE, number, column_of,
+                                      bands, nik)
+        for b in range(first, last + 1):
+            for k in doubtful[b]:
+                if k in again.get(b, {}):
+                    kept[b][k] = _better_cell(names[k], kept[b].get(k, []), again[b][k])
+            nik_readings.setdefault(b, []).extend(readings.get(b, []))
     if nik is not None:
         for b, cells in enumerate(kept):
+            if nik not in _doubtful_cells(names, kept, only=nik)[b]:
+                continue
             box = (bounds[nik] + 2, bands[b], bounds[nik + 1] - 2, bands[b + 1])
             better = _nik_cell(image, box, factor, number, nik_readings.get(b, []), cells.get(nik, []))
             if better is not None:
                 cells[nik] = [better]
     return names, kept
+
+
+def _bands_read(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, int, int], factor: float,
+                number: int, column_of, bands: list[int], nik: int | None,  # noqa: ANN001
+                ) -> tuple[dict[int, dict[int, list[Word]]], dict[int, list[tuple[str, float]]]]:
+    """A part of a table body read once: its cells by band and column, and the NIK read in
+    each band (sixteen digits, with its confidence)."""
+    by_band: dict[int, dict[int, list[Word]]] = {}
+    nik_readings: dict[int, list[tuple[str, float]]] = {}
+    for k, middle, ws in _body_lines(_read_band(image, grid, box, factor, number, small=True), column_of):
+        band = next((i for i in range(len(bands) - 1) if bands[i] <= middle < bands[i + 1]), None)
+        if band is None:
+            continue
+        if k == nik:
+            nik_readings.setdefault(band, []).extend(_nik_reading(ws))
+        cells = by_band.setdefault(band, {})
+        cells[k] = _one_line(cells.get(k, []), ws)
+    return by_band, nik_readings
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive numbers as ``(first, last)``."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+#: A name or place cell read with less confidence than this is read again.
+SURE_CELL = 0.7
+
+
+def _doubtful_cells(names: list[str | None], rows: list[dict[int, list[Word]]],
+                    only: int | None = None) -> list[list[int]]:
+    """Per member row, the columns whose reading fails its checks (``only``: that column).
+
+    An NIK must have sixteen digits, the region code (first six digits) most of the
+    family's NIKs share, and encode the row's birth date and sex; a date must be a date;
+    an enumerated column one of its values; a name or place letters only, read surely.
+    An empty cell is doubtful.
+    """
+    kinds = {k: COLUMNS[n][1] for k, n in enumerate(names) if n and COLUMNS.get(n) and (only in (None, k))}
+    nik = names.index("NIK") if "NIK" in names else None
+    date = names.index("TANGGAL LAHIR") if "TANGGAL LAHIR" in names else None
+    sex = names.index("JENIS KELAMIN") if "JENIS KELAMIN" in names else None
+
+    def text(cells: dict[int, list[Word]], k: int | None) -> str:
+        return " ".join(w.text for w in cells.get(k, [])) if k is not None else ""
+
+    niks = [re.sub(r"\D", "", norm.repair_digits(text(cells, nik))[0]) for cells in rows]
+    codes = [n[:6] for n in niks if len(n) == 16]
+    common = max(set(codes), key=codes.count) if codes else None
+    out: list[list[int]] = []
+    for cells, digits in zip(rows, niks, strict=True):
+        failing = []
+        for k, kind in kinds.items():
+            raw = text(cells, k)
+            if kind == "nik":
+                born = norm.normalize("date", text(cells, date)).value
+                sexed = norm.normalize("sex", text(cells, sex))
+                ok = len(digits) == 16 and (common is None or codes.count(common) < 2 or digits[:6] == common) and (
+                    not isinstance(born, str) or norm.nik_encodes_date(digits, born, sexed.value if sexed.valid else None))
+            else:
+                ok = bool(raw) and _valid(kind, raw) and (
+                    kind not in ("name", "place") or _confidence({k: cells[k]}) >= SURE_CELL)
+            if not ok:
+                failing.append(k)
+        out.append(failing)
+    return out
 
 
 def _body_lines(words: list[Word], column_of) -> list[tuple[int, float, list[Word]]]:  # noqa: ANN001
@@ -745,10 +869,17 @@ def _digit_count(words: list[Word]) -> int:
 
 def _is_member_row(cells: dict[int, list[Word]], columns: int) -> bool:
     """A member row fills most columns (a stray mark or a split line does not) and is
-    numbered or read with confidence (remains of faint rules in an empty row are not)."""
+    numbered or read with confidence (remains of faint rules in an empty row are not); a
+    row of column names (the header, when the grid missed the rule under it) is not."""
     filled = len([k for k in cells if k > 0]) >= max(3, (columns - 2) // 2)
     numbered = 0 in cells and re.fullmatch(r"\d{1,2}\.?", norm.repair_digits(cells[0][0].text)[0])
-    return filled and bool(numbered or _confidence(cells) >= 0.75)
+    return filled and bool(numbered or _confidence(cells) >= 0.75) and not _reads_as_header(cells)
+
+
+def _reads_as_header(cells: dict[int, list[Word]]) -> bool:
+    """Whether a row reads as a header: two of its cells or more are column names."""
+    named = [k for k, ws in cells.items() if k > 0 and _column_name(" ".join(w.text for w in ws))]
+    return len(named) >= 2
 
 
 def _read_band(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, int, int],

@@ -133,13 +133,19 @@ def _even_rows(coverage: np.ndarray, ys: list[int]) -> list[int]:
 
 
 def _rules(coverage: np.ndarray, threshold: float) -> list[int]:
-    """Centres of the runs where ``coverage`` (a smoothed projection) passes ``threshold``."""
+    """Centres of the runs where ``coverage`` (a smoothed projection) passes ``threshold``.
+
+    Two runs are one rule when the coverage between them stays above half the threshold: a
+    slanted rule (a phone photo) spreads over several pixel rows at about the threshold and
+    dips just under it here and there, which must not make it two rules with a sliver of a
+    row between them (the header would then be taken for a body row).
+    """
     smooth = np.convolve(coverage, np.ones(5) / 5, mode="same")
     above = np.flatnonzero(np.maximum(coverage, smooth) >= threshold)
     centres: list[int] = []
     run: list[int] = []
     for i in above:
-        if run and i - run[-1] > 2:
+        if run and i - run[-1] > 2 and coverage[run[-1] + 1:i].min() < threshold / 2:
             centres.append(int(round(sum(run) / len(run))))
             run = []
         run.append(int(i))

@@ -218,3 +218,36 @@ def test_pages_without_a_ruled_table_have_no_table_body_to_leave_out(name: str) 
 
     gray = cv2.imread(str(SAMPLES / name), cv2.IMREAD_GRAYSCALE)
     assert table.table_bodies(preprocess(gray).image) == []
+
+
+def test_a_slanted_rule_that_dips_under_the_threshold_is_one_rule() -> None:
+    """A phone photo slants a table's top rule over several pixel rows at about the
+    threshold; a dip just under it does not make two rules with a sliver of a row between
+    (the header would be taken for a member row). Rules with text between stay apart."""
+    coverage = np.zeros(120)
+    coverage[9:19] = [0.4, 0.4, 0.39, 0.39, 0.4, 0.4, 0.41, 0.41, 0.4, 0.4]  # one slanted rule
+    coverage[50:53] = 0.9  # the header's rule
+    coverage[30:40] = 0.1  # header text between them
+    assert len(table._rules(coverage, 0.4)) == 2
+
+
+def test_a_header_read_among_the_body_rows_is_not_a_member() -> None:
+    """When the grid misses the rule under the header, the header's line is read with the
+    body rows: a row of column names is not a member, the members keep their rows."""
+    from extractors import kk
+    from models.domain import Word
+
+    bounds = [0, 50, 250, 450, 550, 700, 850]
+    grid = table.Table(box=(0, 0, 850, 200), rows=[
+        table.Row(cells=[(a, 0, b, 5) for a, b in zip(bounds, bounds[1:])]),  # a sliver
+        table.Row(cells=[(a, 5, b, 200) for a, b in zip(bounds, bounds[1:])]),
+    ])
+
+    def line(texts: list[str], number: int, top: float) -> list[Word]:
+        return [Word(text=t, confidence=0.9, line=number, bbox=(a + 5.0, top, a + 40.0, top + 15))
+                for t, a in zip(texts, bounds, strict=False)]
+
+    words = (line(["NO", "NAMA LENGKAP", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TANGGAL LAHIR"], 0, 20)
+             + line(["1", "BUDI", "3201010101900001", "LAKI-LAKI", "BANDUNG", "01-01-1990"], 1, 60))
+    _, rows = kk._grid_rows(words, grid)
+    assert [[w.text for w in row[1]] for row in rows] == [["BUDI"]]
