@@ -98,6 +98,8 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("JL.ANGGREK NO. 1", "JL. ANGGREK NO. 1"),              # the space after the dot lost
     ("JL. SEROJA NO.7", "JL. SEROJA NO. 7"),
     ("GG.MELATI 6", "GG. MELATI 6"),
+    ("GG. MELATI6", "GG. MELATI 6"),                        # the space before the number lost
+    ("JL. MAWAR BLOK C12", "JL. MAWAR BLOK C12"),           # a block code keeps its letter
     ("DUSUN ALASMALANG", "DUSUN ALASMALANG"),
 ])
 def test_address_abbreviation_dot_read_as_comma(raw: str, value: str) -> None:
