@@ -241,7 +241,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
         factor = _enlargement(image, grid)
         standard = _standard_names(grid, index)
         if factor == 1.0:
-            names, rows = _grid_rows(_read_table(image, grid, page.number), grid)
+            names, rows = _grid_rows(_read_table(image, grid, page.number, standard), grid)
             rows = _nik_read_again(image, page.number, names,
                                    [_spaces_read_again(image, page.number, names, cells, grid)
                                     for cells in rows])
@@ -456,14 +456,20 @@ def _spaced_names(members: list[dict[str, object]]) -> list[dict[str, object]]:
             for m in members]
 
 
-def _read_table(image: np.ndarray, grid: table_mod.Table, number: int) -> list[Word]:
+def _read_table(image: np.ndarray, grid: table_mod.Table, number: int,
+                names: list[str | None] | None = None) -> list[Word]:
     """OCR one table on its own, rules painted white, down to its last written row (the
     empty rows below the members are not read); word boxes in ``image`` pixels. (Read
-    without its header, a table's rows read differently, not better.)"""
+    without its header, a table's rows read differently, not better.) ``names``: the
+    columns' names when known; the body of a column not extracted is painted white too."""
     from extractors import tesseract
 
     x0, y0 = grid.box[:2]
     crop = _table_crop(image, grid)
+    for k, name in enumerate(names or []):
+        if name not in ("NO", None) and COLUMNS.get(name) is None:
+            left, _, right, header_bottom = grid.rows[0].cells[k]
+            crop[header_bottom - y0:, left - x0:right - x0] = 255
     # Table text is printed smaller than the page's; in a phone photo it needs enlarging.
     height = estimate_text_height(crop) or TABLE_TEXT_HEIGHT
     crop = crop[:_written_bottom(grid, _written_rows(crop, grid)) - y0]

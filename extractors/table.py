@@ -110,10 +110,11 @@ def _even_rows(coverage: np.ndarray, ys: list[int]) -> list[int]:
         return ys
     top, bottom = ys[1], ys[-1]
     smooth = np.convolve(coverage, np.ones(3) / 3, mode="same")
+    # The coverage near each position: the most within 3 px.
+    near = np.lib.stride_tricks.sliding_window_view(np.pad(smooth, 3, constant_values=-np.inf), 7).max(axis=1)
 
-    def covered(at: float) -> float:
-        i = int(round(at))
-        return float(smooth[max(0, i - 3):i + 4].max())
+    def covered(at: np.ndarray) -> np.ndarray:
+        return near[np.clip(np.round(at).astype(int), 0, len(near) - 1)]
 
     scores: dict[int, float] = {}
     for count in range(2, 31):
@@ -121,8 +122,8 @@ def _even_rows(coverage: np.ndarray, ys: list[int]) -> list[int]:
         if pitch < 8:
             break
         # The weaker rules count (a count twice too large puts every other rule on text).
-        rules = np.percentile([covered(top + i * pitch) for i in range(1, count)], 25)
-        lines = np.mean([covered(top + (i + 0.5) * pitch) for i in range(count)])
+        rules = np.percentile(covered(top + np.arange(1, count) * pitch), 25)
+        lines = np.mean(covered(top + (np.arange(count) + 0.5) * pitch))
         scores[count] = float(rules - lines)
     if not scores or max(scores.values()) < 0.15:
         return ys
