@@ -122,6 +122,7 @@ class LabelMatch:
     """The value part of the label's last word when the two were read glued together."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def key_of(text: str) -> str:
     """Matching key of a label or word: upper-case letters and digits only."""
     return re.sub(r"[^A-Z0-9]", "", text.upper())
@@ -339,6 +340,7 @@ def _match_label_after_marks(line: Line, start: int, specs: tuple[FieldSpec, ...
 def _match_label_at(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> LabelMatch | None:
     best: LabelMatch | None = None
     best_rank: tuple[int, int] | None = None
+    keys = [key_of(w.text) for w in line.words]
     for spec in specs:
         for label_key, label_words in _label_keys(spec):
             if not label_key:
@@ -347,7 +349,7 @@ def _match_label_at(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> Lab
                 end = start + span
                 if end > len(line.words):
                     break
-                candidate = "".join(key_of(w.text) for w in line.words[start:end])
+                candidate = "".join(keys[start:end])
                 if not candidate:
                     continue
                 distance = Levenshtein.distance(candidate, label_key)

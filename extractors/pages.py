@@ -53,7 +53,7 @@ def image_pages(data: bytes, limits: Limits) -> list[PageInput]:
             for index in range(min(frames, limits.max_pages)):
                 image.seek(index)
                 dpi = _dpi_of(image)
-                frame = ImageOps.exif_transpose(image.copy())
+                frame = ImageOps.exif_transpose(image)  # a copy of the frame, turned upright
                 pages.append(PageInput(number=index + 1, image=to_gray(frame), dpi=dpi))
     return pages
 
@@ -75,4 +75,4 @@ def to_gray(image: Image.Image) -> np.ndarray:
         array = np.asarray(image, dtype=np.float64)
         peak = array.max() or 1.0
         return (array * (255.0 / peak)).astype(np.uint8)
-    return np.asarray(image.convert("L"), dtype=np.uint8)
+    return np.asarray(image if image.mode == "L" else image.convert("L"), dtype=np.uint8)
