@@ -462,7 +462,6 @@ def _read_table(image: np.ndarray, grid: table_mod.Table, number: int,
     empty rows below the members are not read); word boxes in ``image`` pixels. (Read
     without its header, a table's rows read differently, not better.) ``names``: the
     columns' names when known; the body of a column not extracted is painted white too."""
-    from extractors import tesseract
 
     x0, y0 = grid.box[:2]
     crop = _table_crop(image, grid)
@@ -478,22 +477,35 @@ def _read_table(image: np.ndarray, grid: table_mod.Table, number: int,
         crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
     else:
         factor = 1.0
+    return _read_block(crop, number, factor, (x0, y0))
+
+
+def _read_block(crop: np.ndarray, number: int, factor: float, origin: tuple[int, int],
+                pad: int = 0) -> list[Word]:
+    """OCR a crop of a table as one block (psm 6); word boxes back in the page image's pixels
+    (the crop was enlarged ``factor`` times after being cut at ``origin``, then padded)."""
+    from extractors import tesseract
+
     try:
         read = tesseract.ocr_page(crop, number, psm=6)
     except OCRError:
         return []
+    x0, y0 = origin
     return [Word(text=w.text, confidence=w.confidence, line=w.line,
-                 bbox=(w.bbox[0] / factor + x0, w.bbox[1] / factor + y0,
-                       w.bbox[2] / factor + x0, w.bbox[3] / factor + y0))
+                 bbox=((w.bbox[0] - pad) / factor + x0, (w.bbox[1] - pad) / factor + y0,
+                       (w.bbox[2] - pad) / factor + x0, (w.bbox[3] - pad) / factor + y0))
             for w in read.words]
 
 
-def _table_crop(image: np.ndarray, grid: table_mod.Table) -> np.ndarray:
-    """A table cut out of ``image``, its rules painted white."""
-    x0, y0, x1, y1 = grid.box
+def _table_crop(image: np.ndarray, grid: table_mod.Table,
+                box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """A table, or the ``box`` of it, cut out of ``image`` with the table's rules painted white."""
+    x0, y0, x1, y1 = box or grid.box
     crop = image[y0:y1, x0:x1].copy()
     if grid.rules is not None:
-        crop[cv2.dilate(grid.rules.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 255
+        gx, gy = grid.box[:2]
+        rules = grid.rules[y0 - gy:y1 - gy, x0 - gx:x1 - gx].astype(np.uint8)
+        crop[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
     return crop
 
 
@@ -895,28 +907,14 @@ def _read_band(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, in
     ``small``: small blurred text (table body in a phone photo), sharpened after enlarging
     and rid of the dashes that thin rules broke into.
     """
-    from extractors import tesseract
-
-    x0, y0, x1, y1 = box
-    crop = image[y0:y1, x0:x1].copy()
-    if grid.rules is not None:
-        gx, gy = grid.box[:2]
-        rules = grid.rules[y0 - gy:y1 - gy, x0 - gx:x1 - gx].astype(np.uint8)
-        crop[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
+    crop = _table_crop(image, grid, box)
     pad = 0
     if small:
         crop = _prepared(crop, factor)
         pad = int(TABLE_TEXT_HEIGHT)
     elif factor > 1.0:
         crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
-    try:
-        read = tesseract.ocr_page(crop, number, psm=6)
-    except OCRError:
-        return []
-    return [Word(text=w.text, confidence=w.confidence, line=w.line,
-                 bbox=((w.bbox[0] - pad) / factor + x0, (w.bbox[1] - pad) / factor + y0,
-                       (w.bbox[2] - pad) / factor + x0, (w.bbox[3] - pad) / factor + y0))
-            for w in read.words]
+    return _read_block(crop, number, factor, box[:2], pad)
 
 
 def _prepared(crop: np.ndarray, factor: float) -> np.ndarray:

@@ -119,8 +119,9 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
         if "members" not in document.fields and masked:
             # The grid was too broken to read by cells: the member rows as the page reads them.
             pages = _read_tables_with_pages(pages, images, masked, options, limits, timings)
-            own = [p for p in pages if p.number in {o.number for o in own_pages}]
-            members = extract_document_fields(own, document_type, service).get("members")
+            from extractors.kk import members_field
+
+            members = members_field([p for p in pages if p.number in {o.number for o in own_pages}])
             if members is not None:
                 document.fields["members"] = members
     timings["extract"] = time.perf_counter() - started
@@ -228,7 +229,8 @@ def without_boxes(image: np.ndarray, boxes: list[table_mod.Box]) -> np.ndarray:
 def _read_tables_with_pages(pages: list[Page], images: dict[int, tuple[np.ndarray, float]],
                             masked: dict[int, list[table_mod.Box]], options: ReadOptions,
                             limits: Limits, timings: dict[str, float]) -> list[Page]:
-    """``pages`` with those read without their table bodies read again whole."""
+    """``pages`` with those read without their table bodies read again whole; ``masked`` is
+    emptied (no page is left without its tables any more)."""
     started = time.perf_counter()
     out = []
     for page in pages:

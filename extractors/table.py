@@ -8,6 +8,7 @@ covered enough, which tolerates rules broken by blur or noise in phone photos.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import cv2
@@ -57,19 +58,11 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) ->
     blur or noise (phone photos), which tests for enclosed cells do not.
     """
     horizontal, vertical = rule_masks(gray)
-    mask = cv2.bitwise_or(horizontal, vertical)
-    h, w = gray.shape[:2]
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     tables: list[Table] = []
-    for label in range(1, count):
-        x, y, bw, bh, _ = (int(v) for v in stats[label])
-        if bw < w * 0.3 or bh < 20:
-            continue
-        own = labels[y:y + bh, x:x + bw] == label
+    for x, y, bw, bh, own in _wide_components(horizontal, vertical, min_height=20):
         crop = gray[y:y + bh, x:x + bw]
         ys = _even_rows(np.maximum(own.mean(axis=1), _dashes(crop).mean(axis=1)), _rules(own.mean(axis=1), 0.4))
-        along = np.maximum((vertical[y:y + bh, x:x + bw] > 0).mean(axis=0), _dashes(crop, across=False).mean(axis=0))
-        xs = _rules(along, 0.3)
+        xs = _column_rules(vertical[y:y + bh, x:x + bw], crop)
         if len(ys) < min_rows + 1 or len(xs) < min_columns + 1:
             continue
         rows = [
@@ -79,6 +72,22 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) ->
         tables.append(Table(box=(x, y, x + bw, y + bh), rows=rows, rules=own | (horizontal[y:y + bh, x:x + bw] > 0)))
     tables.sort(key=lambda t: t.box[1])
     return tables
+
+
+def _wide_components(horizontal: np.ndarray, vertical: np.ndarray, *, min_height: float
+                     ) -> Iterator[tuple[int, int, int, int, np.ndarray]]:
+    """Connected components of rules at least a third of the page wide: ``x, y, w, h`` and
+    the component's own mask over that box."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_or(horizontal, vertical), connectivity=8)
+    for label in range(1, count):
+        x, y, bw, bh, _ = (int(v) for v in stats[label])
+        if bw >= horizontal.shape[1] * 0.3 and bh >= min_height:
+            yield x, y, bw, bh, labels[y:y + bh, x:x + bw] == label
+
+
+def _column_rules(vertical: np.ndarray, crop: np.ndarray) -> list[int]:
+    """Column rules of a table box: where its vertical rule mask or short upright dashes cover."""
+    return _rules(np.maximum((vertical > 0).mean(axis=0), _dashes(crop, across=False).mean(axis=0)), 0.3)
 
 
 def _dashes(gray: np.ndarray, *, across: bool = True) -> np.ndarray:
@@ -169,17 +178,10 @@ def table_bodies(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 5, w
     shrink = max(1, min(4, max(h, w) // width))
     small = cv2.resize(gray, (max(1, w // shrink), max(1, h // shrink)), interpolation=cv2.INTER_AREA)
     horizontal, vertical = rule_masks(small)
-    sw = small.shape[1]
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_or(horizontal, vertical), connectivity=8)
     bodies: list[Box] = []
-    for label in range(1, count):
-        x, y, bw, bh, _ = (int(v) for v in stats[label])
-        if bw < sw * 0.3 or bh * shrink < 20:
-            continue
-        own = labels[y:y + bh, x:x + bw] == label
+    for x, y, bw, bh, own in _wide_components(horizontal, vertical, min_height=20 / shrink):
         rows = _rules(own.mean(axis=1), 0.4)
-        columns = _rules(np.maximum((vertical[y:y + bh, x:x + bw] > 0).mean(axis=0),
-                                    _dashes(small[y:y + bh, x:x + bw], across=False).mean(axis=0)), 0.3)
+        columns = _column_rules(vertical[y:y + bh, x:x + bw], small[y:y + bh, x:x + bw])
         if len(rows) >= min_rows + 1 and len(columns) >= min_columns + 1:
             bodies.append(((x * shrink), (y + rows[1]) * shrink, min(w, (x + bw) * shrink), min(h, (y + bh) * shrink)))
     return sorted(bodies, key=lambda b: b[1])
