@@ -16,7 +16,7 @@ import numpy as np
 
 from extractors import normalize as norm
 from extractors import tesseract
-from models.domain import Field
+from models.domain import FAINT_PRINT_REPAIR, Field
 from models.errors import OCRError
 
 #: Field kinds worth a second reading (digits), and the characters they may hold.
@@ -320,5 +320,5 @@ def mark_faint_fields(found: dict[str, Field], images: dict[int, tuple[np.ndarra
                 item = found[key]
                 out[key] = item.model_copy(update={
                     "confidence": round(item.confidence * ratio, 4),
-                    "repairs": [*item.repairs, f"faint print ({ratio:.2f} of the page's contrast)"]})
+                    "repairs": [*item.repairs, f"{FAINT_PRINT_REPAIR} ({ratio:.2f} of the page's contrast)"]})
     return out

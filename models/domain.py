@@ -59,6 +59,11 @@ class Page(_Model):
     angle: float = PydField(0.0, description="rotation applied by preprocessing, degrees")
 
 
+#: Start of the repair noted on a field printed much fainter than the rest of its page
+#: (extraction writes it; the rules never let such a value pass on another document's word).
+FAINT_PRINT_REPAIR = "faint print"
+
+
 class Field(_Model):
     """One extracted field, in the canonical key and value format of DESIGN.md."""
 

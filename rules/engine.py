@@ -33,6 +33,7 @@ from pydantic import Field as PydField
 
 from models import Application, Document, Issue
 from models import Field as DocField
+from models.domain import FAINT_PRINT_REPAIR
 from models.errors import ConfigurationError
 from rules import identifiers as ids
 
@@ -977,12 +978,8 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
     return [_issue(rule, ctx, [value_target], detail=detail)]
 
 
-#: Start of the repair extraction notes on a field printed much fainter than its page.
-FAINT_REPAIR = "faint print"
-
-
 def _faint(field: DocField) -> bool:
-    return any(r.startswith(FAINT_REPAIR) for r in field.repairs)
+    return any(r.startswith(FAINT_PRINT_REPAIR) for r in field.repairs)
 
 
 def _value_kind(key: str) -> str:
