@@ -143,6 +143,10 @@ def _normalise(kind: str, raw: str) -> object | None:
         return _education(raw)
     if kind == "religion":
         return _religion(raw)
+    if kind == "occupation":
+        return _occupation(raw)
+    if kind == "nationality":
+        return _nationality(raw)
     if raw.strip() in ("-", "—"):
         return None
     value = norm.normalize(kind, raw).value
@@ -169,6 +173,33 @@ def _education(raw: str) -> object | None:
         return letters[match[0]]
     snapped = norm.snap(raw, EDUCATIONS, spellings={e.replace(" ", ""): e for e in EDUCATIONS})
     return snapped.value if snapped.valid else norm.normalize("text", raw).value
+
+
+def _occupation(raw: str) -> object | None:
+    """Occupation: a common SIAK one matched by its letters alone when a slash, a space or a
+    letter or two were misread (``PELAJAR YAHASISINA``, ``BELUMTINAK PEKERJA``), a stray
+    mark of the cell's rule in front included; else as read."""
+    letters = {re.sub(r"[^A-Z]", "", o): o for o in norm.OCCUPATIONS}
+    read = re.sub(r"[^A-Z]", "", raw.upper())
+    if read not in letters and len(read) >= 8:
+        match = process.extractOne(read, list(letters), scorer=fuzz.ratio, score_cutoff=OCCUPATION_MATCH)
+        if match:
+            return letters[match[0]]
+    return norm.normalize("occupation", raw).value
+
+
+#: How close (rapidfuzz ratio, letters only) a long occupation reading must be to a common one.
+OCCUPATION_MATCH = 84
+
+
+def _nationality(raw: str) -> object | None:
+    """``WNI`` or ``WNA``. The column's three letters are tiny in a phone photo and often
+    read as two or three other ones (``VAI``, ``HI``); a KK's members are citizens unless
+    the cell reads ``WNA`` (within one letter), so any other reading of letters is ``WNI``."""
+    found = norm.normalize("nationality", raw)
+    if found.valid:
+        return found.value
+    return "WNI" if re.search(r"[A-Za-z]", raw) else None
 
 
 def _religion(raw: str) -> object | None:
@@ -259,7 +290,9 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
                 members[position][key] = _normalise(kind, " ".join(w.text for w in ws))
                 read_in.setdefault(position, {})[key] = ws
                 words_used.extend(ws)
+    region = _region_code(page, tables[0].box[1] / scale, members)
     for position, member in enumerate(members):
+        member["nik"] = _with_region(member.get("nik"), region)
         date_words = read_in.get(position, {}).get("birth_date")
         if date_words:
             member["birth_date"] = _birth_date_by_nik(image, page.number, member, date_words)
@@ -271,6 +304,33 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
                        bbox=tuple(round(v / scale, 1) for v in w.bbox))  # type: ignore[arg-type]
                   for w in words_used]
     return _members(value, words_used, page.number, page.source)
+
+
+#: Digits of a member NIK's region code (its first six) that may differ from the family's
+#: and still be misread: more is another region (a member who moved in).
+REGION_SLIPS = 3
+
+
+def _region_code(page: Page, table_top: float, members: list[dict[str, object]]) -> str | None:
+    """The region code (first six digits) a KK's member NIKs share: the KK number's, printed
+    large above the tables (read far better than the table's small digits), else the code
+    at least two members' NIKs agree on."""
+    numbers = [d for w in page.words if w.bbox[3] <= table_top
+               for d in [re.sub(r"\D", "", norm.repair_digits(w.text)[0])] if len(d) == 16]
+    if numbers:
+        return numbers[0][:6]
+    codes = [n[:6] for m in members for n in [m.get("nik")] if isinstance(n, str) and len(n) == 16]
+    common = max(set(codes), key=codes.count) if codes else None
+    return common if common is not None and codes.count(common) >= 2 else None
+
+
+def _with_region(nik: object, region: str | None) -> object:
+    """A member's NIK with its region code read back as the family's where up to
+    ``REGION_SLIPS`` of its six digits were misread (``3214...`` among ``3274...``)."""
+    if not isinstance(nik, str) or region is None or not re.fullmatch(r"\d{16}", nik):
+        return nik
+    slips = sum(a != b for a, b in zip(nik[:6], region, strict=True))
+    return region + nik[6:] if 0 < slips <= REGION_SLIPS else nik
 
 
 #: Readings of a birth date the member's NIK does not encode, in turn: (scale, preparation).

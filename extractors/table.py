@@ -69,7 +69,9 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3) ->
             Row(cells=[(x + x0, y + y0, x + x1, y + y1) for x0, x1 in zip(xs, xs[1:])])
             for y0, y1 in zip(ys, ys[1:])
         ]
-        tables.append(Table(box=(x, y, x + bw, y + bh), rows=rows, rules=own | (horizontal[y:y + bh, x:x + bw] > 0)))
+        rules = own | (horizontal[y:y + bh, x:x + bw] > 0)
+        rules[:, _column_rule_spans(crop, xs)] = True
+        tables.append(Table(box=(x, y, x + bw, y + bh), rows=rows, rules=rules))
     tables.sort(key=lambda t: t.box[1])
     return tables
 
@@ -88,6 +90,37 @@ def _wide_components(horizontal: np.ndarray, vertical: np.ndarray, *, min_height
 def _column_rules(vertical: np.ndarray, crop: np.ndarray) -> list[int]:
     """Column rules of a table box: where its vertical rule mask or short upright dashes cover."""
     return _rules(np.maximum((vertical > 0).mean(axis=0), _dashes(crop, across=False).mean(axis=0)), 0.3)
+
+
+#: A column of a table box is part of a column rule where at least this share of its pixels
+#: is ink (a letter beside the rule covers far less of the table's height).
+RULE_COLUMN_SHARE = 0.15
+
+
+def _column_rule_spans(crop: np.ndarray, xs: list[int]) -> np.ndarray:
+    """Which pixel columns of a table box its column rules ``xs`` cover (boolean, one per
+    column), a pixel wider each side.
+
+    A thin rule in a phone photo breaks into dashes that neither the rule masks nor their
+    opening keep whole; left in the table, a dash reads as an ``I`` or a ``1`` before the
+    cell's value (``IRAHMA``, ``109-06-1974``). The rule's pixel columns are those around
+    each rule centre whose share of ink over the table's height passes ``RULE_COLUMN_SHARE``.
+    """
+    binary = cv2.adaptiveThreshold(crop, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 10)
+    share = (binary > 0).mean(axis=0)
+    spans = np.zeros(crop.shape[1], dtype=bool)
+    reach = max(3, crop.shape[0] // 60)
+    for x in xs:
+        lo, hi = max(0, x - 2), min(len(share), x + 3)
+        if lo >= hi or share[lo:hi].max() < RULE_COLUMN_SHARE:
+            continue
+        left = right = lo + int(share[lo:hi].argmax())
+        while left > max(0, x - reach) and share[left - 1] >= RULE_COLUMN_SHARE:
+            left -= 1
+        while right < min(len(share) - 1, x + reach) and share[right + 1] >= RULE_COLUMN_SHARE:
+            right += 1
+        spans[max(0, left - 1):right + 2] = True
+    return spans
 
 
 def _dashes(gray: np.ndarray, *, across: bool = True) -> np.ndarray:

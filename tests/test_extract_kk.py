@@ -251,3 +251,56 @@ def test_a_header_read_among_the_body_rows_is_not_a_member() -> None:
              + line(["1", "BUDI", "3201010101900001", "LAKI-LAKI", "BANDUNG", "01-01-1990"], 1, 60))
     _, rows = kk._grid_rows(words, grid)
     assert [[w.text for w in row[1]] for row in rows] == [["BUDI"]]
+
+
+def test_a_dashed_column_rule_is_painted_out_but_the_value_beside_it_is_kept() -> None:
+    """A thin column rule broken into dashes (a phone photo) would read as an ``I`` or a
+    ``1`` before each value; the rule's pixel columns are painted, the letters beside stay."""
+    crop = np.full((300, 200), 235, np.uint8)
+    for y in range(0, 300, 14):
+        crop[y:y + 9, 49:53] = 80  # a column rule broken into dashes
+    for y in (40, 140, 240):
+        crop[y:y + 16, 59:62] = 40  # the stem of an I, 7 px right of the rule
+    spans = table._column_rule_spans(crop, [51])
+    assert spans[48:54].all()
+    assert not spans[58:].any() and not spans[:46].any()
+
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("VAI", "WNI"), ("HI", "WNI"), ("WNA", "WNA"), ("VNA", "WNA"), ("-", None),
+])
+def test_member_nationality_misread_in_a_tiny_cell_is_still_a_nationality(read: str, value: str | None) -> None:
+    from extractors.kk import _normalise
+
+    assert _normalise("nationality", read) == value
+
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("PELAJAR YAHASISINA", "PELAJAR/MAHASISWA"),
+    ("BELUMTINAK PEKERJA", "BELUM/TIDAK BEKERJA"),
+    ("I PEGAWAI NEGERI SIPU.", "PEGAWAI NEGERI SIPIL"),  # a rule's dash read in front
+    ("TUKANG LAS", "TUKANG LAS"),  # an occupation not in the common list stays as read
+])
+def test_member_occupation_read_with_slips_is_the_common_one(read: str, value: str) -> None:
+    from extractors.kk import _normalise
+
+    assert _normalise("occupation", read) == value
+
+
+def test_member_nik_region_code_misread_is_the_kk_numbers() -> None:
+    """The KK number, printed large above the tables, gives the region code its members'
+    NIKs share: a code with a digit or three misread is read back as the KK's; a code
+    further off (a member registered elsewhere) stays."""
+    from extractors import kk
+    from models.domain import Page, Word
+
+    page = Page(number=1, width=1000, height=800, words=[
+        Word(text="No.", confidence=0.9, bbox=(400, 40, 440, 60)),
+        Word(text="3274011204040001", confidence=0.9, bbox=(450, 40, 700, 60)),
+        Word(text="3214011202045013", confidence=0.6, bbox=(100, 400, 300, 410)),  # in a table
+    ])
+    region = kk._region_code(page, 300.0, [])
+    assert region == "327401"
+    assert kk._with_region("3214011202045013", region) == "3274011202045013"
+    assert kk._with_region("6401011202045013", region) == "6401011202045013"
+    assert kk._with_region(None, region) is None
