@@ -856,17 +856,40 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
     """Whether ``member`` is the person with ``nik`` and ``name``, its NIK misread by OCR.
 
     Either the row's NIK is at most ``NIK_MISREAD_DIGITS`` digits off and the names are
-    alike, or the row's NIK was not read as sixteen digits and the row prints the birth date
-    and sex ``nik`` encodes, with a name at least ``UNREAD_NIK_NAME_SIMILARITY`` alike.
+    alike, or the row's NIK was not read as sixteen digits and either the row prints the
+    birth date and sex ``nik`` encodes, with a name at least ``UNREAD_NIK_NAME_SIMILARITY``
+    alike, or its name is alike (``threshold``), its sex is the one ``nik`` encodes and its
+    birth date, if read, is at most a digit off the encoded one.
     """
     theirs, ours = ids.digits_only(member.get("nik")), ids.digits_only(nik)
     if len(ours) != 16 or _blank(name) or _blank(member.get("full_name")):
         return False
     similarity = ids.name_similarity(member["full_name"], name)
     if len(theirs) != 16:
-        return similarity >= UNREAD_NIK_NAME_SIMILARITY and _prints_what_nik_encodes(member, ours)
+        return (similarity >= UNREAD_NIK_NAME_SIMILARITY and _prints_what_nik_encodes(member, ours)
+                or similarity >= threshold and _contradicts_nothing_nik_encodes(member, ours))
     differing = sum(1 for a, b in zip(theirs, ours, strict=True) if a != b)
     return differing <= NIK_MISREAD_DIGITS and similarity >= threshold
+
+
+def _contradicts_nothing_nik_encodes(member: dict[str, Any], nik: str) -> bool:
+    """Whether the KK row prints the sex ``nik`` encodes and no birth date a digit or more off.
+
+    A phone photo's row may lose its NIK and birth date cells (or misread a digit of the
+    date) while its name and sex read clearly: what was read agrees with the NIK.
+    """
+    parts = ids.nik_parts(nik)
+    sex = str(member.get("sex") or "").strip().upper()
+    if parts is None or sex != ids.nik_sex(parts):
+        return False
+    printed = _as_date(member.get("birth_date"))
+    if printed is None:
+        return _blank(member.get("birth_date"))
+    encoded = ids.nik_birth_date(nik, printed.year, printed)
+    if encoded is None:
+        return False
+    differing = sum(1 for a, b in zip(printed.isoformat(), encoded.isoformat(), strict=True) if a != b)
+    return differing <= 1
 
 
 def _prints_what_nik_encodes(member: dict[str, Any], nik: str) -> bool:
@@ -891,9 +914,20 @@ def _finds_member(rule: CrossDocumentRule, ctx: _Context, members: list[dict[str
     """The KK member whose ``key`` is ``target``'s value (a misread NIK allowed on scanned KKs)."""
     found = next((m for m in members if _member_matches(rule, m, key, target.value)), None)
     if found is None and key == "nik" and _kk_machine_read(ctx):
-        name = _name_beside(target)
-        found = next((m for m in members if _same_person_misread(m, target.value, name, 85.0)), None)
+        found = next((m for name in _names_of_nik(ctx, target) for m in members
+                      if _same_person_misread(m, target.value, name, 85.0)), None)
     return found
+
+
+def _names_of_nik(ctx: _Context, target: _Target) -> list[Any]:
+    """The names printed with ``target``'s NIK: beside it, then beside the same NIK elsewhere.
+
+    A form whose reporter's name is another person's still names the KK row of its NIK
+    by the name the KTP prints with that NIK, so the row's name is compared with the form's.
+    """
+    digits = ids.digits_only(target.value)
+    return [_name_beside(target), *(name for nik, name in _person_niks(ctx, target.document)
+                                     if nik == digits and not _blank(name))]
 
 
 def _nik_read_otherwise(member: dict[str, Any], nik: Any) -> tuple[str, str]:
@@ -969,8 +1003,12 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
         return []  # not in the KK: an in_kk_members rule reports that
     if _member_matches(rule, member, rule.member_key, value_target.value):
         return []
+    if (rule.member_key == "nik" and rule.match_key.endswith("name") and _kk_machine_read(ctx)
+            and _same_person_misread(member, value_target.value, key_target.value, rule.threshold)):
+        return []  # the row of that name, its NIK cell misread by a digit or two (or unread)
     if (not _member_matches(rule, member, rule.match_key, key_target.value)
-            and rule.member_key == "full_name" and value_target.value == _name_beside(key_target)):
+            and rule.member_key == "full_name" and value_target.value == _name_beside(key_target)
+            and _same_person_misread(member, key_target.value, value_target.value, 85.0)):
         return []  # a row with a misread NIK, found by this very name: compared there
     detail = ("", "")
     if rule.member_key == "nik" and _kk_machine_read(ctx):

@@ -793,3 +793,50 @@ def test_a_parent_missing_from_a_scanned_kk_says_what_the_rows_show() -> None:
     # A digital KK is what it says: no guess about reading.
     assert messages(_scanned_kk(akta_app(), [father, mother], source="pdf_text")) == [
         "The mother's NIK is not listed on the family card."]
+
+
+def _father_row_misread(digits: int) -> dict[str, object]:
+    """The father's KK row with the last ``digits`` digits of his NIK read otherwise."""
+    tail = "".join(str((int(d) + 1) % 10) for d in FATHER_NIK[16 - digits:])
+    return {"full_name": "HENDRA SANTOSO", "nik": FATHER_NIK[:16 - digits] + tail,
+            "sex": "LAKI-LAKI", "birth_date": "1993-11-30"}
+
+
+MOTHER_ROW = {"full_name": "RINA LESTARI", "nik": MOTHER_NIK, "sex": "PEREMPUAN",
+              "birth_date": "1995-02-14"}
+
+
+def test_the_reporter_row_of_a_scanned_kk_with_a_digit_misread_holds_the_reporter_nik() -> None:
+    # Found by his name, the reporter's row shows his NIK two digits off: a misread cell.
+    members = [_father_row_misread(2), MOTHER_ROW]
+    assert check(_scanned_kk(akta_app(), members)) == ("passed", {})
+    # Typed in a digital KK, the row is what it says.
+    _, fired = check(_scanned_kk(akta_app(), members, source="pdf_text"))
+    assert "AKTA-REPORTER-NIK-KK" in fired
+    # Three digits off is another NIK, even on a scanned KK.
+    _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(3), MOTHER_ROW]))
+    assert "AKTA-REPORTER-NIK-KK" in fired
+
+
+def test_a_scanned_kk_row_without_nik_and_date_cells_is_found_by_its_name_and_sex() -> None:
+    # A phone photo: the mother's NIK and birth date cells unread, her name and sex clear.
+    row = {**MOTHER_ROW, "nik": None, "birth_date": None}
+    assert check(_scanned_kk(akta_app(), [_father_row_misread(0), row])) == ("passed", {})
+    # A birth date read a digit off is a misread; two digits off is another person.
+    _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0),
+                                              {**row, "birth_date": "1995-02-17"}]))
+    assert "AKTA-PARENT-IN-KK" not in fired
+    for other in ({**row, "birth_date": "1995-03-17"}, {**row, "sex": "LAKI-LAKI"},
+                  {**row, "sex": None}, {**row, "full_name": "DEWI ANGGRAINI"}):
+        _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0), other]))
+        assert "AKTA-PARENT-IN-KK" in fired, other
+
+
+def test_another_reporter_name_is_caught_on_a_scanned_kk_row_with_a_misread_nik() -> None:
+    # The form names another man as reporter with the father's NIK; the KK row of that NIK
+    # (a digit misread) is found by the name the father's KTP prints with the NIK.
+    app = _scanned_kk(akta_app({"reporter_name": "BAMBANG WIJAYA"}),
+                      [_father_row_misread(1), MOTHER_ROW])
+    app = app.model_copy(update={"documents": [*app.documents, _father_ktp()]})
+    _, fired = check(app)
+    assert "AKTA-REPORTER-NAME-KK" in fired
