@@ -8,9 +8,11 @@ cell centred over it; the two tables are joined by the row number.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import statistics
+from collections.abc import Iterator
 
 import cv2
 import numpy as np
@@ -291,11 +293,13 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
                 read_in.setdefault(position, {})[key] = ws
                 words_used.extend(ws)
     region = _region_code(page, tables[0].box[1] / scale, members)
+    nik_factor = _enlargement(image, tables[0])
+    clean = _without_table_rules(image, tables[:2])
     for position, member in enumerate(members):
         member["nik"] = _with_region(member.get("nik"), region)
-        date_words = read_in.get(position, {}).get("birth_date")
-        if date_words:
-            member["birth_date"] = _birth_date_by_nik(image, page.number, member, date_words)
+        cells = read_in.get(position, {})
+        member["nik"], member["birth_date"] = _nik_and_date(
+            clean, page.number, member, cells.get("nik", []), cells.get("birth_date", []), nik_factor, region)
     members = [m for m in members if any(v is not None for v in m.values())]
     if not members:
         return None
@@ -337,37 +341,162 @@ def _with_region(nik: object, region: str | None) -> object:
 DATE_READINGS = ((1.0, "as is"), (1.5, "smoothed"), (1.0, "binarised"))
 
 
+def _nik_and_date(image: np.ndarray, number: int, member: dict[str, object], nik_words: list[Word],
+                  date_words: list[Word], factor: float, region: str | None) -> tuple[object, object]:
+    """A member's NIK and birth date, made to agree where their readings allow.
+
+    The NIK's digits 7-12 encode the birth date (the day + 40 for women): two readings of
+    the same six numbers, each of tiny digits in a phone photo. When they disagree, the date
+    is read again (``_birth_date_by_nik``); if still no reading agrees, the NIK cell is read
+    again too, and each of the six numbers is taken where a reading of the NIK and a
+    reading of the date agree on it (the most readings if several), or from the date alone
+    where its readings agree more (``_agreed_segment``). The date then has every digit from
+    a reading of its own cell, and the NIK the other digits by the vote of its readings.
+    Else both stay as read (a real mismatch); an NIK not read whole takes the vote of its
+    cell's readings.
+    """
+    seen: list[str] = []
+    nik, sex = member.get("nik"), member.get("sex")
+    date = _birth_date_by_nik(image, number, member, date_words, factor, seen) if date_words else (
+        member.get("birth_date"))
+    female = {"LAKI-LAKI": False, "PEREMPUAN": True}.get(sex) if isinstance(sex, str) else None
+    if female is None or not nik_words or (
+            isinstance(nik, str) and isinstance(date, str) and norm.nik_encodes_date(nik, date, sex)):
+        return nik, date
+    niks = [nik] if isinstance(nik, str) and re.fullmatch(r"\d{16}", nik) else []
+    niks += [str(_with_region(r, region)) for r, _ in _nik_cell_readings(image, _cell_box(nik_words), factor, number)]
+    if not niks:
+        return nik, date
+    dates = [d for d in [_date_digits(date) if isinstance(date, str) else None] + [_date_digits(r) for r in seen] if d]
+    encoded = [(str(int(d[0]) + 4) if female else d[0]) + d[1:4] + d[6:8] for d in dates]
+    segment = _agreed_segment([n[6:12] for n in niks], encoded, encoded[0] if isinstance(date, str) else None)
+    if segment is None:
+        return (nik if nik in niks else _voted(niks)), date
+    voted = _voted(niks)
+    if isinstance(date, str) and segment == encoded[0]:
+        return voted[:6] + segment + voted[12:], date
+    centuries = [d[4:6] for d in dates if d[4:6] in ("19", "20")]
+    century = max(sorted(set(centuries)), key=centuries.count) if centuries else (
+        "20" if int(segment[4:]) <= datetime.date.today().year % 100 else "19")
+    day = int(segment[:2]) - (40 if female else 0)
+    agreed = norm.normalize("date", f"{day:02d}-{segment[2:4]}-{century}{segment[4:]}")
+    if not agreed.valid:
+        return nik, date
+    return voted[:6] + segment + voted[12:], agreed.value
+
+
+#: Digits of an NIK's date part that may be read back from its member's birth date when no
+#: reading of one agrees with a reading of the other.
+DATE_SLIPS = 2
+
+
+def _agreed_segment(niks: list[str], dates: list[str], current: str | None) -> str | None:
+    """The date part of an NIK (six digits) from readings of it (``niks``) and of the birth
+    date, encoded as an NIK does (``dates``), or ``None``.
+
+    Each digit is one that some reading of either agrees on, the most readings if several.
+    Failing that, the date part of the date as read (``current``), if more of the date's
+    readings agree on it than the NIK's readings agree on any one (three that agree are
+    sure: a real mismatch stays), and it is at most ``DATE_SLIPS`` digits off the NIK's: a
+    date cell's digits, spaced and in a wider column, are misread less often than the NIK's
+    sixteen packed ones.
+    """
+    segment = ""
+    for i in range(6):
+        votes = {digit: sum(n[i] == digit for n in niks) + sum(e[i] == digit for e in dates)
+                 for digit in {n[i] for n in niks} & {e[i] for e in dates}}
+        if not votes:
+            break
+        segment += max(sorted(votes), key=lambda digit: (votes[digit], digit == niks[0][i]))
+    else:
+        return segment
+    if not dates:
+        return None
+    nik_led = max(sorted(set(niks)), key=niks.count)
+    if current is not None and max(1, niks.count(nik_led)) < min(3, dates.count(current)) and (
+            sum(a != b for a, b in zip(current, niks[0], strict=True)) <= DATE_SLIPS):
+        return current
+    return None
+
+
+def _voted(readings: list[str]) -> str:
+    """Readings of one number voted digit by digit (a tie goes to the first reading)."""
+    return "".join(max(sorted({r[i] for r in readings}),
+                       key=lambda digit: (sum(r[i] == digit for r in readings), digit == readings[0][i]))
+                   for i in range(len(readings[0])))
+
+
+def _date_digits(text: str) -> str | None:
+    """A date's eight digits in printed order (``DDMMYYYY``), from an ISO date or a reading."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        year, month, day = text.split("-")
+        return day + month + year
+    digits = re.sub(r"\D", "", norm.repair_digits(text)[0])
+    return digits if len(digits) == 8 else None
+
+
+def _cell_box(words: list[Word]) -> tuple[int, int, int, int]:
+    """The box of a cell's words in ``image`` pixels, with a margin of half a word height
+    across and a third along."""
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+    return (int(max(0, min(w.bbox[0] for w in words) - 0.5 * height)),
+            int(max(0, min(w.bbox[1] for w in words) - 0.3 * height)),
+            int(max(w.bbox[2] for w in words) + 0.5 * height),
+            int(max(w.bbox[3] for w in words) + 0.3 * height))
+
+
 def _birth_date_by_nik(image: np.ndarray, number: int, member: dict[str, object],
-                       words: list[Word]) -> object:
+                       words: list[Word], factor: float = 1.0, seen: list[str] | None = None) -> object:
     """A member's birth date, read again alone when the member's NIK does not encode it.
 
     Tesseract reads this font's 7 as a 1 (``21`` for ``27``); the NIK encodes the date
     (digits 7-12, the day + 40 for women). The date cell is read again alone, as it is,
-    smoothed and binarised (``DATE_READINGS``), and the first reading the NIK encodes is
-    taken; the NIK's digits are never copied. Else the date stays as read.
+    smoothed and binarised (``DATE_READINGS``; small text enlarged ``factor`` times, see
+    ``_date_cell_readings``), and the first reading the NIK encodes is taken; the NIK's
+    digits are never copied. Else the date stays as read. ``seen``: gets each reading's text.
     """
     current, nik = member.get("birth_date"), member.get("nik")
     sex = member.get("sex") if isinstance(member.get("sex"), str) else None
     if not isinstance(nik, str) or not re.fullmatch(r"\d{16}", nik) or (
             isinstance(current, str) and norm.nik_encodes_date(nik, current, sex)):  # type: ignore[arg-type]
         return current
+    for text in _date_cell_readings(image, words, factor, number):
+        if seen is not None:
+            seen.append(text)
+        again = norm.normalize("date", text).value
+        if isinstance(again, str) and norm.nik_encodes_date(nik, again, sex):  # type: ignore[arg-type]
+            return again
+    return current
+
+
+def _date_cell_readings(image: np.ndarray, words: list[Word], factor: float, number: int) -> Iterator[str]:
+    """A date cell read alone, one reading at a time: at its size as it is, smoothed and
+    binarised (``DATE_READINGS``); small text (``factor`` > 1) enlarged and sharpened like
+    the table (``_prepared``) at two sizes, as digits and dashes."""
+    from extractors import tesseract
+
     height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
     x0, y0 = min(w.bbox[0] for w in words), min(w.bbox[1] for w in words)
     x1, y1 = max(w.bbox[2] for w in words), max(w.bbox[3] for w in words)
     crop = image[int(max(0, y0 - 0.3 * height)):int(y1 + 0.3 * height),
                  int(max(0, x0 - 0.3 * height)):int(x1 + 0.3 * height)]
-    if crop.size == 0:
-        return current
+    if crop.shape[0] < 4 or crop.shape[1] < 8:
+        return
+    if factor > 1.0:
+        for scale in (factor, factor * 1.35):
+            try:
+                read = tesseract.ocr_page(_prepared(crop, scale), number, psm=7, whitelist="0123456789-").words
+            except OCRError:
+                continue
+            yield " ".join(w.text for w in read)
+        return
     for scale, preparation in DATE_READINGS:
         prepared = crop
         if preparation == "smoothed":  # noise specks make a 7 a 1; a slight blur joins them
             prepared = cv2.GaussianBlur(crop, (3, 3), 0)
         elif preparation == "binarised":  # a grey 7's thin stroke, made as dark as the rest
             prepared = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
-        again = norm.normalize("date", " ".join(w.text for w in _read_line(prepared, scale, number))).value
-        if isinstance(again, str) and norm.nik_encodes_date(nik, again, sex):  # type: ignore[arg-type]
-            return again
-    return current
+        yield " ".join(w.text for w in _read_line(prepared, scale, number))
 
 
 #: Columns whose words a reading can run together (``NOVITAAYU`` for ``NOVITA AYU``).
@@ -468,12 +597,7 @@ def _nik_read_again(image: np.ndarray, number: int, names: list[str | None],
         if not words or (reading and not off):
             out.append(cells)
             continue
-        height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
-        box = (int(max(0, min(w.bbox[0] for w in words) - 0.5 * height)),
-               int(max(0, min(w.bbox[1] for w in words) - 0.3 * height)),
-               int(max(w.bbox[2] for w in words) + 0.5 * height),
-               int(max(w.bbox[3] for w in words) + 0.3 * height))
-        better = _nik_cell(image, box, 1.0, number, reading, words)
+        better = _nik_cell(image, _cell_box(words), 1.0, number, reading, words)
         out.append(cells if better is None else {**cells, k: [better]})
     return out
 
@@ -555,6 +679,16 @@ def _read_block(crop: np.ndarray, number: int, factor: float, origin: tuple[int,
                  bbox=((w.bbox[0] - pad) / factor + x0, (w.bbox[1] - pad) / factor + y0,
                        (w.bbox[2] - pad) / factor + x0, (w.bbox[3] - pad) / factor + y0))
             for w in read.words]
+
+
+def _without_table_rules(image: np.ndarray, grids: list[table_mod.Table]) -> np.ndarray:
+    """A copy of ``image`` with the rules of ``grids`` painted white (a cell cut out of it
+    and read alone has no rule in it to read as a letter)."""
+    out = image.copy()
+    for grid in grids:
+        x0, y0, x1, y1 = grid.box
+        out[y0:y1, x0:x1] = _table_crop(image, grid)
+    return out
 
 
 def _table_crop(image: np.ndarray, grid: table_mod.Table,
@@ -897,19 +1031,10 @@ def _nik_cell(image: np.ndarray, box: tuple[int, int, int, int], factor: float, 
     blurred digit reads differently at each size. ``None`` when the body's two readings
     agree (their cell stands) or no reading has sixteen digits.
     """
-    from extractors import tesseract
-
     x0, y0, x1, y1 = box
-    if (len(readings) == 2 and readings[0][0] == readings[1][0]) or x1 - x0 < 8 or y1 - y0 < 6:
+    if len(readings) == 2 and readings[0][0] == readings[1][0]:
         return None
-    readings = list(readings)
-    for scale in (factor, factor * 1.35):
-        try:
-            read = tesseract.ocr_page(_prepared(image[y0:y1, x0:x1], scale), number, psm=7,
-                                      whitelist="0123456789").words
-        except OCRError:
-            continue
-        readings.extend(_nik_reading(read))
+    readings = [*readings, *_nik_cell_readings(image, box, factor, number)]
     if not readings:
         return None
     surest = max(readings, key=lambda r: r[1])[0]
@@ -923,6 +1048,26 @@ def _nik_cell(image: np.ndarray, box: tuple[int, int, int, int], factor: float, 
     confidence = statistics.fmean(agreeing) if agreeing else min(c for _, c in readings)
     return Word(text=value, confidence=confidence, line=words[0].line if words else 0,
                 bbox=(float(x0), float(y0), float(x1), float(y1)))
+
+
+def _nik_cell_readings(image: np.ndarray, box: tuple[int, int, int, int], factor: float,
+                       number: int) -> list[tuple[str, float]]:
+    """An NIK cell read alone as one line of digits at two enlargements: its readings of
+    sixteen digits, with their confidence."""
+    from extractors import tesseract
+
+    x0, y0, x1, y1 = box
+    readings: list[tuple[str, float]] = []
+    if x1 - x0 < 8 or y1 - y0 < 6:
+        return readings
+    for scale in (factor, factor * 1.35):
+        try:
+            read = tesseract.ocr_page(_prepared(image[y0:y1, x0:x1], scale), number, psm=7,
+                                      whitelist="0123456789").words
+        except OCRError:
+            continue
+        readings.extend(_nik_reading(read))
+    return readings
 
 
 def _one_line(first: list[Word], second: list[Word]) -> list[Word]:

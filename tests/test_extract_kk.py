@@ -304,3 +304,50 @@ def test_member_nik_region_code_misread_is_the_kk_numbers() -> None:
     assert kk._with_region("3214011202045013", region) == "3274011202045013"
     assert kk._with_region("6401011202045013", region) == "6401011202045013"
     assert kk._with_region(None, region) is None
+
+
+def _cells_printed(nik: str, date: str) -> tuple[np.ndarray, list["Word"], list["Word"]]:
+    """An NIK cell above a date cell, printed, with the words a table reading found there."""
+    from models.domain import Word
+
+    image = np.full((200, 460), 255, np.uint8)
+    cv2.putText(image, nik, (20, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2, cv2.LINE_AA)
+    cv2.putText(image, date, (20, 155), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2, cv2.LINE_AA)
+    return (image, [Word(text=nik, confidence=0.5, line=1, bbox=(20.0, 30.0, 300.0, 57.0))],
+            [Word(text=date, confidence=0.9, line=2, bbox=(20.0, 130.0, 200.0, 157.0))])
+
+
+def test_member_nik_misread_in_its_date_part_is_read_again_to_agree_with_the_birth_date() -> None:
+    """An NIK read with a 7 as a 1 in its date part (``6101`` for ``6701``, a woman born on
+    the 27th): it disagrees with the birth date, the NIK cell is read again, and the digits
+    a reading of the NIK and a reading of the date agree on are taken."""
+    from extractors import kk
+
+    image, nik_words, date_words = _cells_printed("1404086701935894", "27-01-1993")
+    member = {"nik": "1404086101935894", "sex": "PEREMPUAN", "birth_date": "1993-01-27"}
+    assert kk._nik_and_date(image, 1, member, nik_words, date_words, 1.0, "140408") == (
+        "1404086701935894", "1993-01-27")
+
+
+def test_member_nik_and_birth_date_printed_apart_stay_apart() -> None:
+    """An NIK whose printed date part is not the printed birth date (a real mismatch,
+    read the same each time) is left as printed, and so is the date."""
+    from extractors import kk
+
+    image, nik_words, date_words = _cells_printed("1404086101935894", "27-01-1993")
+    member = {"nik": "1404086101935894", "sex": "PEREMPUAN", "birth_date": "1993-01-27"}
+    assert kk._nik_and_date(image, 1, member, nik_words, date_words, 1.0, "140408") == (
+        "1404086101935894", "1993-01-27")
+
+
+@pytest.mark.parametrize(("niks", "dates", "segment"), [
+    (["670193", "670198"], ["670193"], "670193"),  # the digits both sides read
+    (["610193"], ["670193", "670193", "670193"], "670193"),  # the date read alike each time
+    (["610193", "610193", "610193"], ["670193", "670193", "670193"], None),  # both sure
+    (["610193"], ["670193"], None),  # one reading each: nothing to tell them apart
+])
+def test_nik_date_part_is_taken_only_where_readings_tell(niks: list[str], dates: list[str],
+                                                        segment: str | None) -> None:
+    from extractors import kk
+
+    assert kk._agreed_segment(niks, dates, dates[0]) == segment
