@@ -37,6 +37,8 @@ class Prepared:
     """Steps that changed the image."""
     masked: list[tuple[int, int, int, int]] = field(default_factory=list)
     """Boxes (x0, y0, x1, y1) left out of the page's reading: table bodies read on their own."""
+    analysis: Analysis | None = None
+    """The shrunk copy of ``image`` that the rectify, text height and skew estimates share."""
 
 
 def preprocess(gray: np.ndarray, steps: tuple[str, ...] = DEFAULT_STEPS) -> Prepared:
@@ -48,25 +50,86 @@ def preprocess(gray: np.ndarray, steps: tuple[str, ...] = DEFAULT_STEPS) -> Prep
     return prepared
 
 
+# ------------------------------------------------------------------------------- analysis
+
+
+#: Longest side of the copy a page is measured on (text height, skew, document outline): on
+#: an A4 page at 300 DPI, capitals stay over 10 px there, and the text height is within 6% of
+#: a measure at 2400 px for a third less.
+ANALYSIS_SIDE = 1600
+TEXT_HEIGHT_SIDE = ANALYSIS_SIDE
+
+
+def shrink(gray: np.ndarray, factor: float) -> np.ndarray:
+    """``gray`` resized by ``factor`` (below 1) by averaging pixel areas, quickly.
+
+    OpenCV averages exact halves on a fast path, and any other area factor some twenty times
+    slower (about 25 ms for an A4 page at 300 DPI): the image is halved while it stays at
+    least twice the target size, then area-resized the rest of the way. An odd last row or
+    column is dropped before a halving.
+    """
+    height, width = gray.shape[:2]
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    out = gray
+    while out.shape[1] >= 2 * size[0] and out.shape[0] >= 2 * size[1]:
+        out = halve(out)
+    if (out.shape[1], out.shape[0]) != size:
+        out = cv2.resize(out, size, interpolation=cv2.INTER_AREA)
+    return out
+
+
+def halve(gray: np.ndarray) -> np.ndarray:
+    """``gray`` at half its size, each pixel the mean of a 2x2 block (an odd last row or column
+    is dropped)."""
+    h, w = gray.shape[:2]
+    return cv2.resize(gray[: h - h % 2, : w - w % 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+
+
+@dataclass
+class Analysis:
+    """A copy of a page image at most ``ANALYSIS_SIDE`` px long, made once and measured often."""
+
+    source: np.ndarray
+    """The image this copy stands for (the copy is stale once the page image is replaced)."""
+    small: np.ndarray
+    """The copy (``source`` itself when it is small enough)."""
+    factor: float
+    """Pixels of ``small`` per pixel of ``source`` (1.0 or less)."""
+    _ink: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, gray: np.ndarray) -> Analysis:
+        """The analysis copy of ``gray``."""
+        factor = min(1.0, ANALYSIS_SIDE / max(gray.shape[:2]))
+        small = shrink(gray, factor) if factor < 1.0 else gray
+        return cls(source=gray, small=small, factor=factor)
+
+    @property
+    def ink(self) -> np.ndarray:
+        """Dark marks on the copy, white (255) on black: a local mean threshold, made once."""
+        if self._ink is None:
+            self._ink = cv2.adaptiveThreshold(
+                self.small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+        return self._ink
+
+
+def analysis_of(prepared: Prepared) -> Analysis:
+    """The shared analysis copy of the prepared image (made when the image has changed)."""
+    if prepared.analysis is None or prepared.analysis.source is not prepared.image:
+        prepared.analysis = Analysis.of(prepared.image)
+    return prepared.analysis
+
+
 # ------------------------------------------------------------------------------ text height
 
 
-#: Longest side of the copy letters are measured on: on an A4 page at 300 DPI, capitals stay
-#: over 10 px there, and the estimate is within 6% of a measure at 2400 px for a third less.
-TEXT_HEIGHT_SIDE = 1600
+def estimate_text_height(gray: np.ndarray, analysis: Analysis | None = None) -> float | None:
+    """Median height of letter-sized connected components (dark on light), or ``None``.
 
-
-def estimate_text_height(gray: np.ndarray) -> float | None:
-    """Median height of letter-sized connected components (dark on light), or ``None``."""
-    small = gray
-    factor = 1.0
-    if max(gray.shape) > TEXT_HEIGHT_SIDE:
-        factor = TEXT_HEIGHT_SIDE / max(gray.shape)
-        small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    binary = cv2.adaptiveThreshold(
-        small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
-    )
-    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    ``analysis`` is ``gray``'s analysis copy when the caller has one.
+    """
+    analysis = analysis or Analysis.of(gray)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(analysis.ink, connectivity=8)
     if count < 10:
         return None
     widths = stats[1:, cv2.CC_STAT_WIDTH]
@@ -74,42 +137,47 @@ def estimate_text_height(gray: np.ndarray) -> float | None:
     areas = stats[1:, cv2.CC_STAT_AREA]
     fill = areas / np.maximum(1, widths * heights)
     letters = (
-        (heights >= 6) & (heights <= small.shape[0] / 8) & (widths >= 2)
+        (heights >= 6) & (heights <= analysis.small.shape[0] / 8) & (widths >= 2)
         & (widths <= heights * 1.6) & (fill > 0.15) & (fill < 0.95)
     )
     if letters.sum() < 15:
         return None
     hs = np.sort(heights[letters])
     # Upper half of the distribution: capitals and ascenders, not dots and x-height letters.
-    return float(np.median(hs[len(hs) // 2:])) / factor
+    return float(np.median(hs[len(hs) // 2:])) / analysis.factor
 
 
 def scale_step(prepared: Prepared) -> None:
     """Resize so that capitals are about ``TARGET_TEXT_HEIGHT`` px high (limits 0.25x to 4x)."""
-    height = estimate_text_height(prepared.image)
+    analysis = analysis_of(prepared)
+    height = estimate_text_height(prepared.image, analysis)
     if height is None:
         return
     factor = max(0.25, min(4.0, TARGET_TEXT_HEIGHT / height))
     if 0.85 <= factor <= 1.2:
         return
+    # The image Tesseract reads gets one exact area average (``shrink``'s two steps blur a
+    # little more: a colon came out as "1:" on a tuning letter).
     interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
     prepared.image = cv2.resize(prepared.image, None, fx=factor, fy=factor, interpolation=interpolation)
     prepared.scale *= factor
     prepared.steps += ("scale",)
+    if analysis.factor < 1.0 and max(prepared.image.shape[:2]) >= ANALYSIS_SIDE:
+        # Still larger than the analysis copy: the copy already shows this page at that size.
+        prepared.analysis = Analysis(source=prepared.image, small=analysis.small,
+                                     factor=ANALYSIS_SIDE / max(prepared.image.shape[:2]), _ink=analysis._ink)
 
 
 # ----------------------------------------------------------------------------------- deskew
 
 
-def estimate_skew(gray: np.ndarray) -> float:
-    """Skew angle in degrees (positive = counter-clockwise text), from text-line directions."""
-    small = gray
-    if max(gray.shape) > 1600:
-        f = 1600 / max(gray.shape)
-        small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    binary = cv2.adaptiveThreshold(
-        small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
-    )
+def estimate_skew(gray: np.ndarray, analysis: Analysis | None = None) -> float:
+    """Skew angle in degrees (positive = counter-clockwise text), from text-line directions.
+
+    ``analysis`` is ``gray``'s analysis copy when the caller has one.
+    """
+    analysis = analysis or Analysis.of(gray)
+    small, binary = analysis.small, analysis.ink
     # Smear characters into line blobs, then read the blobs' angles.
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(9, small.shape[1] // 60), 1))
     smeared = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, kernel)
@@ -158,7 +226,7 @@ def rotate_quarter(gray: np.ndarray, clockwise_degrees: int) -> np.ndarray:
 
 def deskew_step(prepared: Prepared) -> None:
     """Rotate away a skew between 0.4 and 15 degrees."""
-    angle = estimate_skew(prepared.image)
+    angle = estimate_skew(prepared.image, analysis_of(prepared))
     if abs(angle) < 0.4:
         return
     prepared.image = rotate(prepared.image, -angle)
@@ -169,12 +237,16 @@ def deskew_step(prepared: Prepared) -> None:
 # ---------------------------------------------------------------------------------- rectify
 
 
-def find_document_quad(gray: np.ndarray) -> np.ndarray | None:
-    """Corners (tl, tr, br, bl) of the largest card or sheet in a photo, or ``None``."""
-    h, w = gray.shape[:2]
-    f = 800 / max(h, w)
-    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
-    f = min(f, 1.0)
+def find_document_quad(gray: np.ndarray, analysis: Analysis | None = None) -> np.ndarray | None:
+    """Corners (tl, tr, br, bl) of the largest card or sheet in a photo, or ``None``.
+
+    The outline is looked for on an 800 px copy (made from ``analysis``, ``gray``'s analysis
+    copy, when the caller has one).
+    """
+    analysis = analysis or Analysis.of(gray)
+    f = 800 / max(analysis.small.shape[:2])
+    small = shrink(analysis.small, f) if f < 1 else analysis.small
+    f = min(f, 1.0) * analysis.factor
     blurred = cv2.GaussianBlur(small, (5, 5), 0)
     edges = cv2.Canny(blurred, 30, 90)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8), iterations=2)
@@ -216,7 +288,7 @@ def _order_corners(points: np.ndarray) -> np.ndarray:
 
 def rectify_step(prepared: Prepared) -> None:
     """Flatten the perspective of a card or sheet photographed on a background."""
-    quad = find_document_quad(prepared.image)
+    quad = find_document_quad(prepared.image, analysis_of(prepared))
     if quad is None:
         return
     tl, tr, br, bl = quad
@@ -239,10 +311,9 @@ def rectify_step(prepared: Prepared) -> None:
 
 
 #: Pages at least this many pixels on their short side get their background estimated at
-#: ``1 / LIGHT_SHRINK`` of the size (it is smooth): four times fewer pixels to filter. A
-#: quarter size shifted words in dense KK tables; half size keeps the tuning seeds' accuracy.
+#: half the size (it is smooth): four times fewer pixels to filter. A quarter size shifted
+#: words in dense KK tables; half size keeps the tuning seeds' accuracy.
 LIGHT_SHRINK_FROM = 1200
-LIGHT_SHRINK = 2
 
 
 def light_step(prepared: Prepared) -> None:
@@ -250,12 +321,12 @@ def light_step(prepared: Prepared) -> None:
     gray = prepared.image
     h, w = gray.shape[:2]
     size = max(15, (min(h, w) // 20) | 1)
-    shrink = LIGHT_SHRINK if min(h, w) >= LIGHT_SHRINK_FROM else 1
-    small = gray if shrink == 1 else cv2.resize(gray, (w // shrink, h // shrink), interpolation=cv2.INTER_AREA)
-    kernel = max(3, (size // shrink) | 1)
+    halved = min(h, w) >= LIGHT_SHRINK_FROM
+    small = halve(gray) if halved else gray
+    kernel = max(3, (size // (2 if halved else 1)) | 1)
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel)))
     background = cv2.GaussianBlur(background, (0, 0), kernel / 4)
-    if shrink > 1:
+    if halved:
         background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
     normalised = cv2.divide(gray, np.maximum(background, 1), scale=255)
     prepared.image = normalised
