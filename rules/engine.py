@@ -267,12 +267,13 @@ class CrossDocumentRule(RuleBase):
 
 
 class MinConfidenceRule(RuleBase):
-    """Each listed field read with a confidence below ``minimum`` goes to review.
+    """Each listed field read with a confidence below ``minimum``, or printed faint, goes to review.
 
     With ``pass_if_confirmed``, a value that another document of the application holds
     exactly (read there at ``minimum`` or above) passes: two independent readings agreeing
     on a NIK or a name are not a misreading. A value printed faint (its field carries a
-    "faint print" repair) never passes that way: the print itself needs a look.
+    "faint print" repair) goes to review however surely it was read: the print itself
+    needs a look.
     """
 
     kind: Literal["min_confidence"]
@@ -1077,7 +1078,7 @@ def _check_min_confidence(rule: MinConfidenceRule, ctx: _Context) -> list[Issue]
         for target in _resolve(ctx, list_ref):
             field = target.field
             if (field is None or _blank(field.value) or field.source == "review"
-                    or field.confidence >= rule.minimum):
+                    or field.confidence >= rule.minimum and not _faint(field)):
                 continue
             if rule.pass_if_confirmed and _confirmed_elsewhere(ctx, target, rule.minimum):
                 continue
@@ -1086,6 +1087,8 @@ def _check_min_confidence(rule: MinConfidenceRule, ctx: _Context) -> list[Issue]
             seen.add((id(target.document), target.key))
             detail = (f"keyakinan {field.confidence:.2f} < {rule.minimum:.2f}",
                       f"confidence {field.confidence:.2f} < {rule.minimum:.2f}")
+            if _faint(field):
+                detail = ("tercetak samar", "printed faint")
             issues.append(_issue(rule, ctx, [target], detail=detail))
     return issues
 
