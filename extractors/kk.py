@@ -12,12 +12,15 @@ import datetime
 import functools
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 
 import cv2
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
+from extractors import fields as fields_mod
 from extractors import normalize as norm
 from extractors import table as table_mod
 from extractors.preprocess import estimate_text_height
@@ -303,7 +306,8 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     members = [m for m in members if any(v is not None for v in m.values())]
     if not members:
         return None
-    value = _spaced_names([{key: m.get(key) for key in MEMBER_KEYS} for m in members])
+    value = _agreed_names(_spaced_names([{key: m.get(key) for key in MEMBER_KEYS} for m in members]),
+                          _head_name(page, tables[0].box[1] / scale))
     words_used = [Word(text=w.text, confidence=w.confidence, line=w.line,
                        bbox=tuple(round(v / scale, 1) for v in w.bbox))  # type: ignore[arg-type]
                   for w in words_used]
@@ -637,6 +641,50 @@ def _spaced_names(members: list[dict[str, object]]) -> list[dict[str, object]]:
         return " ".join(out)
 
     return [{k: split(v) if k in NAME_KEYS and isinstance(v, str) else v for k, v in m.items()}
+            for m in members]
+
+
+#: Weight of the head of family's name printed above the tables (read large) among the
+#: readings of a name in the member tables.
+HEAD_NAME_WEIGHT = 2
+
+
+def _head_name(page: Page, table_top: float) -> str | None:
+    """The head of family's name as printed above the member tables (``Nama Kepala
+    Keluarga``), if read."""
+    layout = fields_mod.layout_for("kk")
+    if layout is None:
+        return None
+    above = page.model_copy(update={"words": [w for w in page.words if w.bbox[3] <= table_top]})
+    head = fields_mod.extract_fields([above], layout).get("head_name")
+    return head.value if head is not None and isinstance(head.value, str) else None
+
+
+def _agreed_names(members: list[dict[str, object]], head: str | None) -> list[dict[str, object]]:
+    """Names taken as most of their readings in the KK read them.
+
+    A KK prints one name several times: the head's (also above the tables, larger) as the
+    children's father's, the wife's as their mother's. A name read once with a letter
+    wrong (``LAGUS NUGROHO``) takes the reading that more of the readings within one
+    letter of it share (spaces aside), when one reading leads; a table reading the header
+    agrees with counts ``HEAD_NAME_WEIGHT`` times more (the header alone, read before its
+    own repairs, does not vote). A name one letter from another is rarely another person's
+    in one family.
+    """
+    read = [m[k] for m in members for k in NAME_KEYS if isinstance(m.get(k), str)]
+    readings = Counter(read)
+    if head in readings:
+        readings[head] += HEAD_NAME_WEIGHT
+
+    def agreed(name: str) -> str:
+        letters = name.replace(" ", "")
+        near = sorted(((count, r) for r, count in readings.items()
+                       if Levenshtein.distance(r.replace(" ", ""), letters) <= 1), reverse=True)
+        if near and near[0][0] >= 2 and (len(near) == 1 or near[0][0] > near[1][0]):
+            return near[0][1]
+        return name
+
+    return [{k: agreed(v) if k in NAME_KEYS and isinstance(v, str) else v for k, v in m.items()}
             for m in members]
 
 

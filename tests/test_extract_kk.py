@@ -351,3 +351,23 @@ def test_nik_date_part_is_taken_only_where_readings_tell(niks: list[str], dates:
     from extractors import kk
 
     assert kk._agreed_segment(niks, dates, dates[0]) == segment
+
+
+def test_a_name_read_with_a_letter_wrong_takes_the_reading_most_of_its_readings_share() -> None:
+    """The head's name is printed above the tables and again as the children's father's;
+    the wife's as their mother's. A reading one letter off (``LAGUS``, ``NURUL``) takes
+    the one most readings share; two names a letter apart read once each (siblings) stay."""
+    from extractors import kk
+
+    members = [
+        {"full_name": "LAGUS NUGROHO", "father_name": "WAHYU NUGROHO", "mother_name": "NUR TRI PERMANA"},
+        {"full_name": "RAHMA DWI LUBIS", "father_name": "HADI LUBIS", "mother_name": "NUR HASIBUAN"},
+        {"full_name": "LINDA NUGROHO", "father_name": "AGUS NUGROHO", "mother_name": "RAHMA DWI LUBIS"},
+        {"full_name": "LINDI NUGROHO", "father_name": "AGUS NUGROHO", "mother_name": "RAHMA DWI LUBIS"},
+        {"full_name": "RINA NUGROHO", "father_name": "AGUS NUGROHO", "mother_name": "RAHMA DWI LUBlS"},
+    ]
+    agreed = kk._agreed_names(members, "AGUS NUGROHO")
+    assert agreed[0]["full_name"] == "AGUS NUGROHO"
+    assert [m["full_name"] for m in agreed[1:]] == ["RAHMA DWI LUBIS", "LINDA NUGROHO", "LINDI NUGROHO",
+                                                    "RINA NUGROHO"]
+    assert agreed[4]["mother_name"] == "RAHMA DWI LUBIS"
