@@ -29,7 +29,7 @@ from extractors import reread as reread_mod
 from extractors import table as table_mod
 from extractors import tesseract
 from extractors.pages import PageInput, load_pages
-from extractors.sniff import sniff
+from extractors.sniff import DECODE_ERRORS, decode_failure, sniff
 from models.domain import Document, ErrorInfo, Field, Limits, Page, Word
 from models.errors import OCRError, RejectedInput
 
@@ -84,7 +84,8 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
     document = Document(source=source, sha256=hashlib.sha256(data).hexdigest())
     started = time.perf_counter()
     try:
-        document.media_type = sniff(data, Path(source).name, limits)
+        # The pages are decoded next (``read_pages``): sniffing checks the image headers only.
+        document.media_type = sniff(data, Path(source).name, limits, decode_images=False)
     except RejectedInput as e:
         timings["sniff"] = time.perf_counter() - started
         document.status = "rejected"
@@ -95,7 +96,8 @@ def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
     images: dict[int, tuple[np.ndarray, float]] = {}
     masked: dict[int, list[table_mod.Box]] = {}
     try:
-        pages = read_pages(data, document.media_type, limits, options, timings, images, masked)
+        pages = read_pages(data, document.media_type, limits, options, timings, images, masked,
+                           name=Path(source).name)
     except RejectedInput as e:
         document.status = "rejected"
         document.error = ErrorInfo(code=e.code, message=e.message)
@@ -157,17 +159,18 @@ def classify_pages(pages: list[Page]) -> tuple[str, str | None, float, list[Page
 def read_pages(data: bytes, media_type: str, limits: Limits, options: ReadOptions,
                timings: dict[str, float],
                images: dict[int, tuple[np.ndarray, float]] | None = None,
-               masked: dict[int, list[table_mod.Box]] | None = None) -> list[Page]:
+               masked: dict[int, list[table_mod.Box]] | None = None, name: str = "the file") -> list[Page]:
     """Decode, preprocess and read every page; ``timings`` gets the stage times added.
 
     ``images`` receives each OCR'd page's prepared image and its scale (for rereading);
     ``masked``, the table bodies left out of a page's reading (in prepared image pixels).
+    A file that does not decode is rejected as ``sniff`` would (``name`` is for messages).
     """
     started = time.perf_counter()
     try:
         inputs = load_pages(data, media_type, limits)
-    except (OSError, ValueError) as e:
-        raise RejectedInput(f"the file does not decode: {e}", code="corrupt_file") from e
+    except DECODE_ERRORS as e:
+        raise decode_failure(name, media_type, e) from e
     timings["preprocess"] += time.perf_counter() - started
     if len(inputs) > 1 and options.workers > 1:
         with ThreadPoolExecutor(max_workers=options.workers) as pool:

@@ -26,12 +26,15 @@ _IMAGE_FORMATS = {JPEG: "JPEG", PNG: "PNG", TIFF: "TIFF"}
 _ACCEPTED_WORDS = "a PDF, JPEG, PNG or TIFF file"
 
 
-def sniff(data: bytes, name: str, limits: Limits) -> str:
+def sniff(data: bytes, name: str, limits: Limits, *, decode_images: bool = True) -> str:
     """Return the media type of ``data`` (PDF, JPEG, PNG or TIFF) or raise ``RejectedInput``.
 
     Codes: ``empty_file``, ``too_large``, ``unsupported_type``, ``corrupt_file``,
     ``encrypted_pdf``, ``too_many_pixels``, ``too_many_pages``. ``name`` is used in messages
-    only; the extension is never trusted.
+    only; the extension is never trusted. ``decode_images=False`` checks an image's headers
+    (size, frames) but leaves decoding its pixels to a caller that decodes it next anyway
+    (the pipeline: a page costs one decode, not two) and reports failures with
+    ``decode_failure``.
     """
     if not data:
         raise RejectedInput(f"{name} is empty (0 bytes)", code="empty_file")
@@ -49,7 +52,7 @@ def sniff(data: bytes, name: str, limits: Limits) -> str:
     if media_type == PDF:
         check_pdf(data, name, limits)
     else:
-        check_image(data, name, media_type, limits)
+        check_image(data, name, media_type, limits, decode=decode_images)
     return media_type
 
 
@@ -102,8 +105,24 @@ def _looks_like_text(head: bytes) -> bool:
     return all(ch.isprintable() or ch in "\r\n\t" for ch in text)
 
 
-def check_image(data: bytes, name: str, media_type: str, limits: Limits) -> None:
-    """Reject an image that is a decompression bomb, has too many frames or does not decode."""
+#: What PIL raises for image bytes that do not decode (truncated, malformed, bad checksums).
+DECODE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, SyntaxError, ValueError, UnidentifiedImageError, EOFError, zlib.error,
+    Image.DecompressionBombError,
+)
+
+
+def decode_failure(name: str, media_type: str, error: BaseException) -> RejectedInput:
+    """The rejection for an image whose decoding raised ``error`` (one of ``DECODE_ERRORS``)."""
+    if isinstance(error, Image.DecompressionBombError):
+        return RejectedInput(f"{name} is a decompression bomb: {error}", code="too_many_pixels")
+    return RejectedInput(f"{name} looks like {media_type} but does not decode ({error})",
+                         code="corrupt_file")
+
+
+def check_image(data: bytes, name: str, media_type: str, limits: Limits, *, decode: bool = True) -> None:
+    """Reject an image that is a decompression bomb, has too many frames or (with ``decode``)
+    does not decode."""
     if media_type == PNG:
         _check_png_header(data, name, limits)
     try:
@@ -119,17 +138,12 @@ def check_image(data: bytes, name: str, media_type: str, limits: Limits) -> None
                 for index in range(frames):
                     image.seek(index)
                     _check_pixels(image.size, name, limits)
-                    image.load()
-    except Image.DecompressionBombError as e:
-        raise RejectedInput(
-            f"{name} is a decompression bomb: {e}", code="too_many_pixels"
-        ) from e
+                    if decode:
+                        image.load()
     except RejectedInput:
         raise
-    except (OSError, SyntaxError, ValueError, UnidentifiedImageError, EOFError, zlib.error) as e:
-        raise RejectedInput(
-            f"{name} looks like {media_type} but does not decode ({e})", code="corrupt_file"
-        ) from e
+    except DECODE_ERRORS as e:
+        raise decode_failure(name, media_type, e) from e
 
 
 def _check_png_header(data: bytes, name: str, limits: Limits) -> None:

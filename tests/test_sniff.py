@@ -129,3 +129,23 @@ def test_pipeline_turns_a_rejection_into_a_document_not_an_exception() -> None:
     assert document.error is not None and document.error.code == "unsupported_type"
     assert document.sha256 and document.fields == {}
     assert document.to_cli_json()["error"]["code"] == "unsupported_type"
+
+
+@pytest.mark.parametrize(("data", "name"), [(jpeg_bytes()[:1500], "ktp.jpg"),
+                                            (png_bytes((300, 300))[:-30], "ktp.png")])
+def test_pipeline_rejects_a_truncated_image_as_corrupt_with_its_name(data: bytes, name: str) -> None:
+    # The pipeline decodes an image once, after sniffing its headers: a truncated one is still
+    # a rejection with a reason, never an exception or an empty page.
+    document = extract_bytes(data, f"inbox/polri.skck/a1/{name}")
+    assert document.status == "rejected"
+    assert document.error is not None and document.error.code == "corrupt_file"
+    assert name in document.error.message
+
+
+def test_header_checks_alone_still_refuse_oversized_and_foreign_files() -> None:
+    limits = Limits(max_pixels=100_000)
+    with pytest.raises(RejectedInput) as caught:
+        sniff(png_bytes((400, 400)), "big.png", limits, decode_images=False)
+    assert caught.value.code == "too_many_pixels"
+    assert sniff(png_bytes(), "scan.png", LIMITS, decode_images=False) == "image/png"
+    assert sniff(jpeg_bytes()[:1500], "ktp.jpg", LIMITS, decode_images=False) == "image/jpeg"
