@@ -805,9 +805,33 @@ def _check_nik_consistency(rule: NikConsistencyRule, ctx: _Context) -> list[Issu
                 continue
             target = _row_nik_as_read_elsewhere(ctx, target)
             detail = _nik_problem(rule, target, ctx)
-            if detail is not None:
+            if detail is not None and not (rule.check == "printed_birth_date"
+                                           and _row_date_misread(ctx, target, rule.birth_date_key)):
                 issues.append(_issue(rule, ctx, [target], detail=detail))
     return issues
+
+
+def _row_date_misread(ctx: _Context, target: _Target, birth_date_key: str) -> bool:
+    """Whether a scanned KK row's birth date, a digit off the one its NIK encodes, is a misread cell.
+
+    It is when another document prints that same NIK with the very birth date it encodes (the
+    person's KTP): the row's date cell was misread, not the NIK. A NIK encoding another date
+    than the KTP prints is still reported on the KTP itself.
+    """
+    if target.member is None or not _kk_machine_read(ctx):
+        return False
+    nik = ids.digits_only(target.value)
+    printed = _as_date(target.sibling(birth_date_key))
+    encoded = ids.nik_birth_date(nik, printed.year, ctx.application_date) if printed is not None else None
+    if encoded is None or printed is None:
+        return False
+    if _digits_apart(printed, encoded) > 1:
+        return False
+    return any(
+        other is not target.document and other.status == "ok"
+        and ids.digits_only(other.value("nik")) == nik and _as_date(other.value(birth_date_key)) == encoded
+        for other in ctx.app.documents
+    )
 
 
 def _normalised(value: Any) -> str:
@@ -886,11 +910,15 @@ def _contradicts_nothing_nik_encodes(member: dict[str, Any], nik: str) -> bool:
     printed = _as_date(member.get("birth_date"))
     if printed is None:
         return _blank(member.get("birth_date"))
-    encoded = ids.nik_birth_date(nik, printed.year, printed)
+    encoded = ids.nik_birth_date(nik, printed.year)  # a date a digit later is no younger person
     if encoded is None:
         return False
-    differing = sum(1 for a, b in zip(printed.isoformat(), encoded.isoformat(), strict=True) if a != b)
-    return differing <= 1
+    return _digits_apart(printed, encoded) <= 1
+
+
+def _digits_apart(a: date, b: date) -> int:
+    """In how many digits two dates differ as printed (``1991-08-16`` and ``1997-08-16``: 1)."""
+    return sum(1 for x, y in zip(a.isoformat(), b.isoformat(), strict=True) if x != y)
 
 
 def _prints_what_nik_encodes(member: dict[str, Any], nik: str) -> bool:

@@ -835,9 +835,10 @@ def test_a_scanned_kk_row_without_nik_and_date_cells_is_found_by_its_name_and_se
     row = {**MOTHER_ROW, "nik": None, "birth_date": None}
     assert check(_scanned_kk(akta_app(), [_father_row_misread(0), row])) == ("passed", {})
     # A birth date read a digit off is a misread; two digits off is another person.
-    _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0),
-                                              {**row, "birth_date": "1995-02-17"}]))
-    assert "AKTA-PARENT-IN-KK" not in fired
+    for misread in ("1995-02-17", "1995-02-11", "1993-02-14"):
+        _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0),
+                                                  {**row, "birth_date": misread}]))
+        assert "AKTA-PARENT-IN-KK" not in fired, misread
     for other in ({**row, "birth_date": "1995-03-17"}, {**row, "sex": "LAKI-LAKI"},
                   {**row, "sex": None}, {**row, "full_name": "DEWI ANGGRAINI"}):
         _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0), other]))
@@ -852,3 +853,20 @@ def test_another_reporter_name_is_caught_on_a_scanned_kk_row_with_a_misread_nik(
     app = app.model_copy(update={"documents": [*app.documents, _father_ktp()]})
     _, fired = check(app)
     assert "AKTA-REPORTER-NAME-KK" in fired
+
+
+def test_a_scanned_kk_row_date_a_digit_off_is_a_misread_cell_when_her_ktp_prints_the_nik_date() -> None:
+    mother_ktp = parent_ktp("RINA LESTARI", MOTHER_NIK, "1995-02-14", "PEREMPUAN")
+    members = [_father_row_misread(0), {**MOTHER_ROW, "birth_date": "1995-02-11"}]
+
+    def fired_with(*documents: Document, source: str = "ocr") -> dict[str, str]:
+        app = _scanned_kk(akta_app(), members, source=source)
+        return check(app.model_copy(update={"documents": [*app.documents, *documents]}))[1]
+
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" not in fired_with(mother_ktp)
+    # Without her KTP, or on a digital KK, the row's date is what the KK says.
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired_with()
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired_with(mother_ktp, source="pdf_text")
+    # Two digits off is not a misread cell.
+    members[1] = {**MOTHER_ROW, "birth_date": "1995-03-11"}
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired_with(mother_ktp)
