@@ -156,9 +156,32 @@ def _normalise(kind: str, raw: str) -> object | None:
         return None
     value = norm.normalize(kind, raw).value
     if kind == "place" and isinstance(value, str) and value not in norm.region_place_names():
-        # A place read with two words run together (``RAJAAMPAT``): the Kemendagri name of
-        # the same letters.
-        return _places_by_letters().get(value.replace(" ", ""), value)
+        return _birth_place(value)
+    return value
+
+
+def _birth_place(value: str) -> str:
+    """A birth place that is no Kemendagri regency or kecamatan name as read: the one name
+    its letters (spaces aside) are within a slip or two of, else as read.
+
+    Run together (``RAJAAMPAT``) or split (``MAI ANG``), a letter misread in tiny print
+    (``LERONG``, ``PECGUNUNGAN SINTANG``), or a stray mark read after it (``BONE AA``). A
+    slip is allowed from five letters, two from ten, and only when no other name is as
+    close.
+    """
+    by_letters = _places_by_letters()
+    letters = value.replace(" ", "")
+    if letters in by_letters:
+        return by_letters[letters]
+    words = value.split()
+    if len(words) > 1 and len(words[-1]) <= 2 and " ".join(words[:-1]) in norm.region_place_names():
+        return " ".join(words[:-1])
+    slips = 2 if len(letters) >= 10 else 1 if len(letters) >= 5 else 0
+    if not slips:
+        return value
+    close = process.extract(letters, list(by_letters), scorer=Levenshtein.distance, score_cutoff=slips, limit=2)
+    if len(close) == 1 or (len(close) == 2 and close[0][1] < close[1][1]):
+        return by_letters[close[0][0]]
     return value
 
 
@@ -171,11 +194,9 @@ def _places_by_letters() -> dict[str, str]:
 def _education(raw: str) -> object | None:
     """Education level: the closest of the ten by their letters alone (a slash or a space
     is often misread or lost: ``DIPLOMA IVISTRATA``), else snapped by edit distance."""
-    letters = {re.sub(r"[^A-Z]", "", e): e for e in EDUCATIONS}
-    match = process.extractOne(re.sub(r"[^A-Z]", "", raw.upper()), list(letters), scorer=fuzz.ratio,
-                               score_cutoff=80)
-    if match:
-        return letters[match[0]]
+    found = _by_letters(raw, EDUCATIONS, 80)
+    if found:
+        return found
     snapped = norm.snap(raw, EDUCATIONS, spellings={e.replace(" ", ""): e for e in EDUCATIONS})
     return snapped.value if snapped.valid else norm.normalize("text", raw).value
 
@@ -184,17 +205,39 @@ def _occupation(raw: str) -> object | None:
     """Occupation: a common SIAK one matched by its letters alone when a slash, a space or a
     letter or two were misread (``PELAJAR YAHASISINA``, ``BELUMTINAK PEKERJA``), a stray
     mark of the cell's rule in front included; else as read."""
-    letters = {re.sub(r"[^A-Z]", "", o): o for o in norm.OCCUPATIONS}
-    read = re.sub(r"[^A-Z]", "", raw.upper())
-    if read not in letters and len(read) >= 8:
-        match = process.extractOne(read, list(letters), scorer=fuzz.ratio, score_cutoff=OCCUPATION_MATCH)
-        if match:
-            return letters[match[0]]
-    return norm.normalize("occupation", raw).value
+    found = _by_letters(raw, norm.OCCUPATIONS, OCCUPATION_MATCH)
+    if found:
+        return found
+    value = norm.normalize("occupation", raw).value
+    if isinstance(value, str) and len(re.sub(r"[^A-Z]", "", raw.upper())) - len(re.sub(r"[^A-Z]", "", value)) >= 3:
+        return norm.normalize("text", raw).value  # only the start of a longer one snapped (BURUH... to GURU)
+    return value
 
 
 #: How close (rapidfuzz ratio, letters only) a long occupation reading must be to a common one.
 OCCUPATION_MATCH = 84
+#: A long reading (ten letters or more) further off is still taken as the allowed value its
+#: letters are at least this close to (ratio) when every other value is ``LEAD`` points further.
+FAR_MATCH, LEAD = 72, 20
+
+
+def _by_letters(raw: str, allowed: tuple[str, ...], cutoff: float) -> str | None:
+    """The allowed value whose letters alone (slashes, spaces and marks aside) are at least
+    ``cutoff`` close (rapidfuzz ratio) to the reading's; or, for ten letters or more read,
+    ``FAR_MATCH`` close and ``LEAD`` ahead of every other (``PETAMPEKEALN``). A reading that
+    holds a value's letters and three or more besides is another, longer value
+    (``BURUH NELAYAN/PERIKANAN`` is not ``NELAYAN/PERIKANAN``)."""
+    letters = {re.sub(r"[^A-Z]", "", value): value for value in allowed}
+    read = re.sub(r"[^A-Z]", "", raw.upper())
+    if read in letters or len(read) < 8:
+        return letters.get(read)
+    best = process.extract(read, list(letters), scorer=fuzz.ratio, limit=2)
+    if not best or (best[0][0] in read and len(read) - len(best[0][0]) >= 3):
+        return None
+    score, lead = best[0][1], best[0][1] - (best[1][1] if len(best) > 1 else 0)
+    if score >= cutoff or (len(read) >= 10 and score >= FAR_MATCH and lead >= LEAD):
+        return letters[best[0][0]]
+    return None
 
 
 def _nationality(raw: str) -> object | None:

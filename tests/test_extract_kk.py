@@ -371,3 +371,29 @@ def test_a_name_read_with_a_letter_wrong_takes_the_reading_most_of_its_readings_
     assert [m["full_name"] for m in agreed[1:]] == ["RAHMA DWI LUBIS", "LINDA NUGROHO", "LINDI NUGROHO",
                                                     "RINA NUGROHO"]
     assert agreed[4]["mother_name"] == "RAHMA DWI LUBIS"
+
+
+@pytest.mark.parametrize(("read", "place"), [
+    ("BONE DOLANGO", "BONE BOLANGO"),  # a letter misread
+    ("PECGUNUNGAN SINTANG", "PEGUNUNGAN BINTANG"),  # two in a long name
+    ("TULANG BAWANG TA", "TULANG BAWANG"),  # a stray mark read after it
+    ("CIRLBON", "CIREBON"),
+    ("SINGAPORE", "SINGAPORE"),  # no Kemendagri name near: as read
+    ("LERONG", "LERONG"),  # a slip from two names: as read
+])
+def test_member_birth_place_read_with_a_slip_is_the_registered_place(read: str, place: str) -> None:
+    from extractors.kk import _normalise
+
+    assert _normalise("place", read) == place
+
+
+@pytest.mark.parametrize(("kind", "read", "value"), [
+    ("occupation", "PETAMPEKEALN", "PETANI/PEKEBUN"),  # far, but far further from the rest
+    ("occupation", "PELUWTIDAK BEKEKUA", "BELUM/TIDAK BEKERJA"),
+    ("occupation", "BURUH NELAYAN/PERIKANAN", "BURUH NELAYAN/PERIKANAN"),  # a longer one
+    ("education", "AKADENUDIPLOMA NUS. MUDA", "AKADEMI/DIPLOMA III/S. MUDA"),
+])
+def test_member_enumerated_value_read_badly_is_the_one_far_ahead(kind: str, read: str, value: str) -> None:
+    from extractors.kk import _normalise
+
+    assert _normalise(kind, read) == value
