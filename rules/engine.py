@@ -805,33 +805,41 @@ def _check_nik_consistency(rule: NikConsistencyRule, ctx: _Context) -> list[Issu
                 continue
             target = _row_nik_as_read_elsewhere(ctx, target)
             detail = _nik_problem(rule, target, ctx)
-            if detail is not None and not (rule.check == "printed_birth_date"
-                                           and _row_date_misread(ctx, target, rule.birth_date_key)):
+            if detail is not None and not (
+                    rule.check in ("printed_birth_date", "printed_sex")
+                    and _row_date_misread(ctx, target, rule.birth_date_key, rule.sex_key)):
                 issues.append(_issue(rule, ctx, [target], detail=detail))
     return issues
 
 
-def _row_date_misread(ctx: _Context, target: _Target, birth_date_key: str) -> bool:
-    """Whether a scanned KK row's birth date, a digit off the one its NIK encodes, is a misread cell.
+def _row_date_misread(ctx: _Context, target: _Target, birth_date_key: str, sex_key: str) -> bool:
+    """Whether a scanned KK row's printed birth date or sex, against its NIK, is a misread cell.
 
-    It is when another document prints that same NIK with the very birth date it encodes (the
-    person's KTP): the row's date cell was misread, not the NIK. A NIK encoding another date
-    than the KTP prints is still reported on the KTP itself.
+    It is when another document (the person's KTP, read larger) prints that NIK with the
+    very birth date it encodes (a NIK encoding another date than the KTP prints is reported
+    on the KTP). For a member no other document names by NIK (a sibling), it is also when
+    digits 7-12 of the NIK and the encoding of the printed date and sex (day + 40 for women)
+    differ in one digit only: one misread cell on a phone photo is likelier than a NIK
+    encoding another date (R6, a warning only).
     """
     if target.member is None or not _kk_machine_read(ctx):
         return False
     nik = ids.digits_only(target.value)
+    for other in ctx.app.documents:
+        elsewhere = _as_date(other.value(birth_date_key))
+        if (other is not target.document and other.status == "ok" and elsewhere is not None
+                and ids.digits_only(other.value("nik")) == nik
+                and ids.nik_birth_date(nik, elsewhere.year, ctx.application_date) == elsewhere):
+            return True
     printed = _as_date(target.sibling(birth_date_key))
-    encoded = ids.nik_birth_date(nik, printed.year, ctx.application_date) if printed is not None else None
-    if encoded is None or printed is None:
+    sex = str(target.sibling(sex_key) or "").strip().upper()
+    if len(nik) != 16 or printed is None or sex not in (ids.MALE, ids.FEMALE) or any(
+            sum(1 for a, b in zip(nik, theirs, strict=True) if a != b) <= NIK_MISREAD_DIGITS
+            for theirs, _ in _person_niks(ctx, target.document)):
         return False
-    if _digits_apart(printed, encoded) > 1:
-        return False
-    return any(
-        other is not target.document and other.status == "ok"
-        and ids.digits_only(other.value("nik")) == nik and _as_date(other.value(birth_date_key)) == encoded
-        for other in ctx.app.documents
-    )
+    day = printed.day + (40 if sex == ids.FEMALE else 0)
+    encoding = f"{day:02d}{printed.month:02d}{printed.year % 100:02d}"
+    return sum(1 for a, b in zip(nik[6:12], encoding, strict=True) if a != b) <= 1
 
 
 def _normalised(value: Any) -> str:

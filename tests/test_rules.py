@@ -855,18 +855,26 @@ def test_another_reporter_name_is_caught_on_a_scanned_kk_row_with_a_misread_nik(
     assert "AKTA-REPORTER-NAME-KK" in fired
 
 
-def test_a_scanned_kk_row_date_a_digit_off_is_a_misread_cell_when_her_ktp_prints_the_nik_date() -> None:
+def test_a_scanned_kk_row_date_against_its_nik_is_taken_as_misread_when_the_ktp_agrees() -> None:
     mother_ktp = parent_ktp("RINA LESTARI", MOTHER_NIK, "1995-02-14", "PEREMPUAN")
-    members = [_father_row_misread(0), {**MOTHER_ROW, "birth_date": "1995-02-11"}]
+    members = [_father_row_misread(0), {**MOTHER_ROW, "birth_date": "1993-03-11"}]
 
     def fired_with(*documents: Document, source: str = "ocr") -> dict[str, str]:
         app = _scanned_kk(akta_app(), members, source=source)
         return check(app.model_copy(update={"documents": [*app.documents, *documents]}))[1]
 
+    # Her KTP, read larger, prints the date her NIK encodes: the row's date cell was misread.
     assert "AKTA-NIK-BIRTHDATE-PRINTED" not in fired_with(mother_ktp)
-    # Without her KTP, or on a digital KK, the row's date is what the KK says.
+    # Without her KTP (her NIK is on the form), or on a digital KK, the row is what it says.
     assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired_with()
     assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired_with(mother_ktp, source="pdf_text")
-    # Two digits off is not a misread cell.
-    members[1] = {**MOTHER_ROW, "birth_date": "1995-03-11"}
-    assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired_with(mother_ktp)
+    # A sibling no other document names: a row whose NIK is a digit off its printed date and
+    # sex (18 read for 48: a daughter's day + 40) holds a misread cell; more is R6.
+    daughter = nik(MALANG, date(2019, 1, 8), "PEREMPUAN", 5)
+    for misread, flagged in ((daughter[:6] + "18" + daughter[8:], False),
+                             (daughter[:6] + "19" + daughter[8:], True)):
+        members[1:] = [MOTHER_ROW, {"full_name": "NIA SANTOSO", "nik": misread, "sex": "PEREMPUAN",
+                                    "birth_date": "2019-01-08"}]
+        fired = fired_with()
+        assert ("AKTA-NIK-BIRTHDATE-PRINTED" in fired) is flagged, misread
+        assert ("AKTA-NIK-SEX-PRINTED" in fired) is flagged, misread
