@@ -52,3 +52,19 @@ def test_a_phone_photo_is_still_flattened_to_its_sheet() -> None:
     assert quad is not None
     width = float(np.linalg.norm(quad[1] - quad[0]))
     assert prepared.image.shape[1] == pytest.approx(width, rel=0.02)
+
+
+@pytest.mark.parametrize("size", [(900, 640), (2000, 1414)])
+def test_uneven_light_is_evened_out_on_small_and_large_pages(size: tuple[int, int]) -> None:
+    # A shadow falling across the page (paper from 120 to 235 grey) with dark print on it.
+    h, w = size
+    paper = np.tile(np.linspace(120, 235, w, dtype=np.float32), (h, 1))
+    page_image = paper.astype(np.uint8)
+    for y in range(h // 10, h - h // 10, h // 12):
+        cv2.putText(page_image, "NAMA LENGKAP : BUDI SANTOSO", (w // 20, y), cv2.FONT_HERSHEY_SIMPLEX,
+                    w / 1400, 30, max(1, w // 700))
+    prepared = pre.preprocess(page_image, ("light",))
+    ink = page_image < 60
+    paper_out = prepared.image[~cv2.dilate(ink.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)]
+    assert paper_out.mean() > 235 and paper_out.std() < 12
+    assert np.median(prepared.image[ink]) < 100
