@@ -950,7 +950,8 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
         rows = _rows_by_height(lines, TABLE_TEXT_HEIGHT / factor)
         return names, [cells for cells in rows if _is_member_row(cells, len(bounds))]
     nik = names.index("NIK") if "NIK" in names else None
-    by_band, nik_readings = _bands_read(image, grid, body, factor, number, column_of, bands, nik)
+    unread = tuple(k for k, name in enumerate(names) if name not in ("NO", None) and COLUMNS.get(name) is None)
+    by_band, nik_readings = _bands_read(image, grid, body, factor, number, column_of, bands, nik, unread)
     if count is None:
         # The members fill the first bands, up to the last one read as a member: with an
         # NIK, or most columns filled (noise in an empty row is read with little confidence).
@@ -960,15 +961,17 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
         count = max(max(members) + 1 if members else 0, written)
     kept = [by_band.get(b, {}) for b in range(min(count, len(bands) - 1))]
     # Blurred small text reads differently at each size: the cells whose first reading is
-    # doubtful are read again larger, the better reading per cell is kept.
+    # doubtful are read again larger (the sure ones between them left blank), the better
+    # reading per cell is kept.
     doubtful = _doubtful_cells(names, kept)
     for first, last in _runs([b for b, ks in enumerate(doubtful) if ks]):
         columns = sorted({k for ks in doubtful[first:last + 1] for k in ks})
         margin = (bands[last + 1] - bands[first]) // (2 * (last - first + 1))
         strip = (bounds[columns[0]], max(header_bottom, bands[first] - margin),
                  bounds[columns[-1] + 1], min(grid.box[3], bands[last + 1] + margin))
+        sure = tuple(k for k in range(columns[0], columns[-1]) if k not in columns)
         again, readings = _bands_read(image, grid, strip, factor * READ_AGAIN_SCALE, number, column_of,
-                                      bands, nik)
+                                      bands, nik, sure)
         for b in range(first, last + 1):
             for k in doubtful[b]:
                 if k in again.get(b, {}):
@@ -987,12 +990,14 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
 
 def _bands_read(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, int, int], factor: float,
                 number: int, column_of, bands: list[int], nik: int | None,  # noqa: ANN001
+                blank: tuple[int, ...] = (),
                 ) -> tuple[dict[int, dict[int, list[Word]]], dict[int, list[tuple[str, float]]]]:
-    """A part of a table body read once: its cells by band and column, and the NIK read in
-    each band (sixteen digits, with its confidence)."""
+    """A part of a table body read once (``blank``: columns left unread): its cells by band
+    and column, and the NIK read in each band (sixteen digits, with its confidence)."""
     by_band: dict[int, dict[int, list[Word]]] = {}
     nik_readings: dict[int, list[tuple[str, float]]] = {}
-    for k, middle, ws in _body_lines(_read_band(image, grid, box, factor, number, small=True), column_of):
+    for k, middle, ws in _body_lines(_read_band(image, grid, box, factor, number, small=True, blank=blank),
+                                     column_of):
         band = next((i for i in range(len(bands) - 1) if bands[i] <= middle < bands[i + 1]), None)
         if band is None:
             continue
@@ -1197,13 +1202,17 @@ def _reads_as_header(cells: dict[int, list[Word]]) -> bool:
 
 
 def _read_band(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, int, int],
-               factor: float, number: int, *, small: bool = False) -> list[Word]:
+               factor: float, number: int, *, small: bool = False, blank: tuple[int, ...] = ()) -> list[Word]:
     """OCR a band of a table, its rules painted white; word boxes in ``image`` pixels.
 
     ``small``: small blurred text (table body in a phone photo), sharpened after enlarging
-    and rid of the dashes that thin rules broke into.
+    and rid of the dashes that thin rules broke into. ``blank``: columns painted white too
+    (not read: less for Tesseract to recognise).
     """
     crop = _table_crop(image, grid, box)
+    for k in blank:
+        left, right = grid.rows[0].cells[k][0] - box[0], grid.rows[0].cells[k][2] - box[0]
+        crop[:, max(0, left):max(0, right)] = 255
     pad = 0
     if small:
         crop = _prepared(crop, factor)

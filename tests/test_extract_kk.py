@@ -397,3 +397,19 @@ def test_member_enumerated_value_read_badly_is_the_one_far_ahead(kind: str, read
     from extractors.kk import _normalise
 
     assert _normalise(kind, read) == value
+
+
+def test_a_band_read_leaves_the_columns_it_is_told_to_blank_unread() -> None:
+    """Columns a KK member is not given (passport, KITAP, marriage date) are painted white
+    before a phone photo's table body is read: none of their words come back."""
+    from extractors import kk
+
+    image = np.full((120, 900), 255, np.uint8)
+    for x, text in ((20, "BUDI"), (320, "12-03-2023"), (620, "WNI")):
+        cv2.putText(image, text, (x, 75), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2, cv2.LINE_AA)
+    grid = table.Table(box=(0, 0, 900, 120), rows=[
+        table.Row(cells=[(0, 0, 300, 40), (300, 0, 600, 40), (600, 0, 900, 40)]),
+        table.Row(cells=[(0, 40, 300, 120), (300, 40, 600, 120), (600, 40, 900, 120)]),
+    ])
+    read = kk._read_band(image, grid, (0, 40, 900, 120), 1.0, 1, small=True, blank=(1,))
+    assert [w.text for w in read] == ["BUDI", "WNI"]
