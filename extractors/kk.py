@@ -310,7 +310,10 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     small (a phone photo) and slanted lines run into the next row, the bands between the
     row rules (``_banded_rows``).
     """
-    tables = [t for t in table_mod.find_tables(image) if len(t.rows[0].cells) >= 5]
+    bodies = table_mod.table_bodies(image)
+    tables = [t for t in table_mod.find_tables(image, near=bodies) if len(t.rows[0].cells) >= 5]
+    if not tables and bodies:
+        tables = [t for t in table_mod.find_tables(image) if len(t.rows[0].cells) >= 5]
     if not tables:
         return None
     members: list[dict[str, object]] = []

@@ -413,3 +413,17 @@ def test_a_band_read_leaves_the_columns_it_is_told_to_blank_unread() -> None:
     ])
     read = kk._read_band(image, grid, (0, 40, 900, 120), 1.0, 1, small=True, blank=(1,))
     assert [w.text for w in read] == ["BUDI", "WNI"]
+
+
+@pytest.mark.parametrize("name", ["s3-001_kk_clean.png", "s3-001_kk_phone.jpg"])
+def test_tables_found_near_their_bodies_are_the_tables_found_on_the_whole_page(name: str) -> None:
+    """Searching only the band of the page around the bodies ``table_bodies`` found gives
+    the same tables, cells and rules as searching the whole page."""
+    from extractors.preprocess import preprocess
+
+    gray = preprocess(cv2.imread(str(SAMPLES / name), cv2.IMREAD_GRAYSCALE)).image
+    whole = table.find_tables(gray)
+    near = table.find_tables(gray, near=table.table_bodies(gray))
+    assert len(near) >= 2
+    assert [(t.box, t.rows) for t in near] == [(t.box, t.rows) for t in whole]
+    assert all((a.rules == b.rules).all() for a, b in zip(near, whole, strict=True))
