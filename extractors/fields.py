@@ -438,10 +438,40 @@ def _confidence(words: list[Word], result: norm.Normalized) -> float:
     return round(max(0.0, min(1.0, base)), 4)
 
 
+#: Sixteen-digit identifiers whose ``11`` a photo's OCR may read as one ``M``.
+ONES_AS_M_KINDS = frozenset({"nik", "kk_number"})
+
+
+def ones_read_as_m(kind: str, raw: str) -> norm.Normalized | None:
+    """``raw`` normalised as ``kind`` after one ``M`` among 14 digits is read as ``11``.
+
+    On a phone photo two close ``1`` (Aceh's province code ``11``) merge into an ``M``
+    (``M08136309798591``); only a valid sixteen-digit reading is taken.
+    """
+    compact = re.sub(r"[\s.\-]", "", raw.split(":")[-1])
+    if kind not in ONES_AS_M_KINDS or compact.count("M") != 1 or sum(ch.isdigit() for ch in compact) != 14:
+        return None
+    result = norm.normalize(kind, compact.replace("M", "11"))
+    if result.value is None or not result.valid or not plausible_number(kind, str(result.value)):
+        return None
+    return norm.Normalized(result.value, [*result.repairs, "M->11"], result.valid, result.edit_distance)
+
+
+def plausible_number(kind: str, value: str) -> bool:
+    """Whether a repaired NIK (or KK number) has a known region code and a real encoded date."""
+    from rules import identifiers as ids
+
+    if not ids.region_known(value[:6]):
+        return False
+    return ids.nik_is_valid(value) if kind == "nik" else ids.kk_number_problem(value) is None
+
+
 def make_field(kind: str, words: list[Word], page: int, source: str, raw: str | None = None) -> Field | None:
     """Normalise the text of ``words`` as ``kind`` and wrap it in a ``Field`` (or ``None``)."""
     raw = raw if raw is not None else " ".join(w.text for w in words)
     result = norm.normalize(kind, raw)
+    if result.value is None:
+        result = ones_read_as_m(kind, raw) or result
     if result.value is None:
         return None
     return Field(
@@ -505,7 +535,7 @@ def _section_of(line: Line, sections: tuple[tuple[str, str], ...]) -> str | None
 
 
 _SIGNATURE_DATE = re.compile(
-    r"^[^\d:]{3,40},\s*([0-9OoIl]{1,2}\s*[-/. ]\s*(?:[0-9OoIl]{1,2}|[A-Za-z]{3,10})\.?\s*[-/. ]\s*[0-9OoIl]{4})\s*$"
+    r"^[^\d:]{3,40}[,.]\s*([0-9OoIl]{1,2}\s*[-/. ]\s*(?:[0-9OoIl]{1,2}|[A-Za-z]{3,10})\.?\s*[-/. ]\s*[0-9OoIl]{4})\s*$"
 )
 
 
@@ -514,7 +544,7 @@ def _signature_date(lines: list[Line], source: str) -> Field | None:
         match = _SIGNATURE_DATE.match(line.text.strip())
         if not match:
             continue
-        words = [w for w in line.words if not w.text.endswith(",") or re.search(r"\d", w.text)]
+        words = [w for w in line.words if not w.text.endswith((",", ".")) or re.search(r"\d", w.text)]
         date_words = [w for w in words if line.text.find(w.text) >= match.start(1)] or line.words
         field_ = make_field("date", date_words, line.page, source, raw=line.text.strip())
         if field_ is not None:
@@ -674,6 +704,8 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
             if spec.key in fields:
                 continue
             made = make_field(spec.kind, words, line.page, source)
+            if made is None and spec.kind in ONES_AS_M_KINDS:
+                made = _with_leading_one_kept(spec.kind, line, start, words, source)
             if made is not None:
                 if colon_letter and spec.kind in SPACED_KINDS:
                     made.repairs = [*made.repairs, COLON_LETTER + colon_letter]  # checked on the image
@@ -683,6 +715,25 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
         if signed is not None:
             fields[layout.signature_date] = signed
     return fields
+
+
+def _with_leading_one_kept(kind: str, line: Line, start: int, words: list[Word], source: str) -> Field | None:
+    """A NIK read one digit short after a ``1`` taken for the colon, with that ``1`` kept.
+
+    ``NIK Ayah 1 108132606839689``: the colon and the first ``1`` came out as one ``1``,
+    which ``_value_words`` dropped; the value is taken with it only when that makes a valid
+    sixteen-digit number.
+    """
+    if not words or words[0] not in line.words:
+        return None
+    at = line.words.index(words[0])
+    if at <= start or line.words[at - 1].text not in ("1", "l", "I", "|"):
+        return None
+    one = line.words[at - 1].model_copy(update={"text": "1"})
+    made = make_field(kind, [one, *words], line.page, source, raw="".join(w.text for w in [one, *words]))
+    if made is None or not norm.normalize(kind, str(made.value)).valid or not plausible_number(kind, str(made.value)):
+        return None
+    return made.model_copy(update={"repairs": [*made.repairs, "colon 1 kept"]})
 
 
 def _label_starts(line: Line) -> list[int]:
@@ -847,8 +898,9 @@ def digits_read_again(item: Field, kind: str, image: np.ndarray, scale: float, t
 
 
 #: Kinds read again from their box when read weakly: free-form values and short digit codes
-#: that no list, checksum or card can repair.
-WEAK_READ_KINDS = frozenset({"email", "phone", "postal_code", "kbli", "npwp"})
+#: that no list, checksum or card can repair, and amounts of money (``Rp 5.000.000`` read
+#: right at 0.11 on a page where the box alone reads it at 0.96).
+WEAK_READ_KINDS = frozenset({"email", "phone", "postal_code", "kbli", "npwp", "money"})
 
 
 def surer_reading(item: Field, kind: str, image: np.ndarray, scale: float, timeout: float) -> Field:
@@ -858,6 +910,8 @@ def surer_reading(item: Field, kind: str, image: np.ndarray, scale: float, timeo
     for ``irfan15@``, ``72222`` for ``72242``); the box alone is read better. The box is read
     twice, with the colon's side in the crop and clear of it (a crop's edge can turn a leading
     7 into 1): only a valid value both readings give, each more confident, replaces the first.
+    When both give the first value, it is confirmed: its confidence becomes the lower of
+    theirs if that is higher (three readings agree).
     """
     if item.bbox is None or item.confidence >= reread_mod.GOOD_ENOUGH:
         return item
@@ -866,14 +920,17 @@ def surer_reading(item: Field, kind: str, image: np.ndarray, scale: float, timeo
     for left in (x0, x0 + 0.5 * (y1 - y0)):
         words = [w for w in read_box(image, (left, y0, x1, y1), scale, timeout) if key_of(w.text)]  # not the colon
         again = make_field(kind, words, item.page, item.source) if words else None
-        if (again is None or again.value == item.value or again.confidence <= item.confidence
-                or not norm.normalize(kind, again.raw).valid
-                or reread_mod.sevens_read_as_ones(str(item.value), str(again.value))
+        if (again is None or not norm.normalize(kind, again.raw).valid
                 or kind in DIGIT_ID_KINDS and len(re.sub(r"\D", "", again.raw)) != len(str(again.value))):
             return item  # a digit code is taken as read whole, never after dropping a digit
         readings.append(again)
     first, second = readings
     if first.value != second.value:
+        return item
+    surest = min(first.confidence, second.confidence)
+    if first.value == item.value:
+        return item.model_copy(update={"confidence": max(item.confidence, surest)})
+    if surest <= item.confidence or reread_mod.sevens_read_as_ones(str(item.value), str(first.value)):
         return item
     return first.model_copy(update={"bbox": item.bbox, "repairs": [*first.repairs, "reread"]})
 

@@ -6,7 +6,7 @@ import pytest
 
 from extractors import fields as F
 from extractors import normalize as norm
-from models.domain import Page, Word
+from models.domain import Field, Page, Word
 
 
 def line_page(rows: list[list[tuple[str, float]]], height: float = 18.0) -> Page:
@@ -365,3 +365,55 @@ def test_blood_type_dash_glued_to_the_colon_with_a_mark_far_off() -> None:
          ("Gol,", 362), ("Darah", 394), (":-", 439), ("7", 563)],
     ])
     assert found["blood_type"] == "-"
+
+
+def test_a_phone_photo_birth_form_with_11_read_as_m_and_a_colon_1_and_a_full_stop() -> None:
+    # Read from a phone photo of an Aceh (11) birth report: the leading 11 of the mother's
+    # NIK and the KK number came out as M, the father's colon and first 1 as one 1, and
+    # the signature place ended with a full stop instead of a comma.
+    layout = F.layout_for("form", "dukcapil.akta_kelahiran")
+    assert layout is not None
+    page = line_page([
+        [("6.", 20), ("Nama", 50), ("Ibu", 100), ("FITRI", 267), ("SURYADI", 330)],
+        [("7.", 20), ("NIK", 50), ("Ibu", 100), (":", 252), ("M08136309798591", 267)],
+        [("9", 20), ("NIK", 50), ("Ayah", 100), ("1", 252), ("108132606839689", 267)],
+        [("10", 20), ("No.", 50), ("KK", 100), ("1", 252), ("M08131606255803", 267)],
+        [("Aceh", 500), ("Utara.", 550), ("25", 620), ("Juni", 650), ("2026", 700)],
+    ])
+    found = F.extract_fields([page], layout)
+    assert {k: found[k].value for k in ("mother_nik", "father_nik", "kk_number", "application_date")} == {
+        "mother_nik": "1108136309798591", "father_nik": "1108132606839689",
+        "kk_number": "1108131606255803", "application_date": "2026-06-25"}
+    # An M in a number that is not 16 digits with it stays unread; so does a dropped 1
+    # that does not make a valid NIK.
+    page = line_page([[("7.", 20), ("NIK", 50), ("Ibu", 100), (":", 252), ("M0813630979859", 267)],
+                      [("9", 20), ("NIK", 50), ("Ayah", 100), ("1", 252), ("108139906839689", 267)]])
+    assert "mother_nik" not in F.extract_fields([page], layout)
+    assert "father_nik" not in F.extract_fields([page], layout)
+
+
+def _printed_line(text: str) -> tuple:
+    """``text`` printed in the forms' sans font on white, and its box (page pixels, scale 1)."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from sample_docs.sheet import FONT_DIR
+
+    font = ImageFont.truetype(str(FONT_DIR / "LiberationSans-Regular.ttf"), 36)
+    image = Image.new("L", (60 + 22 * len(text), 90), 255)
+    ImageDraw.Draw(image).text((30, 25), text, font=font, fill=0)
+    left, top, right, bottom = ImageDraw.Draw(image).textbbox((30, 25), text, font=font)
+    return np.asarray(image), (float(left), float(top), float(right), float(bottom))
+
+
+def test_an_amount_read_right_but_unsure_on_the_page_is_confirmed_by_its_box() -> None:
+    # The page reading gave ``Rp 5.000.000`` at 0.11; the box alone reads the same value surely.
+    image, box = _printed_line("Rp 5.000.000")
+    page_reading = Field(value=5000000, raw="Rp 5.000.000", confidence=0.11, page=1, bbox=box,
+                           source="ocr")
+    again = F.surer_reading(page_reading, "money", image, 1.0, 30.0)
+    assert again.value == 5000000 and again.confidence > 0.8
+    # A value the box does not show is not confirmed: the box's surer reading replaces it.
+    other = page_reading.model_copy(update={"value": 8000000, "raw": "Rp 8.000.000", "confidence": 0.3})
+    again = F.surer_reading(other, "money", image, 1.0, 30.0)
+    assert again.value == 5000000 and "reread" in again.repairs
