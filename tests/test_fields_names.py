@@ -51,3 +51,16 @@ def test_a_form_name_read_run_together_is_read_with_its_space() -> None:
     rendered = render_file([plan], "clean", derive_rng(100, "render", "clean"))
     document = extract_bytes(rendered.data, f"form.{rendered.ext}")
     assert document.fields["full_name"].value == "MEGA AYU SINAGA"
+
+
+
+def test_a_word_is_not_split_where_a_serif_l_leaves_white_before_an_a() -> None:
+    """Split ``WUL AN`` on generated scans: a serif L's open side and foot before an A make
+    white, but few blank columns, unlike the line's real space."""
+    image = printed("WULAN PERMANA", "LiberationSerif-Regular.ttf", 20).astype(np.float32)
+    noisy = np.clip(image + np.random.default_rng(0).normal(0, 8, image.shape), 0, 255).astype(np.uint8)
+    assert _split_by_gaps("WULAN PERMANA", noisy, BOX, 1.0) is None
+    # The same noise on a real run-together space still splits it.
+    image = printed("MEGA AYU SINAGA", "LiberationSerif-Regular.ttf", 20).astype(np.float32)
+    noisy = np.clip(image + np.random.default_rng(0).normal(0, 8, image.shape), 0, 255).astype(np.uint8)
+    assert _split_by_gaps("MEGAAYU SINAGA", noisy, BOX, 1.0) == "MEGA AYU SINAGA"
