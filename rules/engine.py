@@ -889,10 +889,12 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
     """Whether ``member`` is the person with ``nik`` and ``name``, its NIK misread by OCR.
 
     Either the row's NIK is at most ``NIK_MISREAD_DIGITS`` digits off and the names are
-    alike, or the row's NIK was not read as sixteen digits and either the row prints the
-    birth date and sex ``nik`` encodes, with a name at least ``UNREAD_NIK_NAME_SIMILARITY``
-    alike, or its name is alike (``threshold``), its sex is the one ``nik`` encodes and its
-    birth date, if read, is at most a digit off the encoded one.
+    alike (``threshold``), or only ``UNREAD_NIK_NAME_SIMILARITY`` alike with the row printing
+    the sex ``nik`` encodes and a birth date at most a digit off the encoded one (``AGUS GA``
+    for ``AGUS GUNAWAN``). Or the row's NIK was not read as sixteen digits and the row prints
+    the birth date and sex ``nik`` encodes with a name ``UNREAD_NIK_NAME_SIMILARITY`` alike,
+    or a name alike (``threshold``), the sex ``nik`` encodes and, if read, a birth date at
+    most a digit off the encoded one.
     """
     theirs, ours = ids.digits_only(member.get("nik")), ids.digits_only(nik)
     if len(ours) != 16 or _blank(name) or _blank(member.get("full_name")):
@@ -902,7 +904,10 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
         return (similarity >= UNREAD_NIK_NAME_SIMILARITY and _prints_what_nik_encodes(member, ours)
                 or similarity >= threshold and _contradicts_nothing_nik_encodes(member, ours))
     differing = sum(1 for a, b in zip(theirs, ours, strict=True) if a != b)
-    return differing <= NIK_MISREAD_DIGITS and similarity >= threshold
+    return differing <= NIK_MISREAD_DIGITS and (
+        similarity >= threshold
+        or similarity >= UNREAD_NIK_NAME_SIMILARITY and not _blank(member.get("birth_date"))
+        and _contradicts_nothing_nik_encodes(member, ours))
 
 
 def _contradicts_nothing_nik_encodes(member: dict[str, Any], nik: str) -> bool:

@@ -878,3 +878,20 @@ def test_a_scanned_kk_row_date_against_its_nik_is_taken_as_misread_when_the_ktp_
         fired = fired_with()
         assert ("AKTA-NIK-BIRTHDATE-PRINTED" in fired) is flagged, misread
         assert ("AKTA-NIK-SEX-PRINTED" in fired) is flagged, misread
+
+
+def test_a_scanned_kk_row_with_nik_and_name_half_read_is_found_by_its_date_and_sex() -> None:
+    # A phone photo's row: a NIK digit misread and the name cut short (HENDRA SA, 78% alike),
+    # but the birth date and sex his NIK encodes: the father, on his KTP as on the form.
+    row = {**_father_row_misread(1), "full_name": "HENDRA SA"}
+    app = _scanned_kk(akta_app(), [row, MOTHER_ROW])
+    app = app.model_copy(update={"documents": [*app.documents, _father_ktp()]})
+    assert check(app) == ("passed", {})
+    # Without the date, or with another sex, the row is not shown to be his.
+    for other in ({**row, "birth_date": None}, {**row, "sex": "PEREMPUAN"}):
+        _, fired = check(_scanned_kk(akta_app(), [other, MOTHER_ROW]))
+        assert "AKTA-PARENT-IN-KK" in fired, other
+    # Another reporter's name on the form is still compared with that row.
+    app = _scanned_kk(akta_app({"reporter_name": "BAMBANG WIJAYA"}), [row, MOTHER_ROW])
+    app = app.model_copy(update={"documents": [*app.documents, _father_ktp()]})
+    assert "AKTA-REPORTER-NAME-KK" in check(app)[1]
