@@ -1048,6 +1048,9 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
     if (rule.member_key == "nik" and rule.match_key.endswith("name") and _kk_machine_read(ctx)
             and _same_person_misread(member, value_target.value, key_target.value, rule.threshold)):
         return []  # the row of that name, its NIK cell misread by a digit or two (or unread)
+    if (rule.member_key != "full_name" and rule.member_key.endswith("name") and _kk_machine_read(ctx)
+            and _parent_cell_misread(members, member[rule.member_key], value_target.value, rule.threshold)):
+        return []
     if (not _member_matches(rule, member, rule.match_key, key_target.value)
             and rule.member_key == "full_name" and value_target.value == _name_beside(key_target)
             and _same_person_misread(member, key_target.value, value_target.value, 85.0)):
@@ -1056,6 +1059,18 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
     if rule.member_key == "nik" and _kk_machine_read(ctx):
         detail = _nik_read_otherwise(member, value_target.value)
     return [_issue(rule, ctx, [value_target], detail=detail)]
+
+
+def _parent_cell_misread(members: list[dict[str, Any]], cell: Any, name: Any, threshold: float) -> bool:
+    """Whether a scanned KK row's mother's (father's) name cell is ``name`` misread.
+
+    It is when the KK lists that parent as a member under ``name`` (their own row, read alike)
+    and the small parent cell is at least ``UNREAD_NIK_NAME_SIMILARITY`` alike
+    (``DCW AYU LLSMANA`` for ``DEWI AYU LESMANA``).
+    """
+    return (ids.name_similarity(cell, name) >= UNREAD_NIK_NAME_SIMILARITY
+            and any(not _blank(m.get("full_name")) and ids.name_similarity(m["full_name"], name) >= threshold
+                    for m in members))
 
 
 def _faint(field: DocField) -> bool:

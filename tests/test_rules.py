@@ -895,3 +895,18 @@ def test_a_scanned_kk_row_with_nik_and_name_half_read_is_found_by_its_date_and_s
     app = _scanned_kk(akta_app({"reporter_name": "BAMBANG WIJAYA"}), [row, MOTHER_ROW])
     app = app.model_copy(update={"documents": [*app.documents, _father_ktp()]})
     assert "AKTA-REPORTER-NAME-KK" in check(app)[1]
+
+
+def test_a_misread_mother_cell_of_a_scanned_kk_is_the_mother_the_kk_lists() -> None:
+    app = paspor_app()
+    kk = app.first("kk")
+    assert kk is not None
+    applicant = kk.value("members")[0]
+    mother = {"full_name": "RINA LESTARI", "nik": nik(SURABAYA, date(1975, 3, 2), "PEREMPUAN", 9),
+              "sex": "PEREMPUAN"}
+    # Her row's small mother cell read RJNA LFSTAR (78% alike); the KK lists RINA LESTARI.
+    members = [{**applicant, "mother_name": "RJNA LFSTAR"}, mother]
+    assert "PASPOR-MOTHER-NAME-KK" not in check(_scanned_kk(app, members))[1]
+    # Typed in a digital KK, or with no member of that name, the cell is what it says.
+    assert "PASPOR-MOTHER-NAME-KK" in check(_scanned_kk(app, members, source="pdf_text"))[1]
+    assert "PASPOR-MOTHER-NAME-KK" in check(_scanned_kk(app, members[:1]))[1]
