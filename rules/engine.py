@@ -891,16 +891,17 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
     Either the row's NIK is at most ``NIK_MISREAD_DIGITS`` digits off and the names are
     alike (``threshold``), or only ``UNREAD_NIK_NAME_SIMILARITY`` alike with the row printing
     the sex ``nik`` encodes and a birth date at most a digit off the encoded one (``AGUS GA``
-    for ``AGUS GUNAWAN``). Or the row's NIK was not read as sixteen digits and the row prints
-    the birth date and sex ``nik`` encodes with a name ``UNREAD_NIK_NAME_SIMILARITY`` alike,
-    or a name alike (``threshold``), the sex ``nik`` encodes and, if read, a birth date at
-    most a digit off the encoded one.
+    for ``AGUS GUNAWAN``). Or the row's NIK was not read as sixteen digits of a known region
+    and the row prints the birth date and sex ``nik`` encodes with a name
+    ``UNREAD_NIK_NAME_SIMILARITY`` alike, or a name alike (``threshold``), the sex ``nik``
+    encodes and, if read, a birth date at most a digit off the encoded one.
     """
     theirs, ours = ids.digits_only(member.get("nik")), ids.digits_only(nik)
     if len(ours) != 16 or _blank(name) or _blank(member.get("full_name")):
         return False
     similarity = ids.name_similarity(member["full_name"], name)
-    if len(theirs) != 16:
+    if len(theirs) != 16 or not ids.region_known(theirs[:6]) and ids.region_known(ours[:6]):
+        # Not read as a NIK at all: no region code is that row's (1462188903926812).
         return (similarity >= UNREAD_NIK_NAME_SIMILARITY and _prints_what_nik_encodes(member, ours)
                 or similarity >= threshold and _contradicts_nothing_nik_encodes(member, ours))
     differing = sum(1 for a, b in zip(theirs, ours, strict=True) if a != b)

@@ -910,3 +910,14 @@ def test_a_misread_mother_cell_of_a_scanned_kk_is_the_mother_the_kk_lists() -> N
     # Typed in a digital KK, or with no member of that name, the cell is what it says.
     assert "PASPOR-MOTHER-NAME-KK" in check(_scanned_kk(app, members, source="pdf_text"))[1]
     assert "PASPOR-MOTHER-NAME-KK" in check(_scanned_kk(app, members[:1]))[1]
+
+
+def test_a_scanned_kk_row_nik_of_no_known_region_was_not_read_as_a_nik() -> None:
+    # 1462188903926812 for 3672085903926812: no region has that code, so the cell was not
+    # read; the row's name and sex are the mother's.
+    row = {**MOTHER_ROW, "nik": "146218" + MOTHER_NIK[6:], "birth_date": None}
+    assert check(_scanned_kk(akta_app(), [_father_row_misread(0), row])) == ("passed", {})
+    # A NIK of a known region three digits off is another person's.
+    other = {**row, "nik": MOTHER_NIK[:3] + "9" + MOTHER_NIK[4:12] + "9999"}
+    _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0), other]))
+    assert "AKTA-PARENT-IN-KK" in fired
