@@ -10,6 +10,7 @@ same text line, and a wide horizontal gap ends a value (a second column starts t
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -1158,12 +1159,43 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
     if not best:
         return again
     value = best[0][3]
+    if best[0][0] < ceiling:
+        value = merged_nik_reading(key, value, [c for *_, c in best[1:]], found)
     if value == again.value:
         return again
     if value == first.value:
         return first
     return again.model_copy(update={"value": value, "repairs": [*again.repairs, "nik reading by card"],
                                     "confidence": round(min(again.confidence, 0.8), 4)})
+
+
+#: At most this many digits of the chosen NIK reading are taken from the other readings.
+MERGED_DIGITS = 2
+
+
+def merged_nik_reading(key: str, chosen: str, others: list[str], found: dict[str, Field]) -> str:
+    """``chosen`` with up to ``MERGED_DIGITS`` digits taken from other readings of the same
+    box, where that makes the NIK fit the card better (``card_agreement``).
+
+    Each reading gets some digits wrong, not always the same ones: a regency code's 8 read
+    as 3 once, as 2 another time and right in a third reading whose serial is off. A digit
+    is only ever one some reading shows at that place; the fewest changes that fit best win.
+    """
+    shown = [{c[i] for c in others if len(c) == 16 and c[i] != chosen[i]} for i in range(len(chosen))]
+    places = [i for i, digits in enumerate(shown) if digits]
+    best, best_fit = chosen, card_agreement(key, chosen, found)
+    for count in range(1, MERGED_DIGITS + 1):
+        for where in itertools.combinations(places, count):
+            for digits in itertools.product(*(sorted(shown[i]) for i in where)):
+                candidate = list(chosen)
+                for i, digit in zip(where, digits, strict=True):
+                    candidate[i] = digit
+                fit = card_agreement(key, "".join(candidate), found)
+                if fit > best_fit:
+                    best, best_fit = "".join(candidate), fit
+        if best != chosen:
+            return best  # the fewest digits changed
+    return best
 
 
 # ------------------------------------------------------------- digits by the card's own glyphs
