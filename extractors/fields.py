@@ -1169,6 +1169,29 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
                                     "confidence": round(min(again.confidence, 0.8), 4)})
 
 
+#: At most this many other readings are kept on a NIK field (``Field.readings``).
+MAX_READINGS = 6
+
+
+def with_equal_readings(key: str, item: Field, found: dict[str, Field]) -> Field:
+    """``item`` with the other NIKs its raw reading allows that fit the card as well (``readings``).
+
+    A reading with a digit to spare (``…55493 8`` for ``…5498``) allows several NIKs; when the
+    card cannot tell them apart (the serial digits encode nothing), the choice is a guess that
+    another document of the application, read clearly, may settle (``rules.engine``).
+    """
+    value = str(item.value)
+    if len(value) != 16:
+        return item
+    fit = card_agreement(key, value, found)
+    ways = norm.nik_readings(item.raw)
+    others = sorted((c for c in ways if c != value and card_agreement(key, c, found) >= fit),
+                    key=lambda c: -ways[c])[:MAX_READINGS]
+    if others == item.readings:
+        return item
+    return item.model_copy(update={"readings": others})
+
+
 #: At most this many digits of the chosen NIK reading are taken from the other readings.
 MERGED_DIGITS = 2
 

@@ -367,6 +367,9 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
             item = out[key] = fields_mod.colon_letter_checked(item, kind, *page_image, timeout)
         if fields_mod.may_have_lost_a_space(item, kind):
             out[key] = fields_mod.spaced_again(item, kind, *page_image, timeout)
+    for key, item in out.items():
+        if kinds.get(key) in ("nik", "kk_number"):
+            out[key] = fields_mod.with_equal_readings(key, item, out)
     if "birth_date" in out and "nik" in out and kinds.get("birth_date") == "date":
         out["birth_date"] = fields_mod.birth_date_by_nik(found["birth_date"], out, images, timeout)
     layout = fields_mod.layout_for(document_type, service)

@@ -20,7 +20,7 @@ from infra.queues import relay_outbox
 from infra.settings import get_settings
 from infra.storage import ApplicationRef, Storage
 from models import Application, Limits
-from rules import applicant_of, evaluate, load_ruleset, outcome
+from rules import applicant_of, evaluate, load_ruleset, outcome, reconcile_readings
 from rules.record import build_record
 
 FINAL_PREFIX = "processed/"
@@ -63,7 +63,8 @@ def process_application(ref: ApplicationRef, today: date | None = None) -> dict[
         if doc.status == "rejected":
             logger.warning("rejected %s: %s", key, doc.error.code if doc.error else "?")
 
-    app = Application(application_id=ref.application_id, service=ref.service, documents=documents)
+    app = reconcile_readings(
+        Application(application_id=ref.application_id, service=ref.service, documents=documents))
     issues = evaluate(app, ruleset, today=today)
     status = outcome(issues)
     timings: dict[str, float] = {}

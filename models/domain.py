@@ -75,6 +75,10 @@ class Field(_Model):
     source: FieldSource = "ocr"
     repairs: list[str] = PydField(default_factory=list, description="repairs applied, e.g. O->0")
     edit_distance: int | None = PydField(None, description="distance when snapped to an enum")
+    readings: list[str] = PydField(
+        default_factory=list,
+        description="other values the print allows as well as this one (an identifier read with a "
+                    "digit to spare, the card unable to tell which); another document may decide")
 
 
 class ErrorInfo(_Model):

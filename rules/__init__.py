@@ -10,6 +10,7 @@ from rules.engine import (
     load_ruleset,
     load_ruleset_file,
     outcome,
+    reconcile_readings,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "load_ruleset",
     "load_ruleset_file",
     "outcome",
+    "reconcile_readings",
 ]

@@ -902,13 +902,19 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
     similarity = ids.name_similarity(member["full_name"], name)
     if len(theirs) != 16 or not ids.region_known(theirs[:6]) and ids.region_known(ours[:6]):
         # Not read as a NIK at all: no region code is that row's (1462188903926812).
-        return (similarity >= UNREAD_NIK_NAME_SIMILARITY and _prints_what_nik_encodes(member, ours)
-                or similarity >= threshold and _contradicts_nothing_nik_encodes(member, ours))
+        return (similarity >= threshold and _contradicts_nothing_nik_encodes(member, ours)
+                or _row_alike_by_name_sex_and_date(member, ours, similarity))
     differing = sum(1 for a, b in zip(theirs, ours, strict=True) if a != b)
     return differing <= NIK_MISREAD_DIGITS and (
-        similarity >= threshold
-        or similarity >= UNREAD_NIK_NAME_SIMILARITY and not _blank(member.get("birth_date"))
-        and _contradicts_nothing_nik_encodes(member, ours))
+        similarity >= threshold or _row_alike_by_name_sex_and_date(member, ours, similarity))
+
+
+def _row_alike_by_name_sex_and_date(member: dict[str, Any], nik: str, similarity: float) -> bool:
+    """Whether a KK row whose name is only ``UNREAD_NIK_NAME_SIMILARITY`` alike (a name cell
+    cut short: ``DIMAS KAN`` for ``DIMAS KURNIAWAN``) is still the person with ``nik``: it
+    prints the sex ``nik`` encodes and a birth date at most a digit off the encoded one."""
+    return (similarity >= UNREAD_NIK_NAME_SIMILARITY and not _blank(member.get("birth_date"))
+            and _contradicts_nothing_nik_encodes(member, nik))
 
 
 def _contradicts_nothing_nik_encodes(member: dict[str, Any], nik: str) -> bool:
@@ -1049,6 +1055,9 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
     if (rule.member_key == "nik" and rule.match_key.endswith("name") and _kk_machine_read(ctx)
             and _same_person_misread(member, value_target.value, key_target.value, rule.threshold)):
         return []  # the row of that name, its NIK cell misread by a digit or two (or unread)
+    if (rule.member_key == "full_name" and _kk_machine_read(ctx)
+            and _row_name_misread(ctx, member, key_target, value_target.value, rule.threshold)):
+        return []  # the row of that very NIK, its name cell misread (PRASLIYO for PRASETYO)
     if (rule.member_key != "full_name" and rule.member_key.endswith("name") and _kk_machine_read(ctx)
             and _parent_cell_misread(members, member[rule.member_key], value_target.value, rule.threshold)):
         return []
@@ -1060,6 +1069,22 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
     if rule.member_key == "nik" and _kk_machine_read(ctx):
         detail = _nik_read_otherwise(member, value_target.value)
     return [_issue(rule, ctx, [value_target], detail=detail)]
+
+
+def _row_name_misread(ctx: _Context, member: dict[str, Any], nik: _Target, name: Any,
+                      threshold: float) -> bool:
+    """Whether a scanned KK row found by ``nik`` holds ``name`` misread.
+
+    It does when a document other than ``nik``'s (the person's KTP, a letter) prints that
+    NIK with ``name`` (``threshold`` alike) and the row's name cell is at least
+    ``UNREAD_NIK_NAME_SIMILARITY`` alike. A name that differs on the form is still found by
+    the form-to-KTP name rules.
+    """
+    digits = ids.digits_only(nik.value)
+    if _blank(member.get("full_name")) or ids.name_similarity(member["full_name"], name) < UNREAD_NIK_NAME_SIMILARITY:
+        return False
+    return any(theirs == digits and not _blank(printed) and ids.name_similarity(printed, name) >= threshold
+               for theirs, printed in _person_niks(ctx, nik.document))
 
 
 def _parent_cell_misread(members: list[dict[str, Any]], cell: Any, name: Any, threshold: float) -> bool:
@@ -1177,12 +1202,54 @@ def _context(app: Application, ruleset: RuleSet, today: date | None) -> _Context
     return _Context(app, ruleset, today, applied or today, applied is not None)
 
 
+#: A document settles another's choice among equal readings only when it holds one read this surely.
+SETTLING_CONFIDENCE = 0.8
+#: Why a field's value changed in ``reconcile_readings`` (in its ``repairs``).
+SETTLED_REPAIR = "reading settled by another document"
+
+
+def reconcile_readings(app: Application) -> Application:
+    """``app`` with each value its print left undecided settled by the other documents.
+
+    A field with ``readings`` (other values its print allows as well, e.g. a NIK read with a
+    digit to spare) takes the one of them that another document holds, read clearly
+    (``SETTLING_CONFIDENCE``, not faint), when exactly one of them is held that way. Nothing
+    else changes: a reading that no other document confirms stays as read, for the rules to
+    judge. Returns ``app`` itself when nothing is settled.
+    """
+    held: dict[str, list[tuple[Document, str]]] = {}
+    for doc in app.documents:
+        if doc.status != "ok":
+            continue
+        for key, item in doc.fields.items():
+            if (isinstance(item.value, (str, int)) and not _blank(item.value) and not _faint(item)
+                    and item.confidence >= SETTLING_CONFIDENCE):
+                held.setdefault(_value_kind(key), []).append((doc, _normalised(item.value)))
+    documents, changed = [], False
+    for doc in app.documents:
+        fields = dict(doc.fields)
+        for key, item in doc.fields.items():
+            if not item.readings or _faint(item):
+                continue
+            elsewhere = {value for other, value in held.get(_value_kind(key), []) if other is not doc}
+            settled = {r for r in item.readings if _normalised(r) in elsewhere}
+            if len(settled) == 1 and _normalised(item.value) not in elsewhere:
+                value = settled.pop()
+                fields[key] = item.model_copy(update={
+                    "value": value, "readings": [item.value, *(r for r in item.readings if r != value)],
+                    "repairs": [*item.repairs, SETTLED_REPAIR]})
+                changed = True
+        documents.append(doc.model_copy(update={"fields": fields}) if fields != doc.fields else doc)
+    return app.model_copy(update={"documents": documents}) if changed else app
+
+
 def evaluate(app: Application, ruleset: RuleSet, today: date | None = None) -> list[Issue]:
     """Every issue the rules of ``ruleset`` find in ``app``, in rule order, de-duplicated.
 
-    ``today`` (default: the current date) is the reference for "not in the future".
+    ``today`` (default: the current date) is the reference for "not in the future". The rules
+    see the application with its undecided readings settled (``reconcile_readings``).
     """
-    ctx = _context(app, ruleset, today)
+    ctx = _context(reconcile_readings(app), ruleset, today)
     issues: list[Issue] = []
     seen: set[tuple[str, str | None, tuple[str, ...]]] = set()
     for rule in ruleset.rules:

@@ -18,7 +18,15 @@ from typer.testing import CliRunner
 from cli import bench_rules, rules_cmd
 from models import Application, Document, Field
 from models.errors import ConfigurationError
-from rules import applicant_of, evaluate, list_rulesets, load_ruleset, load_ruleset_file, outcome
+from rules import (
+    applicant_of,
+    evaluate,
+    list_rulesets,
+    load_ruleset,
+    load_ruleset_file,
+    outcome,
+    reconcile_readings,
+)
 from rules import identifiers as ids
 from rules.engine import RULES_DIR
 
@@ -921,3 +929,58 @@ def test_a_scanned_kk_row_nik_of_no_known_region_was_not_read_as_a_nik() -> None
     other = {**row, "nik": MOTHER_NIK[:3] + "9" + MOTHER_NIK[4:12] + "9999"}
     _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0), other]))
     assert "AKTA-PARENT-IN-KK" in fired
+
+
+def _read_with_a_digit_to_spare(document: Document, key: str, value: str, readings: list[str]) -> Document:
+    """``document`` with ``key`` machine-read as ``value``, its print allowing ``readings`` too."""
+    fields = dict(document.fields)
+    fields[key] = fields[key].model_copy(update={
+        "value": value, "raw": value + "8", "confidence": 0.68, "source": "ocr", "readings": readings})
+    return document.model_copy(update={"fields": fields})
+
+
+def test_a_nik_the_print_leaves_undecided_is_settled_by_the_form_read_clearly() -> None:
+    # The KTP's NIK read with a digit to spare: …08, …03 or …38, the card cannot tell (serial
+    # digits encode nothing); the form holds …03, read clearly: that is the KTP's too.
+    guessed = SITI_NIK[:14] + "08"
+    ktp = _read_with_a_digit_to_spare(skck_ktp(), "nik", guessed, [SITI_NIK, SITI_NIK[:14] + "38"])
+    app = skck_app(skck_form(), ktp)
+    assert check(app) == ("passed", {})
+    settled = reconcile_readings(app).documents[1].fields["nik"]
+    assert settled.value == SITI_NIK
+    assert "reading settled by another document" in settled.repairs
+    # A form NIK the KTP's print does not allow is still another NIK (nik_mismatch_form_ktp).
+    other = SITI_NIK[:12] + "0099"
+    _, fired = check(skck_app(skck_form(nik=other), ktp))
+    assert "SKCK-NIK-FORM-KTP" in fired
+    # Nor does a weakly read form settle it.
+    _, fired = check(skck_app(_read(skck_form(), "nik", 0.5), ktp))
+    assert "SKCK-NIK-FORM-KTP" in fired
+
+
+def test_a_scanned_kk_row_found_by_its_nik_with_its_name_cell_misread_is_that_person() -> None:
+    # The father's row, found by his NIK, reads HENBRA SANTCSD (79% alike); his KTP prints
+    # that NIK with the form's name: the cell was misread.
+    row = {**_father_row_misread(0), "full_name": "HENBRA SANTCSD"}
+    app = _scanned_kk(akta_app(), [row, MOTHER_ROW])
+    with_ktp = app.model_copy(update={"documents": [*app.documents, _father_ktp()]})
+    assert check(with_ktp) == ("passed", {})
+    # Without a document printing his NIK with his name, or on a digital KK, the row is what it says.
+    assert "AKTA-FATHER-NAME-KK" in check(app)[1]
+    digital = _scanned_kk(akta_app(), [row, MOTHER_ROW], source="pdf_text")
+    assert "AKTA-FATHER-NAME-KK" in check(digital.model_copy(
+        update={"documents": [*digital.documents, _father_ktp()]}))[1]
+    # Another father on the form is still caught: the KTP's name is not the form's.
+    other = _scanned_kk(akta_app({"father_name": "BAMBANG WIJAYA"}), [row, MOTHER_ROW])
+    assert "AKTA-FATHER-NAME-KK" in check(other.model_copy(
+        update={"documents": [*other.documents, _father_ktp()]}))[1]
+
+
+def test_a_scanned_kk_row_with_nik_unread_and_name_cut_short_is_found_by_sex_and_date() -> None:
+    # A phone photo: the father's NIK cell unread, his name cut short (HENDRA SAN, 83%) and
+    # his birth date a digit off (1993-11-20); his sex is the one his NIK encodes.
+    row = {**_father_row_misread(0), "nik": None, "full_name": "HENDRA SAN", "birth_date": "1993-11-20"}
+    assert "AKTA-PARENT-IN-KK" not in check(_scanned_kk(akta_app(), [row, MOTHER_ROW]))[1]
+    for other in ({**row, "birth_date": "1993-12-20"}, {**row, "sex": "PEREMPUAN"},
+                  {**row, "birth_date": None}, {**row, "full_name": "HERU SUSANTO"}):
+        assert "AKTA-PARENT-IN-KK" in check(_scanned_kk(akta_app(), [other, MOTHER_ROW]))[1], other
