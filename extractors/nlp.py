@@ -895,9 +895,13 @@ def address_places(text: str) -> list[LetterField]:
 
 def _mended_name_line(line: str) -> str:
     """A printed name line with OCR's slips undone: specks read as marks at its ends
-    (``RIZKY SANTOSO |``), an O read as 0 inside a word (``SANT0SO``, ``Sp.0G``); names and
-    degrees hold no digits."""
+    (``RIZKY SANTOSO |``), an O read as 0 inside a word (``SANT0SO``, ``Sp.0G``) or read twice
+    in a degree (``Sp.0OG``); names and degrees hold no digits."""
     line = re.sub(r"^[|!~_`'\"»«]+\s*|\s*[|!~_`'\"»«]+$", "", collapse_spaces(line))
+    name, comma, degree = line.rpartition(",")
+    if comma and _DEGREE_RE.match(degree.strip()):
+        # One O of a degree read twice, as a zero and a letter (``Sp.0OG`` for ``Sp.OG``).
+        line = name + comma + re.sub(r"0O|O0", "O", re.sub(r"0o|o0", "o", degree))
     return re.sub(r"(?<=([A-Za-z]))0|0(?=([A-Za-z]))",
                   lambda m: "o" if (m.group(1) or m.group(2)).islower() else "O", line)
 

@@ -145,6 +145,7 @@ def test_prose_birth_letter_fields_are_extracted() -> None:
 
 @pytest.mark.parametrize("printed", [
     "dr. Bambang Wibisono, Sp.0G", "dr. Bambang Wibis0no, Sp.OG", "dr. Bambang Wibisono, Sp.OG |",
+    "dr. Bambang Wibisono, Sp.0OG",  # the degree's O read twice, as a zero and a letter
 ])
 def test_a_signer_line_with_an_o_read_as_zero_or_a_speck_is_still_the_signer(printed: str) -> None:
     fields = extract_letter_fields(HOSPITAL_LETTER.replace("dr. Bambang Wibisono, Sp.OG", printed))
