@@ -1301,6 +1301,35 @@ def digits_by_glyphs(value: str, shapes: list[np.ndarray]) -> str:
     return "".join(out)
 
 
+#: A hole is at least this many pixels of a 20x28 digit shape (smaller: a speck of paper).
+MIN_HOLE_PIXELS = 4
+
+
+def glyph_holes(shape: np.ndarray) -> int:
+    """How many closed holes a digit shape (``digit_glyphs``) has: two only for an 8."""
+    paper = (shape <= 0.5).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4)
+    height, width = paper.shape
+    return sum(1 for x, y, w, h, area in stats[1:count]
+               if x > 0 and y > 0 and x + w < width and y + h < height and area >= MIN_HOLE_PIXELS)
+
+
+#: Digits an 8 is misread as that never have two holes themselves (a slashed zero has two).
+HOLED_EIGHT_MISREADS = frozenset("3569")
+
+
+def digits_by_holes(value: str, shapes: list[np.ndarray]) -> str:
+    """``value`` with a 3, 5, 6 or 9 whose glyph has two closed holes read as 8.
+
+    None of those figures has two: an 8 read as 3 (its left side blurred open to Tesseract,
+    not to the ink) is still an 8 by its topology, in any typeface. Needs one glyph per digit.
+    """
+    if len(shapes) != len(value) or not value.isdigit():
+        return value
+    return "".join("8" if digit in HOLED_EIGHT_MISREADS and glyph_holes(shape) == 2 else digit
+                   for digit, shape in zip(value, shapes, strict=True))
+
+
 def glyph_twins(shapes: list[np.ndarray]) -> list[int | None]:
     """For each glyph, its closest look-alike in the number if it matches ``GLYPH_MATCH``."""
     twins: list[int | None] = []
@@ -1336,6 +1365,13 @@ def nik_checked_by_glyphs(key: str, item: Field, found: dict[str, Field], image:
     if item.bbox is None or len(value) != 16:
         return item
     shapes = digit_glyphs(image, item.bbox, scale)
+    holed = digits_by_holes(value, shapes)
+    if holed != value:
+        # The ink's own topology outranks the card: a printed birth date may be misread
+        # the same way (read again by ``birth_date_by_nik`` against this NIK).
+        item = item.model_copy(update={"value": holed, "repairs": [*item.repairs, "8 by its two holes"],
+                                       "confidence": round(min(item.confidence, 0.8), 4)})
+        value = holed
     checked = digits_by_glyphs(value, shapes)
     if len(shapes) == 16:
         twins = glyph_twins(shapes)

@@ -65,3 +65,13 @@ def test_a_nik_digit_each_reading_gets_wrong_is_taken_from_the_reading_that_fits
     assert F.merged_nik_reading("nik", chosen, ["1503055008737385"], card) == chosen
     # A reading that already fits the card is not touched.
     assert F.merged_nik_reading("nik", "1508055008787885", [chosen], card) == "1508055008787885"
+
+
+def test_only_an_8_has_two_holes_so_an_8_read_as_3_is_an_8() -> None:
+    shapes = printed_number("0123456789")
+    assert F.glyph_holes(shapes[8]) == 2
+    assert all(F.glyph_holes(shapes[int(d)]) < 2 for d in "3569")
+    # A crisp KTP's last 8 read as 3 (the number has no other 8 to compare it with).
+    assert F.digits_by_holes("3519111906015423", printed_number("3519111906015428")) == "3519111906015428"
+    # Real 3s stay 3s.
+    assert F.digits_by_holes("3519111906015423", printed_number("3519111906015423")) == "3519111906015423"
