@@ -1159,8 +1159,6 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
     if not best:
         return again
     value = best[0][3]
-    if best[0][0] < ceiling:
-        value = merged_nik_reading(key, value, [c for *_, c in best[1:]], found)
     if value == again.value:
         return again
     if value == first.value:
@@ -1190,35 +1188,6 @@ def with_equal_readings(key: str, item: Field, found: dict[str, Field]) -> Field
     if others == item.readings:
         return item
     return item.model_copy(update={"readings": others})
-
-
-#: At most this many digits of the chosen NIK reading are taken from the other readings.
-MERGED_DIGITS = 2
-
-
-def merged_nik_reading(key: str, chosen: str, others: list[str], found: dict[str, Field]) -> str:
-    """``chosen`` with up to ``MERGED_DIGITS`` digits taken from other readings of the same
-    box, where that makes the NIK fit the card better (``card_agreement``).
-
-    Each reading gets some digits wrong, not always the same ones: a regency code's 8 read
-    as 3 once, as 2 another time and right in a third reading whose serial is off. A digit
-    is only ever one some reading shows at that place; the fewest changes that fit best win.
-    """
-    shown = [{c[i] for c in others if len(c) == 16 and c[i] != chosen[i]} for i in range(len(chosen))]
-    places = [i for i, digits in enumerate(shown) if digits]
-    best, best_fit = chosen, card_agreement(key, chosen, found)
-    for count in range(1, MERGED_DIGITS + 1):
-        for where in itertools.combinations(places, count):
-            for digits in itertools.product(*(sorted(shown[i]) for i in where)):
-                candidate = list(chosen)
-                for i, digit in zip(where, digits, strict=True):
-                    candidate[i] = digit
-                fit = card_agreement(key, "".join(candidate), found)
-                if fit > best_fit:
-                    best, best_fit = "".join(candidate), fit
-        if best != chosen:
-            return best  # the fewest digits changed
-    return best
 
 
 # ------------------------------------------------------------- digits by the card's own glyphs
@@ -1314,15 +1283,16 @@ def glyph_holes(shape: np.ndarray) -> int:
                if x > 0 and y > 0 and x + w < width and y + h < height and area >= MIN_HOLE_PIXELS)
 
 
-#: Digits an 8 is misread as that never have two holes themselves (a slashed zero has two).
-HOLED_EIGHT_MISREADS = frozenset("3569")
+#: Digits an 8 may be misread as that never have two holes themselves (a slashed zero has two).
+HOLED_EIGHT_MISREADS = frozenset("12345679")
 
 
 def digits_by_holes(value: str, shapes: list[np.ndarray]) -> str:
-    """``value`` with a 3, 5, 6 or 9 whose glyph has two closed holes read as 8.
+    """``value`` with a digit (not 0) whose glyph has two closed holes read as 8.
 
-    None of those figures has two: an 8 read as 3 (its left side blurred open to Tesseract,
-    not to the ink) is still an 8 by its topology, in any typeface. Needs one glyph per digit.
+    No figure but 8 (and a slashed zero) has two: an 8 read as 3 (its left side blurred open
+    to Tesseract, not to the ink) is still an 8 by its topology, in any typeface. Needs one
+    glyph per digit.
     """
     if len(shapes) != len(value) or not value.isdigit():
         return value
