@@ -903,10 +903,31 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
     if len(theirs) != 16 or not ids.region_known(theirs[:6]) and ids.region_known(ours[:6]):
         # Not read as a NIK at all: no region code is that row's (1462188903926812).
         return (similarity >= threshold and _contradicts_nothing_nik_encodes(member, ours)
-                or _row_alike_by_name_sex_and_date(member, ours, similarity))
+                or _row_alike_by_name_sex_and_date(member, ours, similarity)
+                or similarity >= SAME_NAME_SIMILARITY and _date_not_against(member, ours))
     differing = sum(1 for a, b in zip(theirs, ours, strict=True) if a != b)
-    return differing <= NIK_MISREAD_DIGITS and (
-        similarity >= threshold or _row_alike_by_name_sex_and_date(member, ours, similarity))
+    if differing <= NIK_MISREAD_DIGITS and (
+            similarity >= threshold or _row_alike_by_name_sex_and_date(member, ours, similarity)):
+        return True
+    # A NIK cell misread in more digits: it does not even encode its own row's date and sex,
+    # while the row prints those the sought NIK encodes, with the name.
+    return (similarity >= threshold and _prints_what_nik_encodes(member, ours)
+            and not _prints_what_nik_encodes(member, theirs))
+
+
+#: A KK row whose NIK was not read at all is the person of that very name (titles aside)
+#: when no birth date it prints is more than a digit off the sought NIK's: a sex cell can
+#: be misread too (PUTRI MANURUNG read LAKI-LAKI).
+SAME_NAME_SIMILARITY = 97.0
+
+
+def _date_not_against(member: dict[str, Any], nik: str) -> bool:
+    """Whether the row prints no birth date, or one at most a digit off the one ``nik`` encodes."""
+    printed = _as_date(member.get("birth_date"))
+    if printed is None:
+        return _blank(member.get("birth_date"))
+    encoded = ids.nik_birth_date(nik, printed.year)
+    return encoded is not None and _digits_apart(printed, encoded) <= 1
 
 
 def _row_alike_by_name_sex_and_date(member: dict[str, Any], nik: str, similarity: float) -> bool:

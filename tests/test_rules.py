@@ -847,10 +847,15 @@ def test_a_scanned_kk_row_without_nik_and_date_cells_is_found_by_its_name_and_se
         _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0),
                                                   {**row, "birth_date": misread}]))
         assert "AKTA-PARENT-IN-KK" not in fired, misread
-    for other in ({**row, "birth_date": "1995-03-17"}, {**row, "sex": "LAKI-LAKI"},
-                  {**row, "sex": None}, {**row, "full_name": "DEWI ANGGRAINI"}):
+    for other in ({**row, "birth_date": "1995-03-17"}, {**row, "full_name": "DEWI ANGGRAINI"},
+                  {**row, "full_name": "RINA LESTARA", "sex": "LAKI-LAKI"},
+                  {**row, "full_name": "RINA LESTARA", "sex": None}):
         _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0), other]))
         assert "AKTA-PARENT-IN-KK" in fired, other
+    # Her very name: a sex cell misread (or unread) does not make her another person.
+    for sex in ("LAKI-LAKI", None):
+        _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0), {**row, "sex": sex}]))
+        assert "AKTA-PARENT-IN-KK" not in fired, sex
 
 
 def test_another_reporter_name_is_caught_on_a_scanned_kk_row_with_a_misread_nik() -> None:
@@ -984,3 +989,17 @@ def test_a_scanned_kk_row_with_nik_unread_and_name_cut_short_is_found_by_sex_and
     for other in ({**row, "birth_date": "1993-12-20"}, {**row, "sex": "PEREMPUAN"},
                   {**row, "birth_date": None}, {**row, "full_name": "HERU SUSANTO"}):
         assert "AKTA-PARENT-IN-KK" in check(_scanned_kk(akta_app(), [other, MOTHER_ROW]))[1], other
+
+
+def test_a_scanned_kk_row_nik_misread_beyond_its_own_date_is_found_by_the_date_it_prints() -> None:
+    # The mother's row: her name, the birth date and sex her NIK encodes, but a NIK cell read
+    # four digits off (a 13th month: it encodes no date at all): her row.
+    misread = MOTHER_NIK[:8] + "13" + MOTHER_NIK[10:14] + "99"
+    row = {**MOTHER_ROW, "nik": misread}
+    assert "AKTA-PARENT-IN-KK" not in check(_scanned_kk(akta_app(), [_father_row_misread(0), row]))[1]
+    # A row NIK that encodes the row's own date (another serial: a twin) is another person's.
+    twin = {**MOTHER_ROW, "nik": MOTHER_NIK[:12] + "0999"}
+    assert "AKTA-PARENT-IN-KK" in check(_scanned_kk(akta_app(), [_father_row_misread(0), twin]))[1]
+    # Nor is a row printing another date.
+    assert "AKTA-PARENT-IN-KK" in check(_scanned_kk(
+        akta_app(), [_father_row_misread(0), {**row, "birth_date": "1995-02-15"}]))[1]
