@@ -204,7 +204,7 @@ def read_page(page_input: PageInput, options: ReadOptions, limits: Limits
     started = time.perf_counter()
     try:
         page = _ocr(without_boxes(prepared.image, prepared.masked), page_input.number, options, limits)
-        if "orient" in options.steps and looks_unreadable(page):
+        if "orient" in options.steps and looks_unreadable(page) and not names_its_type(page):
             page, turned = _retry_orientation(prepared, page, page_input.number, options, limits)
             prepared.angle += turned
             if turned:
@@ -267,6 +267,12 @@ def looks_unreadable(page: Page) -> bool:
         return True
     mean = sum(w.confidence for w in words) / len(words)
     return mean < 0.62
+
+
+def names_its_type(page: Page) -> bool:
+    """Whether a page's reading names a document type (a title read right: the page is upright,
+    however poorly the rest of it reads, e.g. a phone photo of a KK without its tables)."""
+    return classify_mod.classify([page.text])[0] != "unknown"
 
 
 def _retry_orientation(prepared: pre.Prepared, page: Page, number: int, options: ReadOptions,
