@@ -1232,9 +1232,12 @@ def digit_glyphs(image: np.ndarray, box: tuple[float, float, float, float], scal
     return shapes
 
 
-def _likeness(a: np.ndarray, b: np.ndarray) -> float:
-    a, b = a - a.mean(), b - b.mean()
-    return float((a * b).sum() / (np.sqrt((a * a).sum() * (b * b).sum()) + 1e-6))
+def _likenesses(shapes: list[np.ndarray]) -> np.ndarray:
+    """How alike each pair of shapes is: their correlation (1 = the same shape), as a matrix."""
+    flat = np.stack([s.ravel() for s in shapes]).astype(np.float64)
+    flat -= flat.mean(axis=1, keepdims=True)
+    norms = np.sqrt((flat * flat).sum(axis=1))
+    return (flat @ flat.T) / (np.outer(norms, norms) + 1e-6)
 
 
 def digits_by_glyphs(value: str, shapes: list[np.ndarray]) -> str:
@@ -1250,11 +1253,12 @@ def digits_by_glyphs(value: str, shapes: list[np.ndarray]) -> str:
     if len(shapes) != len(value) or not value.isdigit():
         return value
     out = list(value)
+    matrix = _likenesses(shapes)
     for i, digit in enumerate(value):
         others = CONFUSABLE_DIGITS.get(digit, "")
         if not others:
             continue
-        likeness = [_likeness(shapes[i], shape) for shape in shapes]
+        likeness = [float(v) for v in matrix[i]]
         own = [likeness[j] for j, d in enumerate(value) if d == digit and j != i]
         for other in others:
             theirs = [likeness[j] for j, d in enumerate(value) if d == other]
@@ -1303,8 +1307,9 @@ def digits_by_holes(value: str, shapes: list[np.ndarray]) -> str:
 def glyph_twins(shapes: list[np.ndarray]) -> list[int | None]:
     """For each glyph, its closest look-alike in the number if it matches ``GLYPH_MATCH``."""
     twins: list[int | None] = []
-    for i, shape in enumerate(shapes):
-        best, j = max((_likeness(shape, other), j) for j, other in enumerate(shapes) if j != i)
+    matrix = _likenesses(shapes)
+    for i in range(len(shapes)):
+        best, j = max((float(matrix[i, j]), j) for j in range(len(shapes)) if j != i)
         twins.append(j if best >= GLYPH_MATCH else None)
     return twins
 

@@ -115,7 +115,7 @@ def _library() -> ctypes.CDLL | None:
         "TessBaseAPIInit3": (c_int, [handle, c_char_p, c_char_p]),
         "TessBaseAPISetVariable": (c_int, [handle, c_char_p, c_char_p]),
         "TessBaseAPISetPageSegMode": (None, [handle, c_int]),
-        "TessBaseAPISetImage": (None, [handle, c_char_p, c_int, c_int, c_int, c_int]),
+        "TessBaseAPISetImage": (None, [handle, ctypes.c_void_p, c_int, c_int, c_int, c_int]),
         "TessBaseAPISetSourceResolution": (None, [handle, c_int]),
         "TessBaseAPIRecognize": (c_int, [handle, handle]),
         "TessBaseAPIGetTsvText": (text, [handle, c_int]),
@@ -168,7 +168,8 @@ class _Api:
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         gray = np.ascontiguousarray(gray, dtype=np.uint8)
         height, width = gray.shape
-        self.lib.TessBaseAPISetImage(self.handle, gray.tobytes(), width, height, 1, width)
+        # Tesseract copies the pixels it is given: no bytes copy of our own first.
+        self.lib.TessBaseAPISetImage(self.handle, gray.ctypes.data, width, height, 1, gray.strides[0])
         if dpi:
             self.lib.TessBaseAPISetSourceResolution(self.handle, dpi)
 
