@@ -819,8 +819,9 @@ def _row_date_misread(ctx: _Context, target: _Target, birth_date_key: str, sex_k
     very birth date it encodes (a NIK encoding another date than the KTP prints is reported
     on the KTP). For a member no other document names by NIK (a sibling), it is also when
     digits 7-12 of the NIK and the encoding of the printed date and sex (day + 40 for women)
-    differ in one digit only: one misread cell on a phone photo is likelier than a NIK
-    encoding another date (R6, a warning only).
+    differ in one digit only, or the NIK reads them with a digit dropped or doubled: one
+    misread cell on a phone photo is likelier than a NIK encoding another date (R6, a
+    warning only).
     """
     if target.member is None or not _kk_machine_read(ctx):
         return False
@@ -839,7 +840,17 @@ def _row_date_misread(ctx: _Context, target: _Target, birth_date_key: str, sex_k
         return False
     day = printed.day + (40 if sex == ids.FEMALE else 0)
     encoding = f"{day:02d}{printed.month:02d}{printed.year % 100:02d}"
-    return sum(1 for a, b in zip(nik[6:12], encoding, strict=True) if a != b) <= 1
+    return (sum(1 for a, b in zip(nik[6:12], encoding, strict=True) if a != b) <= 1
+            or _read_with_a_digit_dropped_or_doubled(nik[6:], encoding))
+
+
+def _read_with_a_digit_dropped_or_doubled(digits: str, encoding: str) -> bool:
+    """Whether ``digits`` (a row NIK from its seventh digit) start with ``encoding`` read with
+    one digit dropped or one read twice, the rest shifted (``5111681911`` for ``551116…``:
+    one of the two 5s lost, the serial's digits moved up and another read at the end)."""
+    dropped = {encoding[:i] + encoding[i + 1:] for i in range(len(encoding))}
+    doubled = {digits[:i] + digits[i + 1:len(encoding) + 1] for i in range(len(encoding) + 1)}
+    return digits[:len(encoding) - 1] in dropped or encoding in doubled
 
 
 def _normalised(value: Any) -> str:
@@ -894,7 +905,9 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
     for ``AGUS GUNAWAN``). Or the row's NIK was not read as sixteen digits of a known region
     and the row prints the birth date and sex ``nik`` encodes with a name
     ``UNREAD_NIK_NAME_SIMILARITY`` alike, or a name alike (``threshold``), the sex ``nik``
-    encodes and, if read, a birth date at most a digit off the encoded one.
+    encodes and, if read, a birth date at most a digit off the encoded one; or the very
+    name with no birth date more than ``SAME_NAME_DATE_SLIPS`` digits off; or the birth date
+    and sex ``nik`` encodes with the same last name.
     """
     theirs, ours = ids.digits_only(member.get("nik")), ids.digits_only(nik)
     if len(ours) != 16 or _blank(name) or _blank(member.get("full_name")):
@@ -904,7 +917,8 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
         # Not read as a NIK at all: no region code is that row's (1462188903926812).
         return (similarity >= threshold and _contradicts_nothing_nik_encodes(member, ours)
                 or _row_alike_by_name_sex_and_date(member, ours, similarity)
-                or similarity >= SAME_NAME_SIMILARITY and _date_not_against(member, ours))
+                or similarity >= SAME_NAME_SIMILARITY and _date_not_against(member, ours)
+                or _prints_what_nik_encodes(member, ours) and _same_last_name(member["full_name"], name))
     differing = sum(1 for a, b in zip(theirs, ours, strict=True) if a != b)
     if differing <= NIK_MISREAD_DIGITS and (
             similarity >= threshold or _row_alike_by_name_sex_and_date(member, ours, similarity)):
@@ -916,18 +930,32 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
 
 
 #: A KK row whose NIK was not read at all is the person of that very name (titles aside)
-#: when no birth date it prints is more than a digit off the sought NIK's: a sex cell can
-#: be misread too (PUTRI MANURUNG read LAKI-LAKI).
+#: when no birth date it prints is more than ``SAME_NAME_DATE_SLIPS`` digits off the sought
+#: NIK's: a sex cell can be misread too (PUTRI MANURUNG read LAKI-LAKI).
 SAME_NAME_SIMILARITY = 97.0
 
 
+#: Digits in which a same-named row's printed birth date may be off the sought NIK's (a
+#: phone photo's date cell: 1960-06-14 for 1980-06-16); a wrong date on the person's own
+#: card is reported by the NIK checks of that card, not by whether the KK lists them.
+SAME_NAME_DATE_SLIPS = 2
+
+
 def _date_not_against(member: dict[str, Any], nik: str) -> bool:
-    """Whether the row prints no birth date, or one at most a digit off the one ``nik`` encodes."""
+    """Whether the row prints no birth date, or one at most ``SAME_NAME_DATE_SLIPS`` digits off
+    the one ``nik`` encodes."""
     printed = _as_date(member.get("birth_date"))
     if printed is None:
         return _blank(member.get("birth_date"))
     encoded = ids.nik_birth_date(nik, printed.year)
-    return encoded is not None and _digits_apart(printed, encoded) <= 1
+    return encoded is not None and _digits_apart(printed, encoded) <= SAME_NAME_DATE_SLIPS
+
+
+def _same_last_name(a: object, b: object) -> bool:
+    """Whether two names (titles stripped) end in the same word of at least four letters
+    (SEE SANTOSO, a first name misread, and BAMBANG SANTOSO)."""
+    left, right = ids.strip_titles(a).split(), ids.strip_titles(b).split()
+    return bool(left and right) and len(left[-1]) >= 4 and left[-1] == right[-1]
 
 
 def _row_alike_by_name_sex_and_date(member: dict[str, Any], nik: str, similarity: float) -> bool:
@@ -986,7 +1014,31 @@ def _finds_member(rule: CrossDocumentRule, ctx: _Context, members: list[dict[str
     if found is None and key == "nik" and _kk_machine_read(ctx):
         found = next((m for name in _names_of_nik(ctx, target) for m in members
                       if _same_person_misread(m, target.value, name, 85.0)), None)
+    if found is None and key == "nik" and _kk_machine_read(ctx) and _on_a_ktp(ctx, target.value):
+        found = next((m for m in members if _serial_misread(m, target.value, _name_beside(target))), None)
     return found
+
+
+def _on_a_ktp(ctx: _Context, nik: Any) -> bool:
+    """Whether an attached KTP prints ``nik``."""
+    digits = ids.digits_only(nik)
+    return any(d.document_type == "ktp" and d.status == "ok" and ids.digits_only(d.value("nik")) == digits
+               for d in ctx.app.documents)
+
+
+def _serial_misread(member: dict[str, Any], nik: Any, name: Any) -> bool:
+    """Whether a scanned KK row is the person of a KTP's ``nik`` and ``name`` with only the
+    serial (the last four digits, which nothing else on the card repeats) misread: the row
+    prints the very name, and its NIK's region and birth date digits are the KTP's
+    (…05663317 for …05668812 on a phone photo).
+
+    Only for a NIK an attached KTP prints: a NIK defect is on every document of the
+    person, so the KTP and the KK always print the same one. A form's NIK with another
+    serial than the KTP's is a mismatch for the rules to find.
+    """
+    theirs, ours = ids.digits_only(member.get("nik")), ids.digits_only(nik)
+    return (len(theirs) == 16 and len(ours) == 16 and theirs[:12] == ours[:12]
+            and ids.name_similarity(member.get("full_name"), name) >= SAME_NAME_SIMILARITY)
 
 
 def _names_of_nik(ctx: _Context, target: _Target) -> list[Any]:

@@ -57,3 +57,23 @@ def test_only_an_8_has_two_holes_so_an_8_read_as_3_is_an_8() -> None:
     assert F.digits_by_holes("3519111906015423", printed_number("3519111906015428")) == "3519111906015428"
     # Real 3s stay 3s.
     assert F.digits_by_holes("3519111906015423", printed_number("3519111906015423")) == "3519111906015423"
+
+
+def test_a_7_read_as_1_is_a_7_when_it_matches_the_number_own_7() -> None:
+    # A clean form read 7603… as 1603…: its first glyph is the shape of the number's other 7,
+    # not of its 1s.
+    assert F.digits_by_glyphs("1603091209876686", printed_number("7603091209876686")) == "7603091209876686"
+    # Real 1s next to a 7 stay 1s, and a 1 read as 7 is a 1.
+    assert F.digits_by_glyphs("3171011209876686", printed_number("3171011209876686")) == "3171011209876686"
+    assert F.digits_by_glyphs("3171071209876686", printed_number("3171011209876686")) == "3171011209876686"
+
+
+def test_a_nik_read_by_its_glyphs_keeps_no_raw_reading_to_settle_it_by() -> None:
+    from models.domain import Field
+
+    image, box = printed("7603091209876686")
+    item = Field(value="1603091209876686", raw="1603091209876686", confidence=0.75, page=1,
+                 bbox=box, source="ocr")
+    checked = F.nik_checked_by_glyphs("nik", item, {"nik": item}, image, 1.0)
+    assert checked.value == "7603091209876686"
+    assert F.with_equal_readings("nik", checked, {"nik": checked}).readings == []

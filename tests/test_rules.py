@@ -842,12 +842,15 @@ def test_a_scanned_kk_row_without_nik_and_date_cells_is_found_by_its_name_and_se
     # A phone photo: the mother's NIK and birth date cells unread, her name and sex clear.
     row = {**MOTHER_ROW, "nik": None, "birth_date": None}
     assert check(_scanned_kk(akta_app(), [_father_row_misread(0), row])) == ("passed", {})
-    # A birth date read a digit off is a misread; two digits off is another person.
-    for misread in ("1995-02-17", "1995-02-11", "1993-02-14"):
+    # A birth date read a digit off is a misread; with her very name, two digits off too
+    # (a phone photo's date cell); three digits off is another person, and so is a name only
+    # alike with a date two digits off.
+    for misread in ("1995-02-17", "1995-02-11", "1993-02-14", "1995-03-17", "1993-02-11"):
         _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0),
                                                   {**row, "birth_date": misread}]))
         assert "AKTA-PARENT-IN-KK" not in fired, misread
-    for other in ({**row, "birth_date": "1995-03-17"}, {**row, "full_name": "DEWI ANGGRAINI"},
+    for other in ({**row, "birth_date": "1993-03-17"}, {**row, "full_name": "RINA LESTARA", "birth_date": "1995-03-17"},
+                  {**row, "full_name": "DEWI ANGGRAINI"},
                   {**row, "full_name": "RINA LESTARA", "sex": "LAKI-LAKI"},
                   {**row, "full_name": "RINA LESTARA", "sex": None}):
         _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0), other]))
@@ -1003,3 +1006,48 @@ def test_a_scanned_kk_row_nik_misread_beyond_its_own_date_is_found_by_the_date_i
     # Nor is a row printing another date.
     assert "AKTA-PARENT-IN-KK" in check(_scanned_kk(
         akta_app(), [_father_row_misread(0), {**row, "birth_date": "1995-02-15"}]))[1]
+
+
+def test_a_scanned_kk_row_with_only_its_nik_serial_misread_is_the_person_of_the_ktp() -> None:
+    # A phone photo of the KK: the father's row, his very name, region and birth date digits
+    # of his NIK as his KTP prints them, the four serial digits misread.
+    father = parent_ktp("HENDRA SANTOSO", FATHER_NIK, "1993-11-30", "LAKI-LAKI")
+    app = _scanned_kk(akta_app(), [_father_row_misread(4), MOTHER_ROW])
+    app = app.model_copy(update={"documents": [*app.documents, father]})
+    fired = check(app)[1]
+    assert "AKTA-KTP-IN-KK" not in fired and "AKTA-PARENT-IN-KK" not in fired
+    # Another name on that row is another person.
+    other = _scanned_kk(app, [{**_father_row_misread(4), "full_name": "HERU SANTOSO"}, MOTHER_ROW])
+    assert "AKTA-KTP-IN-KK" in check(other)[1]
+    # The form's father NIK with another serial than his KTP's is a mismatch still.
+    form_other = _scanned_kk(akta_app({"father_nik": FATHER_NIK[:12] + "0999"}),
+                             [_father_row_misread(4), MOTHER_ROW])
+    form_other = form_other.model_copy(update={"documents": [*form_other.documents, father]})
+    assert "AKTA-PARENT-IN-KK" in check(form_other)[1]
+
+
+def test_a_scanned_kk_row_with_nik_and_first_name_unread_is_found_by_date_sex_and_last_name() -> None:
+    # BAMBANG SANTOSO read SEE SANTOSO (62% alike), his NIK cell unread; the row prints the
+    # birth date and sex his NIK encodes.
+    row = {"full_name": "SEE SANTOSO", "nik": None, "sex": "LAKI-LAKI", "birth_date": "1993-11-30"}
+    app = akta_app({"father_name": "BAMBANG SANTOSO", "reporter_name": "BAMBANG SANTOSO"})
+    assert "AKTA-PARENT-IN-KK" not in check(_scanned_kk(app, [row, MOTHER_ROW]))[1]
+    for other in ({**row, "full_name": "SEE SANTOSA"}, {**row, "birth_date": "1993-11-20"},
+                  {**row, "sex": "PEREMPUAN"}):
+        assert "AKTA-PARENT-IN-KK" in check(_scanned_kk(app, [other, MOTHER_ROW]))[1], other
+
+
+def test_a_sibling_row_nik_read_with_a_date_digit_dropped_is_a_misread_not_a_mismatch() -> None:
+    # A daughter no other document names: her NIK's date digits 551116 (15 Nov 2016) read
+    # with one 5 lost, the rest shifted up (5111681911): a misread cell, not R6.
+    daughter = nik(MALANG, date(2016, 11, 15), "PEREMPUAN", 8191)
+    read = daughter[:6] + "5111681911"
+    row = {"full_name": "RATNA SANTOSO", "nik": read, "sex": "PEREMPUAN", "birth_date": "2016-11-15"}
+    members = [_father_row_misread(0), MOTHER_ROW]
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" not in check(_scanned_kk(akta_app(), [*members, row]))[1]
+    # A digit doubled is the same misread.
+    doubled = {**row, "nik": daughter[:6] + "5511116819"}
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" not in check(_scanned_kk(akta_app(), [*members, doubled]))[1]
+    # A NIK that encodes another date is reported.
+    other = {**row, "nik": nik(MALANG, date(2016, 8, 27), "PEREMPUAN", 8191)}
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" in check(_scanned_kk(akta_app(), [*members, other]))[1]
