@@ -838,6 +838,8 @@ def _row_date_misread(ctx: _Context, target: _Target, birth_date_key: str, sex_k
             sum(1 for a, b in zip(nik, theirs, strict=True) if a != b) <= NIK_MISREAD_DIGITS
             for theirs, _ in _person_niks(ctx, target.document)):
         return False
+    if printed > ctx.application_date:
+        return True  # a birth date after the application is a misread cell (2075 for 2025)
     day = printed.day + (40 if sex == ids.FEMALE else 0)
     encoding = f"{day:02d}{printed.month:02d}{printed.year % 100:02d}"
     return (sum(1 for a, b in zip(nik[6:12], encoding, strict=True) if a != b) <= 1
@@ -1186,17 +1188,27 @@ def _value_kind(key: str) -> str:
 
 
 #: Values specific enough that another document holding the same one confirms a reading
-#: (a sex or a religion agrees by chance too often).
+#: (a sex or a religion agrees by chance too often; a sex the NIK beside it encodes is
+#: confirmed, see ``_confirmed_elsewhere``).
 CONFIRMABLE_KINDS = frozenset({"nik", "name", "kk_number", "npwp", "birth_date"})
 
 
 def _confirmed_elsewhere(ctx: _Context, target: _Target, minimum: float) -> bool:
-    """Whether another document holds ``target``'s value exactly, read clearly (not faint)."""
+    """Whether another document holds ``target``'s value exactly, read clearly (not faint).
+
+    A sex is confirmed only when the NIK of its own document encodes it as well (a KTP's
+    printed LAKI-LAKI and the form's NIK, for a form's sex cell read at 0.39).
+    """
     field = target.field
     if field is None or isinstance(field.value, (list, dict)) or _faint(field):
         return False
     kind, value = _value_kind(target.key), _normalised(field.value)
-    if kind not in CONFIRMABLE_KINDS:
+    if kind == "sex":
+        # Two values agree by chance too often, unless the document's own NIK encodes it too.
+        parts = ids.nik_parts(ids.digits_only(target.sibling("nik")))
+        if parts is None or ids.nik_sex(parts) != value:
+            return False
+    elif kind not in CONFIRMABLE_KINDS:
         return False
     return any(
         other is not target.document and _value_kind(key) == kind

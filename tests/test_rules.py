@@ -206,12 +206,18 @@ def test_missing_document_with_an_unreadable_file_goes_to_review() -> None:
 
 
 def test_low_confidence_field_is_flagged_for_review() -> None:
-    # The sex: the form's agreeing with it proves little (two values only).
-    ktp = skck_ktp()
-    ktp.fields["sex"] = ktp.fields["sex"].model_copy(update={"confidence": 0.31, "source": "ocr"})
-    result, fired = check(skck_app(skck_form(), ktp))
+    # A phone number no other document holds, read at 0.31.
+    form = skck_form()
+    form.fields["phone"] = form.fields["phone"].model_copy(update={"confidence": 0.31, "source": "ocr"})
+    result, fired = check(skck_app(form, skck_ktp()))
     assert fired == {"SKCK-LOW-CONFIDENCE": "flag"}
     assert result == "flagged"
+    # The KTP's sex read at 0.31: the form agreeing with it proves little (two values only)
+    # when the KTP's NIK does not encode it too (here it encodes a man).
+    man = nik(SURABAYA, SITI_BORN, "LAKI-LAKI", 3)
+    ktp = skck_ktp(nik=man)
+    ktp.fields["sex"] = ktp.fields["sex"].model_copy(update={"confidence": 0.31, "source": "ocr"})
+    assert check(skck_app(skck_form(nik=man), ktp))[1].get("SKCK-LOW-CONFIDENCE") == "flag"
 
 
 def test_a_value_read_at_0_45_passes_and_a_faint_print_goes_to_review_however_sure() -> None:
@@ -1051,3 +1057,30 @@ def test_a_sibling_row_nik_read_with_a_date_digit_dropped_is_a_misread_not_a_mis
     # A NIK that encodes another date is reported.
     other = {**row, "nik": nik(MALANG, date(2016, 8, 27), "PEREMPUAN", 8191)}
     assert "AKTA-NIK-BIRTHDATE-PRINTED" in check(_scanned_kk(akta_app(), [*members, other]))[1]
+
+
+def test_a_weak_sex_reading_passes_when_the_ktp_prints_it_and_the_nik_encodes_it() -> None:
+    # The form's sex cell read at 0.39: her KTP prints PEREMPUAN and her NIK encodes it.
+    assert check(skck_app(_read(skck_form(), "sex", 0.39), skck_ktp())) == ("passed", {})
+    # With no other document printing a sex, two values are a guess: to review.
+    no_sex = skck_ktp().model_copy(update={"fields": {k: v for k, v in skck_ktp().fields.items() if k != "sex"}})
+    assert check(skck_app(_read(skck_form(), "sex", 0.39), no_sex))[1].get("SKCK-LOW-CONFIDENCE") == "flag"
+    # Nor when the sex beside it is not the one its NIK encodes, or its print is faint.
+    man = nik(SURABAYA, SITI_BORN, "LAKI-LAKI", 3)
+    _, fired = check(skck_app(_read(skck_form(nik=man), "sex", 0.39), skck_ktp(nik=man)))
+    assert fired.get("SKCK-LOW-CONFIDENCE") == "flag"
+    faint = "faint print (0.31 of the page's contrast)"
+    _, fired = check(skck_app(_read(skck_form(), "sex", 0.39, faint), skck_ktp()))
+    assert fired.get("SKCK-LOW-CONFIDENCE") == "flag"
+
+
+def test_a_sibling_row_birth_date_after_the_application_is_a_misread_cell() -> None:
+    # A son born 16 Jan 2025, his date cell read 2075-01-15: no one is born after the
+    # application, so his NIK is not reported as encoding another date.
+    son = nik(MALANG, date(2025, 1, 16), "LAKI-LAKI", 3)
+    row = {"full_name": "ARIF SANTOSO", "nik": son, "sex": "LAKI-LAKI", "birth_date": "2075-01-15"}
+    members = [_father_row_misread(0), MOTHER_ROW]
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" not in check(_scanned_kk(akta_app(), [*members, row]))[1]
+    # A past date three digits off his NIK's is reported.
+    past = {**row, "birth_date": "2024-07-15"}
+    assert "AKTA-NIK-BIRTHDATE-PRINTED" in check(_scanned_kk(akta_app(), [*members, past]))[1]
