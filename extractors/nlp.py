@@ -871,6 +871,42 @@ def _cut_short(place: LetterField, regions: list[Span]) -> bool:
     )
 
 
+def _cut_at_line_end(text: str, place: LetterField, known: frozenset[str]) -> LetterField:
+    """``place`` ended at its first line break when the NER ran it into the next line and
+    the part before the break is a region the gazetteer knows, the whole not (a letterhead's
+    ``Kepulauan Aru`` and the title ``SURAT`` below it). A name wrapped at the end of a line
+    (``Aru Tengah`` / ``Selatan``, known whole) stays whole."""
+    printed = text[place["start_char"]:place["end_char"]]
+    head = printed.split("\n", 1)[0].rstrip()
+    if "\n" not in printed or not head or collapse_spaces(head).upper() not in known or (
+            collapse_spaces(printed).upper() in known):
+        return place
+    return {**place, "value": collapse_spaces(head), "raw": head, "end_char": place["start_char"] + len(head)}
+
+
+def without_line_wrapped_tails(text: str, places: list[LetterField]) -> list[LetterField]:
+    """``places`` without a name read from the end of another one that the text prints
+    just before it at each of its mentions (``Belakang`` at a line's end, ``Padang`` on the
+    next: the NER took only ``PADANG`` of ``BELAKANG PADANG``). A name also mentioned on its
+    own stays (``Kabupaten`` / ``Supiori``, and ``Supiori, 24 September 2007``)."""
+    values = [str(place["value"]) for place in places]
+
+    def tail_of_another(value: str, start: int) -> bool:
+        before = " " + " ".join(text[:start].split()[-4:]).upper()
+        return any(other != value and other.endswith(" " + value)
+                   and before.endswith(" " + other[: -len(value)].strip()) for other in values)
+
+    out = []
+    for place in places:
+        value = str(place["value"])
+        mentions = [m.start() for m in re.finditer(rf"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])",
+                                                   text, re.IGNORECASE)]
+        if mentions and all(tail_of_another(value, start) for start in mentions):
+            continue
+        out.append(place)
+    return out
+
+
 def address_places(text: str) -> list[LetterField]:
     """Places a letter names in addresses: ``Kelurahan Sukamaju``, ``Kec. Depok``, and the
     comma-separated tail of ``beralamat di Jl. Melati No. 3, Karangjaya, Ibele, Sleman``."""
@@ -1429,11 +1465,13 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     )
     regions = [e for e in doc.ents if e.ent_id_ == "region"]
     listed = [place for place in address_places(text) if not _cut_short(place, regions)]
-    fields["places"] = canonical_places([
-        place for place in merge_places(entities_by_label(doc, "LOC"), listed)
+    known = _known_region_names()
+    named = [_cut_at_line_end(text, place, known) for place in entities_by_label(doc, "LOC")]
+    fields["places"] = without_line_wrapped_tails(text, canonical_places([
+        place for place in merge_places(named, listed)
         if is_place_name(str(place["value"]), fields["persons"])
-    ])
-    fields.update(one_spelling_per_place(fields, text, _known_region_names()))
+    ]))
+    fields.update(one_spelling_per_place(fields, text, known))
     fields["dates"] = entities_by_label(doc, "DATE")
     if letter_type is not None and letter_type["value"] == "keterangan_lahir":
         fields.update(extract_birth_fields(text, doc))

@@ -490,3 +490,48 @@ def test_metrics_show_f1_above_the_measured_floor() -> None:
 
 F1_FLOORS = {"idner-news-2k": 0.78, "indonlu-nergrit": 0.60}
 """Measured overall test F1 of the shipped model, less a margin: 0.82 and 0.65."""
+
+
+def test_a_place_wrapped_at_a_line_end_is_one_place_and_the_title_below_no_part_of_one() -> None:
+    # ``Belakang`` ends a line, ``Padang`` starts the next: not also the city PADANG. The
+    # letterhead's ``Kepulauan Aru`` is not run into the title ``SURAT`` below it.
+    letter = (
+        "RUKUN TETANGGA 010 RUKUN WARGA 012\nKELURAHAN BANJARASRI KECAMATAN BELAKANG PADANG\n"
+        "KOTA BATAM\nSURAT PENGANTAR\nNomor: 022/RT.010/VI/2026\n"
+        "Yang bertanda tangan di bawah ini, Ketua RT 010 RW 012 Kelurahan Banjarasri, Kecamatan\n"
+        "Belakang Padang, Kota Batam, menerangkan bahwa:\n"
+        "Nama : FERDI NURUL SETIADI\nNIK : 2171013110916740\n"
+        "Tempat/Tgl Lahir : Prabumulih, 31 Oktober 1991\n"
+        "Alamat : GG. NUSANTARA 2 RT 010 RW 012\n"
+        "adalah benar warga kami yang bertempat tinggal di alamat tersebut di atas.\n"
+        "Batam, 30 Juni 2026\nKetua RT 010,\nJOKO DWI HAKIM\n"
+    )
+    places = set(_values(extract_letter_fields(letter)["places"]))
+    assert "PADANG" not in places and "BELAKANG PADANG" in places
+    midwife = (
+        "PRAKTIK MANDIRI BIDAN PUTRI SINAGA\nJl. Kenanga No. 68, Aru Tengah Selatan, Kepulauan Aru\n"
+        "SURAT KETERANGAN KELAHIRAN\nNomor: 470/002/PMB/I/2026\n"
+        "Yang bertanda tangan di bawah ini menerangkan bahwa pada hari Kamis tanggal 22 Januari 2026 "
+        "pukul 23.59\nWIB di Praktik Mandiri Bidan Putri Sinaga, Kepulauan Aru telah lahir seorang "
+        "bayi laki-laki bernama WAHYU\nSUSANTO dengan berat badan 2811 gram dan panjang badan 46 cm.\n"
+        "Bayi tersebut adalah anak dari seorang ibu bernama FITRI HUTAGALUNG (NIK 8107084804925069) "
+        "dan ayah\nbernama WAHYU WIBOWO (NIK 8107082503942878), beralamat di DUSUN SUMBERMULYA "
+        "RT/RW 015/004,\nBanjarrahayu, Aru Tengah Selatan, Kepulauan Aru.\n"
+        "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.\n"
+        "Kepulauan Aru, 23 Januari 2026\nBidan yang menolong,\nPutri Sinaga, A.Md.Keb"
+    )
+    places = set(_values(extract_letter_fields(midwife)["places"]))
+    assert "KEPULAUAN ARU" in places and not any("SURAT" in p for p in places)
+    # A regency wrapped at a line's end (``Kabupaten`` / ``Supiori``) that the letter also
+    # names on its own (a birth place, the place of signing) is a place of its own too.
+    rt = (
+        "RUKUN TETANGGA 006 RUKUN WARGA 003\nKELURAHAN TEGALMULYA KECAMATAN SUPIORI UTARA\n"
+        "KABUPATEN SUPIORI\nSURAT PENGANTAR\nNomor: 072/RT.006/IX/2026\n"
+        "Yang bertanda tangan di bawah ini, Ketua RT 006 RW 003 Kelurahan Tegalmulya, Kecamatan "
+        "Supiori Utara, Kabupaten\nSupiori, menerangkan bahwa:\nNama : RAHMAT HARAHAP\n"
+        "NIK : 9119022409071880\nTempat/Tgl Lahir : Supiori, 24 September 2007\n"
+        "Alamat : DUSUN SUMBERMAJU RT 006 RW 003\n"
+        "adalah benar warga kami yang bertempat tinggal di alamat tersebut di atas.\n"
+        "Supiori, 10 September 2026\nKetua RT 006,\nRIZKY ANWAR"
+    )
+    assert {"SUPIORI", "KABUPATEN SUPIORI"} <= set(_values(extract_letter_fields(rt)["places"]))
