@@ -1279,6 +1279,8 @@ def digits_by_glyphs(value: str, shapes: list[np.ndarray]) -> str:
                 break
         else:
             votes = Counter(value[j] for j in range(len(value)) if likeness[j] >= GLYPH_MATCH)
+            if not votes:
+                continue  # a blank glyph (no ink in its box) is like nothing, not even itself
             (most, count), = votes.most_common(1)
             if (most in others and count > votes[digit]
                     and max(likeness[j] for j, d in enumerate(value) if d == most) >= GLYPH_SURE):

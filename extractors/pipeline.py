@@ -77,7 +77,24 @@ def extract_file(path: str | Path, limits: Limits | None = None,
 
 def extract_bytes(data: bytes, source: str, limits: Limits | None = None,
                   options: ReadOptions | None = None) -> Document:
-    """Sniff, read, classify and extract one file's bytes into a ``Document``; never raises for bad input."""
+    """Sniff, read, classify and extract one file's bytes into a ``Document``; never raises.
+
+    Bad input is rejected with its reason code (``sniff``); a failure of the extraction itself
+    rejects the document as ``extraction_failed``, so that its application goes to review
+    with its other documents and the batch goes on (the original stays in storage).
+    """
+    try:
+        return _extract_bytes(data, source, limits, options)
+    except Exception as e:  # noqa: BLE001 - one document fails, its application goes to review
+        log.error("extraction of %s failed: %s", source, type(e).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+        return Document(source=source, sha256=hashlib.sha256(data).hexdigest(), status="rejected",
+                        error=ErrorInfo(code="extraction_failed",
+                                        message=f"the fields of {Path(source).name} could not be extracted "
+                                                f"({type(e).__name__}); the file is kept for review"))
+
+
+def _extract_bytes(data: bytes, source: str, limits: Limits | None,
+                   options: ReadOptions | None) -> Document:
     limits = limits or Limits()
     options = options or ReadOptions(workers=default_workers())
     timings = dict.fromkeys(STAGES, 0.0)

@@ -81,8 +81,11 @@ def reread(item: Field, kind: str, image: np.ndarray, scale: float, timeout: flo
         return item.model_copy(update={"confidence": max(item.confidence, round(confidence, 4))})
     if confidence <= item.confidence:
         return item
-    if _only_first_digit_1_for_7(item.value, result.value) and not item.repairs:
-        return item  # the crop's left edge turns a 7 into a 1; the first reading saw the whole line
+    if not item.repairs and (_only_first_digit_1_for_7(item.value, result.value)
+                             or sevens_read_as_ones(str(item.value), str(result.value))):
+        # The crop's left edge turns a 7 into a 1, and a crop enlarged on its own thins one
+        # (27/05/2026 read 21/05/2026): the first reading saw the whole line.
+        return item
     return item.model_copy(update={
         "value": result.value,
         "confidence": round(confidence * (0.9 if result.repairs else 1.0), 4),

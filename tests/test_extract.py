@@ -202,3 +202,28 @@ def test_a_page_scanned_upside_down_or_sideways_is_read_upright(name: str, turn:
     assert document.document_type == truth["document_type"]
     assert document.value("nik") == truth["fields"]["nik"]
     assert document.value("full_name") == truth["fields"]["full_name"]
+
+
+def test_a_failure_inside_extraction_rejects_that_document_only(monkeypatch, caplog) -> None:  # noqa: ANN001
+    """An internal failure (a bug, not bad input) rejects the document with its reason code
+    and no NIK or name in the log; the next file is read as usual."""
+    from extractors import pipeline
+
+    ktp = sorted(SAMPLES.glob("*_ktp_clean.png"))[0]
+    real = pipeline.extract_document_fields
+
+    def broken(pages, document_type, service):  # noqa: ANN001, ANN202
+        if document_type == "ktp":
+            raise ValueError("not enough values to unpack")
+        return real(pages, document_type, service)
+
+    monkeypatch.setattr(pipeline, "extract_document_fields", broken)
+    document = extract_file(ktp)
+    assert document.status == "rejected" and document.error is not None
+    assert document.error.code == "extraction_failed" and ktp.name in document.error.message
+    assert document.sha256  # the original is identified, and kept where it was
+    assert "ValueError" in caplog.text
+    truth = json.loads(ktp.with_suffix(".json").read_text())
+    assert truth["fields"]["nik"] not in caplog.text and truth["fields"]["full_name"] not in caplog.text
+    form = sorted(SAMPLES.glob("*_form_clean.png"))[0]
+    assert extract_file(form).status == "ok"

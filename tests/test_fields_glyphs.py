@@ -77,3 +77,11 @@ def test_a_nik_read_by_its_glyphs_keeps_no_raw_reading_to_settle_it_by() -> None
     checked = F.nik_checked_by_glyphs("nik", item, {"nik": item}, image, 1.0)
     assert checked.value == "7603091209876686"
     assert F.with_equal_readings("nik", checked, {"nik": checked}).readings == []
+
+
+def test_a_blank_glyph_leaves_its_digit_as_read() -> None:
+    # A box with no ink (a speck-free gap the cut took for a digit) is like no glyph, not
+    # even itself: the digit stays as read and nothing fails.
+    shapes = printed_number("7603091209876686")
+    shapes[0] = np.zeros_like(shapes[0])
+    assert F.digits_by_glyphs("1603091209876686", shapes) == "1603091209876686"
