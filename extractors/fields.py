@@ -1196,10 +1196,11 @@ def with_equal_readings(key: str, item: Field, found: dict[str, Field]) -> Field
 # ------------------------------------------------------------- digits by the card's own glyphs
 
 #: Repairs that read a digit by the number's own glyphs (``nik_checked_by_glyphs``).
-GLYPH_REPAIR, HOLES_REPAIR = "digit by glyph", "8 by its two holes"
+GLYPH_REPAIR, HOLES_REPAIR = "digit by glyph", "8 by its holes"
 
 #: Digits OCR confuses in a NIK's bold figures, and what each may really be.
-CONFUSABLE_DIGITS: dict[str, str] = {"3": "89", "8": "36", "5": "6", "6": "58", "0": "8", "1": "7", "7": "1"}
+CONFUSABLE_DIGITS: dict[str, str] = {"3": "89", "8": "36", "5": "6", "6": "58", "0": "8", "1": "7", "7": "1",
+                                     "9": "0"}
 #: A glyph is read as another digit only when it matches a glyph of that digit this well
 #: (correlation, 1 = the same shape), and that much better than any glyph of its own digit.
 GLYPH_MATCH, GLYPH_MARGIN = 0.9, 0.1
@@ -1318,6 +1319,27 @@ def digits_by_holes(value: str, shapes: list[np.ndarray]) -> str:
                    for digit, shape in zip(value, shapes, strict=True))
 
 
+#: What a glyph read as 8 may be by its holes when it lacks the two an 8 has.
+NOT_EIGHT_BY_HOLES: dict[int, str] = {0: "3", 1: "609"}
+
+
+def readings_without_false_eights(value: str, shapes: list[np.ndarray]) -> list[str]:
+    """Readings of ``value`` with a digit read 8, whose glyph lacks an 8's two holes, read as
+    what its holes allow (``NOT_EIGHT_BY_HOLES``).
+
+    Only when another 8 of the same number shows both holes, so that the crop is sharp
+    enough for holes to count: a clean form's 6 read as 8 (``…038204…`` for ``…036204…``) in
+    a number with no 6 to compare it with. Which of the digits it is, the card decides.
+    """
+    if len(shapes) != len(value) or not value.isdigit():
+        return []
+    holes = [glyph_holes(shape) if digit == "8" else None for digit, shape in zip(value, shapes, strict=True)]
+    if 2 not in holes:
+        return []
+    return [value[:i] + other + value[i + 1:] for i, count in enumerate(holes)
+            if count is not None and count < 2 for other in NOT_EIGHT_BY_HOLES.get(count, "")]
+
+
 def glyph_twins(shapes: list[np.ndarray]) -> list[int | None]:
     """For each glyph, its closest look-alike in the number if it matches ``GLYPH_MATCH``."""
     twins: list[int | None] = []
@@ -1361,6 +1383,15 @@ def nik_checked_by_glyphs(key: str, item: Field, found: dict[str, Field], image:
         item = item.model_copy(update={"value": holed, "repairs": [*item.repairs, HOLES_REPAIR],
                                        "confidence": round(min(item.confidence, 0.8), 4)})
         value = holed
+    scored = sorted(((card_agreement(key, c, found), c) for c in readings_without_false_eights(value, shapes)),
+                    reverse=True)
+    if scored and scored[0][0] > card_agreement(key, value, found) and (
+            len(scored) == 1 or scored[1][0] < scored[0][0]):
+        unholed = scored[0][1]
+        # A figure read 8 without an 8's holes, the card telling which digit it is.
+        item = item.model_copy(update={"value": unholed, "repairs": [*item.repairs, HOLES_REPAIR],
+                                       "confidence": round(min(item.confidence, 0.8), 4)})
+        value = unholed
     checked = digits_by_glyphs(value, shapes)
     if len(shapes) == 16:
         twins = glyph_twins(shapes)

@@ -942,6 +942,10 @@ SAME_NAME_SIMILARITY = 97.0
 #: card is reported by the NIK checks of that card, not by whether the KK lists them.
 SAME_NAME_DATE_SLIPS = 2
 
+#: A same-named row's birth date before this year is a misread cell (a phone photo's 1166
+#: for 1998), read as no date at all rather than as a date against the sought NIK.
+EARLIEST_PRINTED_BIRTH_YEAR = 1900
+
 
 def _date_not_against(member: dict[str, Any], nik: str) -> bool:
     """Whether the row prints no birth date, or one at most ``SAME_NAME_DATE_SLIPS`` digits off
@@ -949,6 +953,9 @@ def _date_not_against(member: dict[str, Any], nik: str) -> bool:
     printed = _as_date(member.get("birth_date"))
     if printed is None:
         return _blank(member.get("birth_date"))
+    if printed.year < EARLIEST_PRINTED_BIRTH_YEAR:
+        # No date a living parent's row prints: the year cell was misread (1166 for 1998).
+        return True
     encoded = ids.nik_birth_date(nik, printed.year)
     return encoded is not None and _digits_apart(printed, encoded) <= SAME_NAME_DATE_SLIPS
 
@@ -981,6 +988,9 @@ def _contradicts_nothing_nik_encodes(member: dict[str, Any], nik: str) -> bool:
     printed = _as_date(member.get("birth_date"))
     if printed is None:
         return _blank(member.get("birth_date"))
+    if printed.year < EARLIEST_PRINTED_BIRTH_YEAR:
+        # No date a living parent's row prints: the year cell was misread (1166 for 1998).
+        return True
     encoded = ids.nik_birth_date(nik, printed.year)  # a date a digit later is no younger person
     if encoded is None:
         return False

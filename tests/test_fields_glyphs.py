@@ -29,6 +29,8 @@ def printed_number(text: str) -> list[np.ndarray]:
     ("1809022908938989", "1809022908938983"),  # a 9 read as 3, like the number's other 9s
     # The glyphs of one shape vote: two 8s read as 3 lose to three read as 8; a real 3 stays.
     ("1871076903896888", "1371076903396888"),
+    ("5204072604681038", "5204072604681938"),  # a noisy KTP's 0 read as 9, like its other 0s
+    ("5204072604681938", "5204072604681938"),  # a real 9 stays
     ("1871076909896888", "1871076909896888"),  # read right: kept
     ("3603205807066483", "3603205807066483"),  # a lone 8 is not taken for a 3
 ])
@@ -85,3 +87,27 @@ def test_a_blank_glyph_leaves_its_digit_as_read() -> None:
     shapes = printed_number("7603091209876686")
     shapes[0] = np.zeros_like(shapes[0])
     assert F.digits_by_glyphs("1603091209876686", shapes) == "1603091209876686"
+
+
+def test_a_figure_read_8_without_an_8s_holes_is_the_digit_the_card_names() -> None:
+    from models.domain import Field
+
+    # A clean form read the day 62 (22, a woman) as 82; the number has no other 6 to compare
+    # the glyph with, but its 8s show two holes and this one shows one.
+    image, box = printed("1872036204841087")
+    shapes = F.digit_glyphs(image, box, 1.0)
+    assert "1872036204841087" in F.readings_without_false_eights("1872038204841087", shapes)
+    found = {"birth_date": Field(value="1984-04-22", confidence=0.9, page=1, source="ocr"),
+             "sex": Field(value="PEREMPUAN", confidence=0.9, page=1, source="ocr")}
+    item = Field(value="1872038204841087", raw="1872038204841087", confidence=0.8, page=1,
+                 bbox=box, source="ocr")
+    found["nik"] = item
+    assert F.nik_checked_by_glyphs("nik", item, found, image, 1.0).value == "1872036204841087"
+    # Real 8s stay 8s, whatever the card says.
+    image, box = printed("1872038204841087")
+    assert F.readings_without_false_eights("1872038204841087", F.digit_glyphs(image, box, 1.0)) == []
+    real = item.model_copy(update={"bbox": box})
+    assert F.nik_checked_by_glyphs("nik", real, {**found, "nik": real}, image, 1.0).value == "1872038204841087"
+    # With nothing on the card to name the digit (one hole: 6, 0 or 9 alike), it stays as read.
+    assert F.nik_checked_by_glyphs("nik", item, {"nik": item}, *printed("1872036204841087")[:1], 1.0).value \
+        == "1872038204841087"

@@ -851,7 +851,9 @@ def test_a_scanned_kk_row_without_nik_and_date_cells_is_found_by_its_name_and_se
     # A birth date read a digit off is a misread; with her very name, two digits off too
     # (a phone photo's date cell); three digits off is another person, and so is a name only
     # alike with a date two digits off.
-    for misread in ("1995-02-17", "1995-02-11", "1993-02-14", "1995-03-17", "1993-02-11"):
+    # A year no living parent was born in (1166 for 1995) is a misread cell, as if unread.
+    for misread in ("1995-02-17", "1995-02-11", "1993-02-14", "1995-03-17", "1993-02-11",
+                    "1166-02-14"):
         _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0),
                                                   {**row, "birth_date": misread}]))
         assert "AKTA-PARENT-IN-KK" not in fired, misread
