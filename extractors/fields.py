@@ -705,7 +705,7 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
             if spec.key in fields:
                 continue
             made = make_field(spec.kind, words, line.page, source)
-            if made is None and spec.kind in ONES_AS_M_KINDS:
+            if made is None and spec.kind in ONES_KEPT_KINDS:
                 made = _with_leading_one_kept(spec.kind, line, start, words, source)
             if made is not None:
                 if colon_letter and spec.kind in SPACED_KINDS:
@@ -718,12 +718,17 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
     return fields
 
 
+#: Kinds whose value may begin with a ``1`` that ``_value_words`` took for the colon.
+ONES_KEPT_KINDS = ONES_AS_M_KINDS | {"date"}
+
+
 def _with_leading_one_kept(kind: str, line: Line, start: int, words: list[Word], source: str) -> Field | None:
     """A NIK read one digit short after a ``1`` taken for the colon, with that ``1`` kept.
 
     ``NIK Ayah 1 108132606839689``: the colon and the first ``1`` came out as one ``1``,
     which ``_value_words`` dropped; the value is taken with it only when that makes a valid
-    sixteen-digit number.
+    sixteen-digit number. A date's day ``1`` after the colon (``: 1 Agustus 2002``, a
+    digital form's text layer too) is kept when the date is valid with it and not without.
     """
     if not words or words[0] not in line.words:
         return None
@@ -731,8 +736,11 @@ def _with_leading_one_kept(kind: str, line: Line, start: int, words: list[Word],
     if at <= start or line.words[at - 1].text not in ("1", "l", "I", "|"):
         return None
     one = line.words[at - 1].model_copy(update={"text": "1"})
-    made = make_field(kind, [one, *words], line.page, source, raw="".join(w.text for w in [one, *words]))
-    if made is None or not norm.normalize(kind, str(made.value)).valid or not plausible_number(kind, str(made.value)):
+    joiner = " " if kind == "date" else ""
+    made = make_field(kind, [one, *words], line.page, source, raw=joiner.join(w.text for w in [one, *words]))
+    if made is None or not norm.normalize(kind, str(made.value)).valid:
+        return None
+    if kind in ONES_AS_M_KINDS and not plausible_number(kind, str(made.value)):
         return None
     return made.model_copy(update={"repairs": [*made.repairs, "colon 1 kept"]})
 

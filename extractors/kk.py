@@ -314,6 +314,14 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     tables = [t for t in table_mod.find_tables(image, near=bodies) if len(t.rows[0].cells) >= 5]
     if not tables and bodies:
         tables = [t for t in table_mod.find_tables(image) if len(t.rows[0].cells) >= 5]
+    if not tables and bodies:
+        # Rules slanted a little (a skew the page's deskew left, under 0.4 degrees) each
+        # cross several pixel rows: level the page by the rules' own slant and look again.
+        skew = table_mod.rule_skew(image)
+        if abs(skew) >= table_mod.LEVEL_DEGREES:
+            image = table_mod.levelled(image, skew)
+            tables = [t for t in table_mod.find_tables(image, near=table_mod.table_bodies(image))
+                      if len(t.rows[0].cells) >= 5]
     if not tables:
         return None
     members: list[dict[str, object]] = []

@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic import Field as PydField
+from rapidfuzz.distance import Levenshtein
 
 from models import Application, Document, Issue
 from models import Field as DocField
@@ -925,10 +926,23 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
     if differing <= NIK_MISREAD_DIGITS and (
             similarity >= threshold or _row_alike_by_name_sex_and_date(member, ours, similarity)):
         return True
+    edits = Levenshtein.distance(theirs, ours)
+    if (similarity >= SAME_NAME_SIMILARITY and edits <= NIK_SLIPPED_EDITS and edits < differing
+            and _contradicts_nothing_nik_encodes(member, ours)):
+        # A digit slipped in (or out) shifts every digit after it: many differ in place,
+        # few edits apart (1406099580189903 for 1406095801859037). Digits merely misread
+        # (another serial: a twin) are as many edits as they differ in place.
+        return True
     # A NIK cell misread in more digits: it does not even encode its own row's date and sex,
     # while the row prints those the sought NIK encodes, with the name.
     return (similarity >= threshold and _prints_what_nik_encodes(member, ours)
             and not _prints_what_nik_encodes(member, theirs))
+
+
+#: Edits (digits slipped in, dropped or misread) by which the NIK a KK row of the very name
+#: prints, with the sex and about the birth date the sought NIK encodes, may be off it: a phone
+#: photo's cell read with one digit too many, so that the rest moved one place.
+NIK_SLIPPED_EDITS = 3
 
 
 #: A KK row whose NIK was not read at all is the person of that very name (titles aside)
@@ -989,8 +1003,7 @@ def _contradicts_nothing_nik_encodes(member: dict[str, Any], nik: str) -> bool:
     if printed is None:
         return _blank(member.get("birth_date"))
     if printed.year < EARLIEST_PRINTED_BIRTH_YEAR:
-        # No date a living parent's row prints: the year cell was misread (1166 for 1998).
-        return True
+        return True  # a year cell misread (1166 for 1998): as if unread
     encoded = ids.nik_birth_date(nik, printed.year)  # a date a digit later is no younger person
     if encoded is None:
         return False

