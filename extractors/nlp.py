@@ -9,6 +9,7 @@ pengantar into the fields of DESIGN.md's ``letter`` type.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -584,15 +585,48 @@ _VILLAGE_RE = re.compile(
 )
 
 
-def rt_rw_issuer(line: str, letterhead: str) -> str | None:
+#: Digits OCR takes for one another in bold letterhead figures (``RUKUN WARGA 008`` read 003).
+_CONFUSED_DIGITS = frozenset({frozenset("38"), frozenset("08"), frozenset("68"), frozenset("56"),
+                              frozenset("17")})
+
+
+def _misread_of(read: str, printed: str) -> bool:
+    """Whether number ``read`` is ``printed`` with digits OCR confuses read otherwise."""
+    return (len(read) == len(printed) and read != printed
+            and all(a == b or frozenset((a, b)) in _CONFUSED_DIGITS for a, b in zip(read, printed, strict=True)))
+
+
+def _body_rt_rw(body: str) -> tuple[str, str] | None:
+    """The RT and RW the body of a letter names at least twice (``Ketua RT 003 RW 008``, the
+    address), if one pair leads."""
+    pairs = Counter((f"{int(m.group('rt')):03d}", f"{int(m.group('rw')):03d}")
+                    for m in _RT_RW_RE.finditer(body) if m.group("rw"))
+    ranked = pairs.most_common(2)
+    if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None
+    return ranked[0][0]
+
+
+def rt_rw_issuer(line: str, letterhead: str, body: str = "") -> str | None:
     """``RT 004/RW 011 SUKAMAJU`` for an RT/RW letterhead line, with the village when the
-    letterhead names one; ``None`` when ``line`` is not an RT/RW line."""
+    letterhead names one; ``None`` when ``line`` is not an RT/RW line.
+
+    A letterhead number that is the one ``body`` names twice with a confusable digit read
+    otherwise (``RUKUN WARGA 003`` over ``Ketua RT 003 RW 008`` and an address in RW 008)
+    is taken as the body prints it.
+    """
     found = _RT_RW_RE.search(line)
     if found is None or not re.search(r"RUKUN|^\s*RT\b|KETUA\s+RT", line, re.IGNORECASE):
         return None
-    issuer = f"RT {int(found.group('rt')):03d}"
-    if found.group("rw"):
-        issuer += f"/RW {int(found.group('rw')):03d}"
+    rt = f"{int(found.group('rt')):03d}"
+    rw = f"{int(found.group('rw')):03d}" if found.group("rw") else None
+    named = _body_rt_rw(body)
+    if named is not None and rw is not None and (rt, rw) != named and all(
+            a == b or _misread_of(a, b) for a, b in ((rt, named[0]), (rw, named[1]))):
+        rt, rw = named
+    issuer = f"RT {rt}"
+    if rw is not None:
+        issuer += f"/RW {rw}"
     village = _VILLAGE_RE.search(letterhead)
     if village:
         issuer += f" {collapse_spaces(village.group('village')).upper()}"
@@ -621,7 +655,7 @@ def extract_issuer(text: str, doc: Doc) -> LetterField | None:
             best = (rank, start + line.index(stripped), stripped)
     if best is not None:
         _, start, raw = best
-        value = rt_rw_issuer(raw, text[:head_end]) or collapse_spaces(raw)
+        value = rt_rw_issuer(raw, text[:head_end], text[head_end:]) or collapse_spaces(raw)
         return make_field(value, raw, start, start + len(raw), "pattern")
     organisations = [e for e in doc.ents if e.label_ == "ORG"]
     head_orgs = [e for e in organisations if e.start_char < head_end]
@@ -646,6 +680,7 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     month of a letter number is written in Roman numerals."""
     value = re.sub(r"(?<=\d)[Oo]|[Oo](?=\d)", "0", value)
     value = re.sub(r"[\"'`‘’“”]", "", value)  # specks read as quotes
+    value = re.sub(r"(?<=\d)!(?=/)", "", value)  # a speck after a number: ``RT.007!/II``
     parts = value.split("/")
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
         return value
@@ -654,7 +689,8 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         parts[-3] = parts[-3][:-1]  # a stroke before the slash read as I or !: ``PMBI/VIII``
     if letter_month is not None:
         expected = _ROMAN_MONTHS[letter_month - 1]
-        reading = re.sub(r"[1il|!T]", "I", month).upper()  # ``TX`` for IX: serifs
+        # ``TX`` for IX: serifs; ``VIW`` for VIII: two strokes run together.
+        reading = re.sub(r"[1il|!T]", "I", month).upper().replace("W", "II")
         arabic = month.isdigit() and int(month) == letter_month
         if (not arabic and month != expected and re.fullmatch(r"[IVXLM]{1,5}", reading)
                 and Levenshtein.distance(reading, expected) <= 1):
@@ -1324,6 +1360,20 @@ _SINCE_RE = re.compile(
 )
 
 
+def nik_digits(value: str) -> str:
+    """The digits of a NIK as a letter prints it; fifteen of them with a doubled digit of the
+    region code read once (``109030…`` for ``1109030…``: no province 10) are the one NIK a
+    digit doubled there makes, when only one is valid with a known region."""
+    from rules import identifiers as ids
+
+    digits = re.sub(r"\D", "", value)
+    if len(digits) != 15 or ids.region_known(digits[:6]):
+        return digits
+    candidates = {digits[:i] + digits[i] + digits[i:] for i in range(6)}
+    valid = [c for c in candidates if ids.region_known(c[:6]) and ids.nik_is_valid(c)]
+    return valid[0] if len(valid) == 1 else digits
+
+
 def _subject_from_labels(text: str) -> dict[str, LetterField]:
     fields: dict[str, LetterField] = {}
     for label, raw, start, end, section in _labelled_values(text):
@@ -1335,7 +1385,7 @@ def _subject_from_labels(text: str) -> dict[str, LetterField]:
         if label in ("nama", "nama lengkap"):
             key = "subject_name"
         elif label in _NIK_LABELS:
-            key, parsed = "subject_nik", re.sub(r"\D", "", value) or None
+            key, parsed = "subject_nik", nik_digits(value) or None
         elif label in _BIRTH_PLACE_DATE_LABELS and "," in value:
             place, _, when = value.rpartition(",")
             place_raw = raw[: raw.rfind(",")].strip()

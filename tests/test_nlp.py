@@ -297,6 +297,19 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("474.1/343/RSUD'1/2026", letter_month=1) == "474.1/343/RSUD/I/2026"
     assert repair_letter_number("474.1/343/RSUD1/2026", letter_month=3) == "474.1/343/RSUD1/2026"
     assert repair_letter_number("474.1/343/ABC1/2026", letter_month=1) == "474.1/343/ABC1/2026"
+    # Two strokes of VIII run together as a W; a speck after the RT's number.
+    assert repair_letter_number("145/646/KEL/VIW/2026", letter_month=8) == "145/646/KEL/VIII/2026"
+    assert repair_letter_number("145/646/KEL/VIW/2026", letter_month=6) == "145/646/KEL/VIW/2026"
+    assert repair_letter_number("007/RT.007!/11/2026", letter_month=2) == "007/RT.007/II/2026"
+
+
+def test_an_rt_rw_letterhead_number_misread_is_the_one_the_body_names_twice() -> None:
+    # The bold letterhead's RW 011 read 017 (a 1 for a 7); the body names RT 004 RW 011 twice.
+    misread = RT_LETTER.replace("RUKUN WARGA 011", "RUKUN WARGA 017", 1)
+    assert extract_letter_fields(misread)["issuer"]["value"] == "RT 004/RW 011 SUKAMAJU"
+    # A digit OCR does not confuse (011 and 012) is the letterhead's own: left as read.
+    other = RT_LETTER.replace("RUKUN WARGA 011", "RUKUN WARGA 012", 1)
+    assert extract_letter_fields(other)["issuer"]["value"] == "RT 004/RW 012 SUKAMAJU"
 
 
 def test_a_title_with_a_misread_kind_word_still_gives_the_letter_type() -> None:
@@ -535,3 +548,14 @@ def test_a_place_wrapped_at_a_line_end_is_one_place_and_the_title_below_no_part_
         "Supiori, 10 September 2026\nKetua RT 006,\nRIZKY ANWAR"
     )
     assert {"SUPIORI", "KABUPATEN SUPIORI"} <= set(_values(extract_letter_fields(rt)["places"]))
+
+
+def test_a_letter_nik_with_the_doubled_digit_of_its_region_read_once_is_the_valid_nik() -> None:
+    # A phone photo read Aceh's 1109… as 109… (no province 10): the one valid NIK a digit
+    # doubled in the region code makes.
+    fields = extract_letter_fields(RT_LETTER.replace("NIK                 : 3273012308880003",
+                                                     "NIK                 : 109030311915215"))
+    assert fields["subject_nik"]["value"] == "1109030311915215"
+    # Fifteen digits of a known region are left as read (the rules say it is short).
+    fields = extract_letter_fields(RT_LETTER.replace("3273012308880003", "327301230888000"))
+    assert fields["subject_nik"]["value"] == "327301230888000"
