@@ -949,11 +949,25 @@ SPACED_KINDS = frozenset({"name", "place", "region_place", "text"})
 
 
 def may_have_lost_a_space(item: Field, kind: str) -> bool:
-    """A name, place or text read on one line with a word long enough to be two run together."""
+    """A name, place or text read on one line with a word long enough to be two run together.
+
+    Not a place the gazetteer names as read (``KEPULAUAN RIAU``, ``TANAH SIANG SELATAN``):
+    two words run together make no Kemendagri name.
+    """
     return (kind in SPACED_KINDS and item.source == "ocr" and item.bbox is not None
             and isinstance(item.value, str) and "," not in item.raw
             and item.bbox[3] - item.bbox[1] < 2.0 * _word_height(item)
-            and any(len(re.sub(r"[^A-Z]", "", word)) >= 8 for word in item.value.split()))
+            and any(len(re.sub(r"[^A-Z]", "", word)) >= 8 for word in item.value.split())
+            and not (kind in PLACE_KINDS and _regionless(item.value) in norm.region_place_names()))
+
+
+#: Kinds whose values may be Kemendagri region names.
+PLACE_KINDS = frozenset({"place", "region_place"})
+
+
+def _regionless(value: str) -> str:
+    """A regency's name without ``KABUPATEN``/``KOTA`` (as ``normalize.region_place_names``)."""
+    return re.sub(r"^(KABUPATEN|KAB\.|KOTA ADMINISTRASI|KOTA ADM\.|KOTA)\s+", "", value)
 
 
 def _word_height(item: Field) -> float:
@@ -1219,7 +1233,11 @@ GLYPH_SURE = 0.97
 #: glyph matching one of them this well, and ``GLYPH_MARGIN`` better than its own, is that
 #: one: the first 7 of a NIK, cut close by the crop, matched the number's other 7 at 0.87
 #: and its 1s at 0.18 (read 1603… for 7603… on a clean form).
-DISTINCT_GLYPH_MATCH: dict[str, float] = {"17": 0.8, "71": 0.8}
+DISTINCT_GLYPH_MATCH: dict[str, float] = {"17": 0.8, "71": 0.8, "90": 0.8}
+#: A digit (first) read where the number has no other glyph of it is the other digit when
+#: two or more of that digit's glyphs look like it: a 9 and a 0 correlate about 0.2. Not a
+#: 7 and a 1: the 1 compared with may be a 7 misread too (``1603…`` for ``7603…``).
+LONE_GLYPH_PAIRS = frozenset({"90"})
 
 
 def digit_glyphs(image: np.ndarray, box: tuple[float, float, float, float], scale: float) -> list[np.ndarray]:
@@ -1286,6 +1304,12 @@ def digits_by_glyphs(value: str, shapes: list[np.ndarray]) -> str:
             if own and theirs and max(theirs) >= match and max(theirs) >= max(own) + GLYPH_MARGIN:
                 out[i] = other
                 break
+            if (not own and digit + other in LONE_GLYPH_PAIRS and theirs and max(theirs) >= GLYPH_MATCH
+                    and sum(1 for v in theirs if v >= HOLED_EIGHT_LIKENESS) >= 2):
+                # No glyph of its own digit, the shape of the other digit's glyphs (a phone
+                # KTP's lone 9 matching the number's three 0s at 0.92, 0.84 and 0.78).
+                out[i] = other
+                break
         else:
             votes = Counter(value[j] for j in range(len(value)) if likeness[j] >= GLYPH_MATCH)
             if not votes:
@@ -1310,6 +1334,9 @@ def glyph_holes(shape: np.ndarray) -> int:
                if x > 0 and y > 0 and x + w < width and y + h < height and area >= MIN_HOLE_PIXELS)
 
 
+#: How alike a glyph with two holes must be to one of the number's 8s to be an 8 too.
+HOLED_EIGHT_LIKENESS = 0.75
+
 #: Digits an 8 may be misread as that never have two holes themselves (a slashed zero has two).
 HOLED_EIGHT_MISREADS = frozenset("12345679")
 
@@ -1323,8 +1350,17 @@ def digits_by_holes(value: str, shapes: list[np.ndarray]) -> str:
     """
     if len(shapes) != len(value) or not value.isdigit():
         return value
-    return "".join("8" if digit in HOLED_EIGHT_MISREADS and glyph_holes(shape) == 2 else digit
-                   for digit, shape in zip(value, shapes, strict=True))
+    eights = [j for j, digit in enumerate(value) if digit == "8"]
+    matrix = _likenesses(shapes) if eights else None
+
+    def an_eight(i: int) -> bool:
+        if value[i] not in HOLED_EIGHT_MISREADS or glyph_holes(shapes[i]) != 2:
+            return False
+        # A 6 or 9 whose curl closes has two holes too (a clean form's 6, matching the
+        # number's 8s at 0.6 at best): where the number has 8s, an 8 looks like one of them.
+        return matrix is None or max(float(matrix[i, j]) for j in eights) >= HOLED_EIGHT_LIKENESS
+
+    return "".join("8" if an_eight(i) else digit for i, digit in enumerate(value))
 
 
 #: What a glyph read as 8 may be by its holes when it lacks the two an 8 has.
@@ -1385,6 +1421,9 @@ def nik_checked_by_glyphs(key: str, item: Field, found: dict[str, Field], image:
         return item
     shapes = digit_glyphs(image, item.bbox, scale)
     holed = digits_by_holes(value, shapes)
+    kind = "kk_number" if key == "kk_number" else "nik"
+    if holed != value and plausible_number(kind, value) and not plausible_number(kind, holed):
+        holed = value  # a valid NIK made invalid (a day 82): the holes misled
     if holed != value:
         # The ink's own topology outranks the card: a printed birth date may be misread
         # the same way (read again by ``birth_date_by_nik`` against this NIK).

@@ -433,3 +433,18 @@ def test_a_birth_date_on_the_first_of_the_month_keeps_its_day_after_the_colon() 
     page = line_page([[("4.", 20), ("Tanggal", 50), ("Lahir", 110), ("1", 252), ("11", 267), ("Agustus", 290),
                        ("2002", 360)]])
     assert F.extract_fields([page], layout)["birth_date"].value == "2002-08-11"
+
+
+def test_a_place_the_gazetteer_names_as_read_is_not_read_again_for_a_lost_space() -> None:
+    from models.domain import Field
+
+    def one_line(value: str) -> Field:
+        return Field(value=value, raw=value, confidence=0.9, page=1, bbox=(100.0, 100.0, 400.0, 130.0),
+                     source="ocr")
+
+    # Two words run together make no Kemendagri name: worth reading the box again.
+    assert F.may_have_lost_a_space(one_line("TANAHSIANG SELATAN"), "region_place")
+    assert F.may_have_lost_a_space(one_line("BAMBANGSANTOSO"), "name")
+    # A regency or kecamatan spelt as registered has lost no space.
+    assert not F.may_have_lost_a_space(one_line("TANAH SIANG SELATAN"), "region_place")
+    assert not F.may_have_lost_a_space(one_line("KABUPATEN OGAN KOMERING ILIR"), "place")
