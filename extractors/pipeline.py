@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from extractors import classify as classify_mod
@@ -32,6 +33,11 @@ from extractors.pages import PageInput, load_pages
 from extractors.sniff import DECODE_ERRORS, decode_failure, sniff
 from models.domain import Document, ErrorInfo, Field, Limits, Page, Word
 from models.errors import OCRError, RejectedInput
+
+# Documents are read in parallel (``ReadOptions.workers`` threads, the flow's tasks), each
+# page by a single-threaded Tesseract: OpenCV's own worker threads only contend with them
+# for the cores (speed seed 13, 2 files at once: 0.596 -> 0.586 CPU s/page).
+cv2.setNumThreads(1)
 
 log = logging.getLogger(__name__)
 
