@@ -1274,7 +1274,7 @@ def digit_glyphs(image: np.ndarray, box: tuple[float, float, float, float], scal
     return shapes
 
 
-def _likenesses(shapes: list[np.ndarray]) -> np.ndarray:
+def glyph_likenesses(shapes: list[np.ndarray]) -> np.ndarray:
     """How alike each pair of shapes is: their correlation (1 = the same shape), as a matrix."""
     flat = np.stack([s.ravel() for s in shapes]).astype(np.float64)
     flat -= flat.mean(axis=1, keepdims=True)
@@ -1295,7 +1295,7 @@ def digits_by_glyphs(value: str, shapes: list[np.ndarray]) -> str:
     if len(shapes) != len(value) or not value.isdigit():
         return value
     out = list(value)
-    matrix = _likenesses(shapes)
+    matrix = glyph_likenesses(shapes)
     for i, digit in enumerate(value):
         others = CONFUSABLE_DIGITS.get(digit, "")
         if not others:
@@ -1355,7 +1355,7 @@ def digits_by_holes(value: str, shapes: list[np.ndarray]) -> str:
     if len(shapes) != len(value) or not value.isdigit():
         return value
     eights = [j for j, digit in enumerate(value) if digit == "8"]
-    matrix = _likenesses(shapes) if eights else None
+    matrix = glyph_likenesses(shapes) if eights else None
 
     def an_eight(i: int) -> bool:
         if value[i] not in HOLED_EIGHT_MISREADS or glyph_holes(shapes[i]) != 2:
@@ -1391,7 +1391,7 @@ def readings_without_false_eights(value: str, shapes: list[np.ndarray]) -> list[
 def glyph_twins(shapes: list[np.ndarray]) -> list[int | None]:
     """For each glyph, its closest look-alike in the number if it matches ``GLYPH_MATCH``."""
     twins: list[int | None] = []
-    matrix = _likenesses(shapes)
+    matrix = glyph_likenesses(shapes)
     for i in range(len(shapes)):
         best, j = max((float(matrix[i, j]), j) for j in range(len(shapes)) if j != i)
         twins.append(j if best >= GLYPH_MATCH else None)

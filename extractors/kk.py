@@ -417,6 +417,8 @@ def _nik_and_date(image: np.ndarray, number: int, member: dict[str, object], nik
     nik, sex = member.get("nik"), member.get("sex")
     date = _birth_date_by_nik(image, number, member, date_words, factor, seen) if date_words else (
         member.get("birth_date"))
+    if date_words and nik_words:
+        date = _sevens_by_glyphs(image, date, nik, sex, date_words, nik_words)
     female = {"LAKI-LAKI": False, "PEREMPUAN": True}.get(sex) if isinstance(sex, str) else None
     if female is None or not nik_words or (
             isinstance(nik, str) and isinstance(date, str) and norm.nik_encodes_date(nik, date, sex)):
@@ -441,6 +443,53 @@ def _nik_and_date(image: np.ndarray, number: int, member: dict[str, object], nik
     if not agreed.valid:
         return nik, date
     return voted[:6] + segment + voted[12:], agreed.value
+
+
+#: How alike a date glyph read 1 must be to the row's 7s (and how much more than to its 1s)
+#: to be a 7 (``_sevens_by_glyphs``); with no 1 to compare with, ``SEVEN_ALONE``.
+SEVEN_LIKENESS, SEVEN_MARGIN, SEVEN_ALONE = 0.6, 0.2, 0.75
+
+
+def _sevens_by_glyphs(image: np.ndarray, date: object, nik: object, sex: object,
+                      date_words: list[Word], nik_words: list[Word]) -> object:
+    """A birth date with the 7s Tesseract read as 1s put back where the ink shows 7s.
+
+    A scan's date cell ``27-07-2012`` read ``21-07-2012`` at every size: where the member's
+    NIK encodes a 7 in place of a 1 read, and the glyph there is the shape of the row's 7s
+    (the month's, the NIK's, read as 7: 0.75) and not of its 1s (0.03), it is a 7. The NIK
+    only says where to look; the ink decides (a date against the NIK stays as read).
+    """
+    from extractors.reread import sevens_read_as_ones
+
+    if not (isinstance(date, str) and isinstance(nik, str) and re.fullmatch(r"\d{16}", nik)
+            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)):
+        return date
+    female = {"LAKI-LAKI": False, "PEREMPUAN": True}.get(sex) if isinstance(sex, str) else None
+    if female is None:
+        return date
+    day = int(nik[6:8]) - (40 if female else 0)
+    encoded = f"{date[:2]}{nik[10:12]}-{nik[8:10]}-{day:02d}"
+    if not sevens_read_as_ones(encoded, date):
+        return date
+    year, month, day_read = date.split("-")
+    printed = day_read + month + year  # the cell's figures left to right (dd-mm-yyyy)
+    shapes = fields_mod.digit_glyphs(image, _words_box(date_words), 1.0)
+    nik_shapes = fields_mod.digit_glyphs(image, _words_box(nik_words), 1.0)
+    if len(shapes) != len(printed) or len(nik_shapes) != 16:
+        return date
+    digits, glyphs = printed + nik, [*shapes, *nik_shapes]
+    matrix = fields_mod.glyph_likenesses(glyphs)
+    iso_to_printed = {0: 4, 1: 5, 2: 6, 3: 7, 5: 2, 6: 3, 8: 0, 9: 1}  # yyyy-mm-dd -> ddmmyyyy
+    for at, (before, after) in enumerate(zip(encoded, date, strict=True)):
+        if before == after:
+            continue
+        i = iso_to_printed[at]
+        sevens = [float(matrix[i, j]) for j, d in enumerate(digits) if d == "7" and j != i]
+        ones = [float(matrix[i, j]) for j, d in enumerate(digits) if d == "1" and j != i]
+        if not sevens or max(sevens) < (SEVEN_LIKENESS if ones else SEVEN_ALONE) or (
+                ones and max(sevens) < max(ones) + SEVEN_MARGIN):
+            return date
+    return encoded
 
 
 #: Digits of an NIK's date part that may be read back from its member's birth date when no
@@ -491,6 +540,12 @@ def _date_digits(text: str) -> str | None:
         return day + month + year
     digits = re.sub(r"\D", "", norm.repair_digits(text)[0])
     return digits if len(digits) == 8 else None
+
+
+def _words_box(words: list[Word]) -> tuple[float, float, float, float]:
+    """The box around a cell's words, no margin (``fields.digit_glyphs`` adds its own)."""
+    return (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
+            max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
 
 
 def _cell_box(words: list[Word]) -> tuple[int, int, int, int]:

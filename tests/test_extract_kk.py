@@ -445,3 +445,18 @@ def test_a_kk_scanned_a_third_of_a_degree_askew_still_has_its_member_tables(tmp_
     truth = json.loads((SAMPLES / "s3-001_kk_clean.json").read_text())
     document = extract_file(path)
     assert document.fields["members"].value == truth["fields"]["members"]
+
+
+def test_a_date_cell_7_read_as_1_is_a_7_where_its_glyph_is_the_rows_7s() -> None:
+    """``27-07-2012`` read ``21-07-2012`` at every size (held-out seed 133, scans): the NIK
+    encodes a 7 there and the glyph is the shape of the row's 7s, not of its 1s. The ink
+    decides: a 1 printed against the NIK stays a 1."""
+    from extractors import kk
+
+    nik = "3509026707120674"  # a woman born on 27-07-2012
+    image, nik_words, date_words = _cells_printed(nik, "27-07-2012")
+    assert kk._sevens_by_glyphs(image, "2012-07-21", nik, "PEREMPUAN", date_words, nik_words) == "2012-07-27"
+    member = {"nik": nik, "sex": "PEREMPUAN", "birth_date": "2012-07-21"}
+    assert kk._nik_and_date(image, 1, member, nik_words, date_words, 1.0, "350902")[1] == "2012-07-27"
+    image, nik_words, date_words = _cells_printed(nik, "21-07-2012")
+    assert kk._sevens_by_glyphs(image, "2012-07-21", nik, "PEREMPUAN", date_words, nik_words) == "2012-07-21"
