@@ -469,12 +469,21 @@ def plausible_number(kind: str, value: str) -> bool:
     return ids.nik_is_valid(value) if kind == "nik" else ids.kk_number_problem(value) is None
 
 
+#: Digits beyond which a NIK or KK number reading that no repair makes 16 long is still the
+#: number, read with digits to spare (one short is tried with the colon's 1 kept instead).
+GARBLED_NUMBER_DIGITS = 16
+
+
 def make_field(kind: str, words: list[Word], page: int, source: str, raw: str | None = None) -> Field | None:
     """Normalise the text of ``words`` as ``kind`` and wrap it in a ``Field`` (or ``None``)."""
     raw = raw if raw is not None else " ".join(w.text for w in words)
     result = norm.normalize(kind, raw)
     if result.value is None:
         result = ones_read_as_m(kind, raw) or result
+    if result.value is None and kind in ONES_AS_M_KINDS and len(re.sub(r"\D", "", raw)) > GARBLED_NUMBER_DIGITS:
+        # A number read with digits to spare beyond any repair (``121041106099283283838`` on
+        # a clean KTP): kept, invalid, so that its box is read again rather than lost.
+        result = norm.Normalized(re.sub(r"\D", "", raw), ["unreadable digits"], valid=False)
     if result.value is None:
         return None
     return Field(
@@ -735,12 +744,16 @@ def _with_leading_one_kept(kind: str, line: Line, start: int, words: list[Word],
     if not words or words[0] not in line.words:
         return None
     at = line.words.index(words[0])
-    if at <= start or line.words[at - 1].text not in ("1", "l", "I", "|"):
+    dropped = line.words[at - 1].text if at > start else ""
+    # A date's day may be 11 (``: 11 Mei 1983``), dropped the same way.
+    kept = {"1", "l", "I", "|"} | ({"11", "1l", "l1", "ll", "I1", "1I"} if kind == "date" else set())
+    if dropped not in kept:
         return None
-    one = line.words[at - 1].model_copy(update={"text": "1"})
+    one = line.words[at - 1].model_copy(update={"text": "1" * len(dropped)})
     joiner = " " if kind == "date" else ""
-    made = make_field(kind, [one, *words], line.page, source, raw=joiner.join(w.text for w in [one, *words]))
-    if made is None or not norm.normalize(kind, str(made.value)).valid:
+    raw = joiner.join(w.text for w in [one, *words])
+    made = make_field(kind, [one, *words], line.page, source, raw=raw)
+    if made is None or not norm.normalize(kind, raw if kind == "date" else str(made.value)).valid:
         return None
     if kind in ONES_AS_M_KINDS and not plausible_number(kind, str(made.value)):
         return None

@@ -204,7 +204,12 @@ def normalize_rt_rw(raw: str) -> Normalized:
         if len(digits) == 8 and digits[0] == "1" and digits[4] in "17":
             return Normalized(f"{digits[1:4]}/{digits[5:]}", repairs + ["colon->dropped", "slash"])
         if len(digits) == 7 and digits[3] in "17":
-            return Normalized(f"{digits[:3]}/{digits[4:]}", repairs + ["slash"])
+            rw = digits[4:]
+            if rw[0] == "9":
+                # The slash read as a digit runs into the 0 after it: ``0051911`` for ``005/011``
+                # (twice on phone KKs of seeds 121 and 133; no RW numbers 900 and up).
+                rw, repairs = "0" + rw[1:], [*repairs, "/0 read as 19"]
+            return Normalized(f"{digits[:3]}/{rw}", repairs + ["slash"])
         return Normalized(None, valid=False)
     rt, rw = match.group(1), match.group(2)
     if len(rt) == 4:

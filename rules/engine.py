@@ -1157,7 +1157,8 @@ def _check_cross_document(rule: CrossDocumentRule, ctx: _Context) -> list[Issue]
             and _row_name_misread(ctx, member, key_target, value_target.value, rule.threshold)):
         return []  # the row of that very NIK, its name cell misread (PRASLIYO for PRASETYO)
     if (rule.member_key != "full_name" and rule.member_key.endswith("name") and _kk_machine_read(ctx)
-            and _parent_cell_misread(members, member[rule.member_key], value_target.value, rule.threshold)):
+            and _parent_cell_misread(members, member[rule.member_key], value_target.value, rule.threshold,
+                                     _kk_table_confidence(ctx))):
         return []
     if (not _member_matches(rule, member, rule.match_key, key_target.value)
             and rule.member_key == "full_name" and value_target.value == _name_beside(key_target)
@@ -1185,16 +1186,42 @@ def _row_name_misread(ctx: _Context, member: dict[str, Any], nik: _Target, name:
                for theirs, printed in _person_niks(ctx, nik.document))
 
 
-def _parent_cell_misread(members: list[dict[str, Any]], cell: Any, name: Any, threshold: float) -> bool:
+#: Below this confidence a scanned KK's member table was read poorly (a phone photo): a
+#: parent's name cell ``UNREAD_NIK_NAME_SIMILARITY`` alike is taken as misread even when the
+#: parent's own row was not read either (TAMAN SUSANTO for RAHMA TRI SUSANTO, at 0.44).
+UNSURE_TABLE_CONFIDENCE = 0.6
+#: A parent's name cell this alike, beginning with the same word, is the parent's name cut
+#: short (NIA CT for NIA ANWAR) when the KK lists the parent under that very name.
+PARENT_CELL_CUT_SIMILARITY = 50.0
+
+
+def _kk_table_confidence(ctx: _Context) -> float:
+    kk = ctx.app.first("kk")
+    item = kk.fields.get("members") if kk is not None else None
+    return item.confidence if item is not None else 1.0
+
+
+def _parent_cell_misread(members: list[dict[str, Any]], cell: Any, name: Any, threshold: float,
+                         table_confidence: float = 1.0) -> bool:
     """Whether a scanned KK row's mother's (father's) name cell is ``name`` misread.
 
-    It is when the KK lists that parent as a member under ``name`` (their own row, read alike)
-    and the small parent cell is at least ``UNREAD_NIK_NAME_SIMILARITY`` alike
-    (``DCW AYU LLSMANA`` for ``DEWI AYU LESMANA``).
+    It is when the small parent cell is at least ``UNREAD_NIK_NAME_SIMILARITY`` alike
+    (``DCW AYU LLSMANA`` for ``DEWI AYU LESMANA``) and the KK lists that parent as a member
+    under ``name`` (their own row, read alike) or the table was read poorly
+    (``UNSURE_TABLE_CONFIDENCE``); or when the cell begins with the parent's first name,
+    ``PARENT_CELL_CUT_SIMILARITY`` alike, the rest scraps, and the KK lists the parent
+    under that very name.
     """
-    return (ids.name_similarity(cell, name) >= UNREAD_NIK_NAME_SIMILARITY
-            and any(not _blank(m.get("full_name")) and ids.name_similarity(m["full_name"], name) >= threshold
-                    for m in members))
+    similarity = ids.name_similarity(cell, name)
+    alike = [ids.name_similarity(m["full_name"], name) for m in members if not _blank(m.get("full_name"))]
+    if similarity >= UNREAD_NIK_NAME_SIMILARITY and (
+            any(a >= threshold for a in alike) or table_confidence < UNSURE_TABLE_CONFIDENCE):
+        return True
+    cell_words, name_words = ids.strip_titles(cell).split(), ids.strip_titles(name).split()
+    return (similarity >= PARENT_CELL_CUT_SIMILARITY and bool(cell_words) and bool(name_words)
+            and cell_words[0] == name_words[0] and any(a >= SAME_NAME_SIMILARITY for a in alike)
+            and all(len(w) <= 3 or any(Levenshtein.distance(w, n) <= 1 for n in name_words)
+                    for w in cell_words[1:]))  # scraps, not another surname read whole
 
 
 def _faint(field: DocField) -> bool:

