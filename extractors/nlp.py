@@ -1038,11 +1038,12 @@ def merge_distinct(first: list[LetterField], second: list[LetterField]) -> list[
     return sorted(merged, key=lambda field: field["start_char"])
 
 
-def merge_places(named: list[LetterField], listed: list[LetterField]) -> list[LetterField]:
+def merge_places(named: list[LetterField], listed: list[LetterField], text: str = "") -> list[LetterField]:
     """Places the NER found and places read from addresses, in reading order. An address
     part is a place of its own even when its name is part of another (``Kebonrahayu, Jaya,
     Aceh Jaya``: the kecamatan Jaya); a place the NER found that is only part of one
-    (``Lubuk Linggau Barat`` of ``Kecamatan Lubuk Linggau Barat II``) gives way."""
+    (``Lubuk Linggau Barat`` of ``Kecamatan Lubuk Linggau Barat II``) gives way, unless
+    ``text`` also names it on its own (``Gresik, 27 Juni 2026`` under ``KABUPATEN GRESIK``)."""
     merged = merge_distinct(named, [])
     from_addresses: list[LetterField] = []
     for place in listed:
@@ -1050,10 +1051,24 @@ def merge_places(named: list[LetterField], listed: list[LetterField]) -> list[Le
         if any(place_value(str(kept["value"])) == value for kept in merged):
             continue
         merged = [kept for kept in merged if any(kept is f for f in from_addresses)
-                  or f" {place_value(str(kept['value']))} " not in f" {value} "]
+                  or f" {place_value(str(kept['value']))} " not in f" {value} "
+                  or _named_alone(text, str(kept["value"]), value)]
         merged.append(place)
         from_addresses.append(place)
     return sorted(merged, key=lambda field: field["start_char"])
+
+
+def _named_alone(text: str, name: str, longer: str) -> bool:
+    """Whether ``text`` names ``name`` somewhere not as the end of ``longer`` (``GRESIK`` of
+    ``KABUPATEN GRESIK``: a signature line ``Gresik, 27 Juni 2026``)."""
+    head = longer.upper()[: -len(name)].split() if longer.upper().endswith(" " + name.upper()) else None
+    if not head:
+        return False
+    for found in re.finditer(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", text, re.IGNORECASE):
+        before = text[: found.start()].upper().split()
+        if before[-len(head):] != head:
+            return True
+    return False
 
 
 def _role_before(text: str, position: int, *, window: int = 60) -> str | None:
@@ -1518,7 +1533,7 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     known = _known_region_names()
     named = [_cut_at_line_end(text, place, known) for place in entities_by_label(doc, "LOC")]
     fields["places"] = without_line_wrapped_tails(text, canonical_places([
-        place for place in merge_places(named, listed)
+        place for place in merge_places(named, listed, text)
         if is_place_name(str(place["value"]), fields["persons"])
     ]))
     fields.update(one_spelling_per_place(fields, text, known))

