@@ -182,7 +182,22 @@ def _birth_place(value: str) -> str:
     close = process.extract(letters, list(by_letters), scorer=Levenshtein.distance, score_cutoff=slips, limit=2)
     if len(close) == 1 or (len(close) == 2 and close[0][1] < close[1][1]):
         return by_letters[close[0][0]]
+    if len(letters) >= LONG_PLACE_LETTERS:
+        # A long name squeezed small into its cell (``SOTAANGMONCONOOWSETATAN``): a slip in
+        # four letters, when no other name comes within three more.
+        slips = len(letters) // 4
+        close = process.extract(letters, list(by_letters), scorer=Levenshtein.distance,
+                                score_cutoff=slips + LONG_PLACE_MARGIN, limit=2)
+        if close and close[0][1] <= slips and (
+                len(close) == 1 or close[1][1] >= close[0][1] + LONG_PLACE_MARGIN):
+            return by_letters[close[0][0]]
     return value
+
+
+#: Letters from which a birth place may be read with a slip in every four letters
+#: (``BOLAANG MONGONDOW SELATAN`` printed small to fit its cell), and how much closer than
+#: any other name it must then be.
+LONG_PLACE_LETTERS, LONG_PLACE_MARGIN = 18, 3
 
 
 @functools.cache
