@@ -820,9 +820,9 @@ def _row_date_misread(ctx: _Context, target: _Target, birth_date_key: str, sex_k
     very birth date it encodes (a NIK encoding another date than the KTP prints is reported
     on the KTP). For a member no other document names by NIK (a sibling), it is also when
     digits 7-12 of the NIK and the encoding of the printed date and sex (day + 40 for women)
-    differ in one digit only, or the NIK reads them with a digit dropped or doubled: one
-    misread cell on a phone photo is likelier than a NIK encoding another date (R6, a
-    warning only).
+    differ in ``SIBLING_DATE_SLIPS`` digits at most, or the NIK reads them with a digit
+    dropped or doubled: misread cells on a phone photo are likelier than a NIK encoding
+    another date (R6, a warning only).
     """
     if target.member is None or not _kk_machine_read(ctx):
         return False
@@ -843,7 +843,7 @@ def _row_date_misread(ctx: _Context, target: _Target, birth_date_key: str, sex_k
         return True  # a birth date after the application is a misread cell (2075 for 2025)
     day = printed.day + (40 if sex == ids.FEMALE else 0)
     encoding = f"{day:02d}{printed.month:02d}{printed.year % 100:02d}"
-    return (sum(1 for a, b in zip(nik[6:12], encoding, strict=True) if a != b) <= 1
+    return (sum(1 for a, b in zip(nik[6:12], encoding, strict=True) if a != b) <= SIBLING_DATE_SLIPS
             or _read_with_a_digit_dropped_or_doubled(nik[6:], encoding))
 
 
@@ -926,6 +926,12 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
     if differing <= NIK_MISREAD_DIGITS and (
             similarity >= threshold or _row_alike_by_name_sex_and_date(member, ours, similarity)):
         return True
+    if (similarity >= SAME_NAME_SIMILARITY and theirs[:6] == ours[:6] and theirs[12:] == ours[12:]
+            and (int(theirs[6]) >= 4) == (int(ours[6]) >= 4) and differing <= DATE_PART_SLIPS
+            and _contradicts_nothing_nik_encodes(member, ours)):
+        # The very name, region and serial: only the cell's date digits misread (470912 for
+        # 470578), the sex they encode the same.
+        return True
     edits = Levenshtein.distance(theirs, ours)
     if (similarity >= SAME_NAME_SIMILARITY and edits <= NIK_SLIPPED_EDITS and edits < differing
             and _contradicts_nothing_nik_encodes(member, ours)):
@@ -938,6 +944,14 @@ def _same_person_misread(member: dict[str, Any], nik: Any, name: Any, threshold:
     return (similarity >= threshold and _prints_what_nik_encodes(member, ours)
             and not _prints_what_nik_encodes(member, theirs))
 
+
+#: Digits of a NIK's date part (7-12) a KK row of the very name, with the region code and
+#: serial of the sought NIK, may print otherwise and still be that person (a phone photo).
+DATE_PART_SLIPS = 3
+
+#: Digits in which a sibling's NIK date part may differ from the encoding of the birth date
+#: and sex the row prints, and be a misread cell (one in each cell of a phone photo's row).
+SIBLING_DATE_SLIPS = 2
 
 #: Edits (digits slipped in, dropped or misread) by which the NIK a KK row of the very name
 #: prints, with the sex and about the birth date the sought NIK encodes, may be off it: a phone

