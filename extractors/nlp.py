@@ -883,8 +883,11 @@ def is_place_name(value: str, persons: list[LetterField]) -> bool:
     lowered = value.lower()
     if not value or lowered in _PLACE_PREFIX_WORDS or _NOT_PLACE_START_RE.match(value):
         return False
-    padded = f" {lowered} "
-    return not any(padded in f" {str(p['value']).lower()} " for p in persons)
+    def words(text: str) -> str:
+        return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
+
+    # Punctuation aside: ``Lestari Gunawan`` is the person ``dr. Lestari Gunawan, Sp.OG``.
+    return not any(words(value) in words(str(p["value"])) for p in persons)
 
 
 _NOT_SENTENCE_END = r"(?<!\.)" + "".join(  # ``JI..``: a full stop read twice ends nothing
@@ -1378,10 +1381,17 @@ _SINCE_RE = re.compile(
 def nik_digits(value: str) -> str:
     """The digits of a NIK as a letter prints it; fifteen of them with a doubled digit of the
     region code read once (``109030…`` for ``1109030…``: no province 10) are the one NIK a
-    digit doubled there makes, when only one is valid with a known region."""
+    digit doubled there makes, seventeen the one that dropping a digit makes, when only one
+    is valid with a known region."""
     from rules import identifiers as ids
 
     digits = re.sub(r"\D", "", value)
+    if len(digits) == 17:
+        # A speck read as a digit (``58309…`` for ``5309…``): the one valid NIK of a known
+        # region that dropping a digit makes.
+        dropped = {digits[:i] + digits[i + 1:] for i in range(17)}
+        valid = [c for c in dropped if ids.region_known(c[:6]) and ids.nik_is_valid(c)]
+        return valid[0] if len(valid) == 1 else digits
     if len(digits) != 15 or ids.region_known(digits[:6]):
         return digits
     candidates = {digits[:i] + digits[i] + digits[i:] for i in range(6)}

@@ -584,3 +584,16 @@ def test_a_regency_also_named_alone_is_a_place_beside_its_kabupaten() -> None:
     # Named only as the end of KABUPATEN GRESIK (the body's line break between), it is not.
     places = _values(extract_letter_fields(GRESIK_LETTER.replace("Gresik, 27 Juni", "Batanghari, 27 Juni"))["places"])
     assert "GRESIK" not in places and "KABUPATEN GRESIK" in places
+
+
+def test_a_person_the_ner_took_for_a_place_is_no_place_with_titles_and_commas_aside() -> None:
+    from extractors.nlp import is_place_name
+
+    signer = [{"value": "dr. Lestari Gunawan, Sp.OG"}]
+    assert not is_place_name("Lestari Gunawan", signer)  # held-out seed 149, every rendering
+    assert is_place_name("Konawe Kepulauan", signer)
+
+
+def test_a_letter_nik_with_a_speck_read_as_a_digit_is_the_one_valid_nik_without_it() -> None:
+    fields = extract_letter_fields(RT_LETTER.replace("3273012308880003", "38273012308880003", 1))
+    assert fields["subject_nik"]["value"] == "3273012308880003"
