@@ -381,13 +381,19 @@ def _is_separator(text: str) -> bool:
     )
 
 
+def _is_colon(text: str) -> bool:
+    """A colon read as itself (or as another mark, never as a letter or digit)."""
+    return bool(text.strip()) and key_of(text) == ""
+
+
 def _is_dash(text: str) -> bool:
     return bool(re.fullmatch(r"[-—–~_]{1,3}", text))
 
 
 def _value_words(line: Line, start: int, stop: int, first: Word | None = None,
-                 keep_dash: bool = False) -> list[Word]:
-    """The words of a value between a label and ``stop``; ``keep_dash`` keeps a lone ``-`` value."""
+                 keep_dash: bool = False, keep_day: bool = False) -> list[Word]:
+    """The words of a value between a label and ``stop``; ``keep_dash`` keeps a lone ``-`` value,
+    ``keep_day`` a date's day of ones after a colon read apart (``: 11 September 2005``)."""
     words = ([first] if first is not None else []) + line.words[start:stop]
     # Skip what OCR made of the colon, directly after the label.
     letter_like_dropped = False
@@ -395,6 +401,8 @@ def _value_words(line: Line, start: int, stop: int, first: Word | None = None,
     while words and len(words) > 1 and _is_separator(words[0].text):
         if keep_dash and _is_dash(words[0].text):
             break  # the normaliser tells a dash value (``-``) from a colon read as ``-``
+        if keep_day and dropped is not None and _is_colon(dropped.text) and words[0].text.isdigit():
+            break  # the colon is read: the ones after it are the day
         if key_of(words[0].text):
             # A colon read as ``1``/``l``/``I``: only once, ``1 11 SEP 1983`` keeps its day.
             if letter_like_dropped:
@@ -698,7 +706,7 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
             if match.remainder is None:
                 start = skip_marks_before_colon(line, match.end, stop, colon_x)
             words = _value_words(line, start, stop, match.remainder,
-                                 keep_dash=match.spec.kind == "blood_type")
+                                 keep_dash=match.spec.kind == "blood_type", keep_day=match.spec.kind == "date")
             colon_letter = ""
             if match.remainder is None and not any(_is_separator(w.text) for w in line.words[match.end:match.end + 1]):
                 stripped = strip_colon_read_as_letter(words, colon_x, line.height)
@@ -749,7 +757,12 @@ def _with_leading_one_kept(kind: str, line: Line, start: int, words: list[Word],
     kept = {"1", "l", "I", "|"} | ({"11", "1l", "l1", "ll", "I1", "1I"} if kind == "date" else set())
     if dropped not in kept:
         return None
-    one = line.words[at - 1].model_copy(update={"text": "1" * len(dropped)})
+    text = "1" * len(dropped)
+    if kind == "date" and len(text) > 1 and not (at - 2 >= start and _is_colon(line.words[at - 2].text)):
+        # No colon read apart: the first stroke was the colon (``11 Juni`` at the colon
+        # column for ``: 1 Juni``); after a colon read apart, both are the day (``: 11 Mei``).
+        text = text[1:]
+    one = line.words[at - 1].model_copy(update={"text": text})
     joiner = " " if kind == "date" else ""
     raw = joiner.join(w.text for w in [one, *words])
     made = make_field(kind, [one, *words], line.page, source, raw=raw)

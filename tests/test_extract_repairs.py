@@ -436,6 +436,13 @@ def test_a_birth_date_on_the_first_of_the_month_keeps_its_day_after_the_colon() 
     page = line_page([[("4.", 20), ("Tanggal", 50), ("Lahir", 110), (":", 252), ("11", 267), ("Mei", 290),
                        ("1983", 340)]])
     assert F.extract_fields([page], layout)["birth_date"].value == "1983-05-11"
+    # Not dropped first either: ``: 11 September 2005`` had read as the 5th (S taken for 5).
+    page = line_page([[("4.", 20), ("Tanggal", 50), ("Lahir", 110), (":", 252), ("11", 267),
+                       ("September", 290), ("2005", 400)]])
+    assert F.extract_fields([page], layout)["birth_date"].value == "2005-09-11"
+    # With no colon read apart, an 11 at the colon is the colon and the day 1 (seed 151).
+    page = line_page([[("4.", 20), ("Tanggal", 50), ("Lahir", 110), ("11", 252), ("Juni", 290), ("1987", 340)]])
+    assert F.extract_fields([page], layout)["birth_date"].value == "1987-06-01"
     # A colon read as 1 before a whole date is still the colon.
     page = line_page([[("4.", 20), ("Tanggal", 50), ("Lahir", 110), ("1", 252), ("11", 267), ("Agustus", 290),
                        ("2002", 360)]])
