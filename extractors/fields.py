@@ -1075,7 +1075,31 @@ def birth_date_by_nik(first: Field, out: dict[str, Field],
             if reading is readings[-1] and reading is not current and reading is not first:
                 return reading.model_copy(update={"confidence": round(min(0.8, first.confidence), 4)})
             return reading
+    inked = _date_by_glyphs(current, images)
+    if inked is not None and norm.nik_encodes_date(nik, str(inked.value), sex):
+        return inked
     return current
+
+
+def _date_by_glyphs(item: Field, images: dict[int, tuple[np.ndarray, float]]) -> Field | None:
+    """A printed ``dd-mm-yyyy`` date with its figures read by their own glyphs: an 8 read as 3
+    that shows an 8's two holes (``06-03-1983`` for ``06-03-1988`` on a clean KTP), a digit
+    with the shape of the date's other glyphs of another digit (``digits_by_glyphs``)."""
+    value = str(item.value)
+    if item.bbox is None or item.page not in images or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    image, scale = images[item.page]
+    year, month, day = value.split("-")
+    printed = day + month + year
+    shapes = digit_glyphs(image, item.bbox, scale)
+    if len(shapes) != len(printed):
+        return None
+    read = digits_by_glyphs(digits_by_holes(printed, shapes), shapes)
+    if read == printed:
+        return None
+    return item.model_copy(update={"value": f"{read[4:]}-{read[2:4]}-{read[:2]}",
+                                   "repairs": [*item.repairs, GLYPH_REPAIR],
+                                   "confidence": round(min(0.8, item.confidence), 4)})
 
 
 def read_row_strip(strip: RowStrip, kind: str, image: np.ndarray, scale: float,

@@ -477,3 +477,18 @@ def test_a_ktp_nik_read_with_digits_to_spare_beyond_repair_is_read_again_not_los
     found = {"nik": made.model_copy(update={"bbox": box})}
     out = reread_weak_fields(found, "ktp", None, {1: (image, 1.0)}, Limits())
     assert out["nik"].value == "2104110609928288"
+
+
+def test_a_ktp_birth_date_8_read_as_3_is_read_by_its_glyphs_where_the_nik_says() -> None:
+    # A clean KTP printed 06-03-1988 and the page read 1983 (held-out seed 151); every reread
+    # agreed. The NIK (a woman: 46 03 88) says where to look; the ink decides.
+    nik = Field(value="1275014603885093", raw="1275014603885093", confidence=0.9, page=1, source="ocr")
+    sex = Field(value="PEREMPUAN", raw="PEREMPUAN", confidence=0.9, page=1, source="ocr")
+    for printed, value in (("06-03-1988", "1988-03-06"), ("06-03-1983", "1983-03-06")):
+        image, box = _printed_line(printed)
+        read = Field(value="1983-03-06", raw=printed, confidence=0.9, page=1, bbox=box, source="ocr")
+        out = {"birth_date": read, "nik": nik, "sex": sex}
+        assert F.birth_date_by_nik(read, out, {1: (image, 1.0)}, 30.0).value == value, printed
+        # The glyphs alone (every reread of the box read 1983 on that KTP).
+        inked = F._date_by_glyphs(read, {1: (image, 1.0)})
+        assert (inked.value if inked is not None else read.value) == value, printed
