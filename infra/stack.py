@@ -223,8 +223,25 @@ def stop_background(name: str, settings: Settings | None = None, timeout: float 
             break
     # children that outlived the leader still belong to its process group
     _signal_group(pid, signal.SIGKILL)
+    _wait_group_gone(pid, 5.0)
     pid_path(name, settings).unlink(missing_ok=True)
     return True
+
+
+def _wait_group_gone(pgid: int, timeout: float) -> bool:
+    """Wait until no process of group ``pgid`` is left: a killed child dies, and is reaped,
+    a moment after the signal (longer on a loaded machine), so "stopped" means gone."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
 
 
 def background_names(settings: Settings | None = None) -> list[str]:
