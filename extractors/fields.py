@@ -425,7 +425,7 @@ def _value_words(line: Line, start: int, stop: int, first: Word | None = None,
 # ------------------------------------------------------------------------------ extraction
 
 
-def _union_box(words: list[Word]) -> tuple[float, float, float, float] | None:
+def union_box(words: list[Word]) -> tuple[float, float, float, float] | None:
     if not words:
         return None
     return (
@@ -488,10 +488,12 @@ def make_field(kind: str, words: list[Word], page: int, source: str, raw: str | 
     result = norm.normalize(kind, raw)
     if result.value is None:
         result = ones_read_as_m(kind, raw) or result
-    if result.value is None and kind in ONES_AS_M_KINDS and len(re.sub(r"\D", "", raw)) > GARBLED_NUMBER_DIGITS:
-        # A number read with digits to spare beyond any repair (``121041106099283283838`` on
-        # a clean KTP): kept, invalid, so that its box is read again rather than lost.
-        result = norm.Normalized(re.sub(r"\D", "", raw), ["unreadable digits"], valid=False)
+    if result.value is None and kind in ONES_AS_M_KINDS:
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) > GARBLED_NUMBER_DIGITS:
+            # A number read with digits to spare beyond any repair (``121041106099283283838``
+            # on a clean KTP): kept, invalid, so that its box is read again rather than lost.
+            result = norm.Normalized(digits, ["unreadable digits"], valid=False)
     if result.value is None:
         return None
     return Field(
@@ -499,7 +501,7 @@ def make_field(kind: str, words: list[Word], page: int, source: str, raw: str | 
         raw=norm.clean_spaces(raw),
         confidence=_confidence(words, result),
         page=page,
-        bbox=_union_box(words),
+        bbox=union_box(words),
         source=source,  # type: ignore[arg-type]
         repairs=result.repairs,
         edit_distance=result.edit_distance,
@@ -986,16 +988,11 @@ def may_have_lost_a_space(item: Field, kind: str) -> bool:
             and isinstance(item.value, str) and "," not in item.raw
             and item.bbox[3] - item.bbox[1] < 2.0 * _word_height(item)
             and any(len(re.sub(r"[^A-Z]", "", word)) >= 8 for word in item.value.split())
-            and not (kind in PLACE_KINDS and _regionless(item.value) in norm.region_place_names()))
+            and not (kind in PLACE_KINDS and norm.without_regency_prefix(item.value) in norm.region_place_names()))
 
 
 #: Kinds whose values may be Kemendagri region names.
 PLACE_KINDS = frozenset({"place", "region_place"})
-
-
-def _regionless(value: str) -> str:
-    """A regency's name without ``KABUPATEN``/``KOTA`` (as ``normalize.region_place_names``)."""
-    return re.sub(r"^(KABUPATEN|KAB\.|KOTA ADMINISTRASI|KOTA ADM\.|KOTA)\s+", "", value)
 
 
 def _word_height(item: Field) -> float:
@@ -1089,17 +1086,30 @@ def _date_by_glyphs(item: Field, images: dict[int, tuple[np.ndarray, float]]) ->
     if item.bbox is None or item.page not in images or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return None
     image, scale = images[item.page]
-    year, month, day = value.split("-")
-    printed = day + month + year
+    printed = printed_date_digits(value)
     shapes = digit_glyphs(image, item.bbox, scale)
     if len(shapes) != len(printed):
         return None
     read = digits_by_glyphs(digits_by_holes(printed, shapes), shapes)
-    if read == printed:
-        return None
-    return item.model_copy(update={"value": f"{read[4:]}-{read[2:4]}-{read[:2]}",
-                                   "repairs": [*item.repairs, GLYPH_REPAIR],
-                                   "confidence": round(min(0.8, item.confidence), 4)})
+    return None if read == printed else read_by_ink(item, iso_date(read), GLYPH_REPAIR)
+
+
+def printed_date_digits(iso: str) -> str:
+    """The figures of ``yyyy-mm-dd`` in the order a card prints them, ``ddmmyyyy``."""
+    year, month, day = iso.split("-")
+    return day + month + year
+
+
+def iso_date(printed: str) -> str:
+    """``yyyy-mm-dd`` from the figures ``ddmmyyyy`` as printed (``printed_date_digits``)."""
+    return f"{printed[4:]}-{printed[2:4]}-{printed[:2]}"
+
+
+def read_by_ink(item: Field, value: str, repair: str) -> Field:
+    """``item`` with ``value`` its glyphs show, the repair named and the confidence capped at
+    0.8: the ink, not the OCR's reading, decided it."""
+    return item.model_copy(update={"value": value, "repairs": [*item.repairs, repair],
+                                   "confidence": round(min(item.confidence, 0.8), 4)})
 
 
 def read_row_strip(strip: RowStrip, kind: str, image: np.ndarray, scale: float,
@@ -1481,18 +1491,13 @@ def nik_checked_by_glyphs(key: str, item: Field, found: dict[str, Field], image:
     if holed != value:
         # The ink's own topology outranks the card: a printed birth date may be misread
         # the same way (read again by ``birth_date_by_nik`` against this NIK).
-        item = item.model_copy(update={"value": holed, "repairs": [*item.repairs, HOLES_REPAIR],
-                                       "confidence": round(min(item.confidence, 0.8), 4)})
-        value = holed
+        item, value = read_by_ink(item, holed, HOLES_REPAIR), holed
     scored = sorted(((card_agreement(key, c, found), c) for c in readings_without_false_eights(value, shapes)),
                     reverse=True)
     if scored and scored[0][0] > card_agreement(key, value, found) and (
             len(scored) == 1 or scored[1][0] < scored[0][0]):
-        unholed = scored[0][1]
         # A figure read 8 without an 8's holes, the card telling which digit it is.
-        item = item.model_copy(update={"value": unholed, "repairs": [*item.repairs, HOLES_REPAIR],
-                                       "confidence": round(min(item.confidence, 0.8), 4)})
-        value = unholed
+        item, value = read_by_ink(item, scored[0][1], HOLES_REPAIR), scored[0][1]
     checked = digits_by_glyphs(value, shapes)
     if len(shapes) == 16:
         twins = glyph_twins(shapes)
@@ -1505,5 +1510,4 @@ def nik_checked_by_glyphs(key: str, item: Field, found: dict[str, Field], image:
             checked = digits_by_glyphs(best, shapes)
     if checked == value or card_agreement(key, checked, found) < card_agreement(key, value, found):
         return item
-    return item.model_copy(update={"value": checked, "repairs": [*item.repairs, GLYPH_REPAIR],
-                                   "confidence": round(min(item.confidence, 0.8), 4)})
+    return read_by_ink(item, checked, GLYPH_REPAIR)

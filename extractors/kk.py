@@ -28,6 +28,9 @@ from extractors.fields import Line, key_of, page_lines
 from models.domain import Field, Page, Word
 from models.errors import OCRError
 
+#: Sex as a KK prints it -> whether the NIK's day is the birth day + 40.
+FEMALE: dict[str, bool] = {"LAKI-LAKI": False, "PEREMPUAN": True}
+
 #: Header text of a KK column -> (member key, normaliser kind); ``None`` = not extracted.
 COLUMNS: dict[str, tuple[str, str] | None] = {
     "NAMA LENGKAP": ("full_name", "name"),
@@ -314,6 +317,16 @@ def members_field(pages: list[Page]) -> Field | None:
 # ------------------------------------------------------------------ ruled tables on scans
 
 
+def _member_grids(image: np.ndarray) -> tuple[list[table_mod.Table], list[table_mod.Box]]:
+    """The ruled tables of a page wide enough to be member tables (five columns or more), found
+    near the table bodies (the whole page if none is found there), and those bodies."""
+    bodies = table_mod.table_bodies(image)
+    tables = [t for t in table_mod.find_tables(image, near=bodies) if len(t.rows[0].cells) >= 5]
+    if not tables and bodies:
+        tables = [t for t in table_mod.find_tables(image) if len(t.rows[0].cells) >= 5]
+    return tables, bodies
+
+
 def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | None:
     """The ``members`` field read from the ruled member tables of a scanned KK page.
 
@@ -325,18 +338,14 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     small (a phone photo) and slanted lines run into the next row, the bands between the
     row rules (``_banded_rows``).
     """
-    bodies = table_mod.table_bodies(image)
-    tables = [t for t in table_mod.find_tables(image, near=bodies) if len(t.rows[0].cells) >= 5]
-    if not tables and bodies:
-        tables = [t for t in table_mod.find_tables(image) if len(t.rows[0].cells) >= 5]
+    tables, bodies = _member_grids(image)
     if not tables and bodies:
         # Rules slanted a little (a skew the page's deskew left, under 0.4 degrees) each
         # cross several pixel rows: level the page by the rules' own slant and look again.
         skew = table_mod.rule_skew(image)
         if abs(skew) >= table_mod.LEVEL_DEGREES:
             image = table_mod.levelled(image, skew)
-            tables = [t for t in table_mod.find_tables(image, near=table_mod.table_bodies(image))
-                      if len(t.rows[0].cells) >= 5]
+            tables, _ = _member_grids(image)
     if not tables:
         return None
     members: list[dict[str, object]] = []
@@ -434,7 +443,7 @@ def _nik_and_date(image: np.ndarray, number: int, member: dict[str, object], nik
         member.get("birth_date"))
     if date_words and nik_words:
         date = _sevens_by_glyphs(image, date, nik, sex, date_words, nik_words)
-    female = {"LAKI-LAKI": False, "PEREMPUAN": True}.get(sex) if isinstance(sex, str) else None
+    female = FEMALE.get(sex) if isinstance(sex, str) else None
     if female is None or not nik_words or (
             isinstance(nik, str) and isinstance(date, str) and norm.nik_encodes_date(nik, date, sex)):
         return nik, date
@@ -479,26 +488,23 @@ def _sevens_by_glyphs(image: np.ndarray, date: object, nik: object, sex: object,
     if not (isinstance(date, str) and isinstance(nik, str) and re.fullmatch(r"\d{16}", nik)
             and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)):
         return date
-    female = {"LAKI-LAKI": False, "PEREMPUAN": True}.get(sex) if isinstance(sex, str) else None
+    female = FEMALE.get(sex) if isinstance(sex, str) else None
     if female is None:
         return date
     day = int(nik[6:8]) - (40 if female else 0)
     encoded = f"{date[:2]}{nik[10:12]}-{nik[8:10]}-{day:02d}"
     if not sevens_read_as_ones(encoded, date):
         return date
-    year, month, day_read = date.split("-")
-    printed = day_read + month + year  # the cell's figures left to right (dd-mm-yyyy)
-    shapes = fields_mod.digit_glyphs(image, _words_box(date_words), 1.0)
-    nik_shapes = fields_mod.digit_glyphs(image, _words_box(nik_words), 1.0)
+    printed = fields_mod.printed_date_digits(date)  # the cell's figures left to right
+    shapes = fields_mod.digit_glyphs(image, fields_mod.union_box(date_words), 1.0)  # type: ignore[arg-type]
+    nik_shapes = fields_mod.digit_glyphs(image, fields_mod.union_box(nik_words), 1.0)  # type: ignore[arg-type]
     if len(shapes) != len(printed) or len(nik_shapes) != 16:
         return date
     digits, glyphs = printed + nik, [*shapes, *nik_shapes]
     matrix = fields_mod.glyph_likenesses(glyphs)
-    iso_to_printed = {0: 4, 1: 5, 2: 6, 3: 7, 5: 2, 6: 3, 8: 0, 9: 1}  # yyyy-mm-dd -> ddmmyyyy
-    for at, (before, after) in enumerate(zip(encoded, date, strict=True)):
+    for i, (before, after) in enumerate(zip(fields_mod.printed_date_digits(encoded), printed, strict=True)):
         if before == after:
             continue
-        i = iso_to_printed[at]
         sevens = [float(matrix[i, j]) for j, d in enumerate(digits) if d == "7" and j != i]
         ones = [float(matrix[i, j]) for j, d in enumerate(digits) if d == "1" and j != i]
         if not sevens or max(sevens) < (SEVEN_LIKENESS if ones else SEVEN_ALONE) or (
@@ -555,12 +561,6 @@ def _date_digits(text: str) -> str | None:
         return day + month + year
     digits = re.sub(r"\D", "", norm.repair_digits(text)[0])
     return digits if len(digits) == 8 else None
-
-
-def _words_box(words: list[Word]) -> tuple[float, float, float, float]:
-    """The box around a cell's words, no margin (``fields.digit_glyphs`` adds its own)."""
-    return (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
-            max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
 
 
 def _cell_box(words: list[Word]) -> tuple[int, int, int, int]:

@@ -1387,14 +1387,12 @@ def nik_digits(value: str) -> str:
 
     digits = re.sub(r"\D", "", value)
     if len(digits) == 17:
-        # A speck read as a digit (``58309…`` for ``5309…``): the one valid NIK of a known
-        # region that dropping a digit makes.
-        dropped = {digits[:i] + digits[i + 1:] for i in range(17)}
-        valid = [c for c in dropped if ids.region_known(c[:6]) and ids.nik_is_valid(c)]
-        return valid[0] if len(valid) == 1 else digits
-    if len(digits) != 15 or ids.region_known(digits[:6]):
+        # A speck read as a digit (``58309…`` for ``5309…``): dropping a digit.
+        candidates = {digits[:i] + digits[i + 1:] for i in range(17)}
+    elif len(digits) == 15 and not ids.region_known(digits[:6]):
+        candidates = {digits[:i] + digits[i] + digits[i:] for i in range(6)}
+    else:
         return digits
-    candidates = {digits[:i] + digits[i] + digits[i:] for i in range(6)}
     valid = [c for c in candidates if ids.region_known(c[:6]) and ids.nik_is_valid(c)]
     return valid[0] if len(valid) == 1 else digits
 

@@ -336,14 +336,18 @@ def normalize_place(raw: str) -> Normalized:
     return Normalized(text or None, repairs, valid=bool(text))
 
 
+def without_regency_prefix(name: str) -> str:
+    """A regency's name without ``KABUPATEN``/``KOTA`` (upper case in, as printed out)."""
+    return re.sub(r"^(KABUPATEN|KAB\.|KOTA ADMINISTRASI|KOTA ADM\.|KOTA)\s+", "", name)
+
+
 @functools.cache
 def region_place_names() -> frozenset[str]:
     """Regency/city names (without KABUPATEN/KOTA) and kecamatan names of Kemendagri, upper case."""
     from rules.identifiers import regions
 
     table = regions()
-    names = {re.sub(r"^(KABUPATEN|KAB\.|KOTA ADMINISTRASI|KOTA ADM\.|KOTA)\s+", "", name.upper())
-             for name in table.regencies.values()}
+    names = {without_regency_prefix(name.upper()) for name in table.regencies.values()}
     names.update(name.upper() for name in table.districts.values())
     return frozenset(clean_spaces(name) for name in names)
 

@@ -205,14 +205,18 @@ def estimate_skew(gray: np.ndarray, analysis: Analysis | None = None) -> float:
     return -median
 
 
-def rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
-    """Rotate counter-clockwise by ``degrees`` around the centre, growing the canvas, white fill."""
+def rotate(gray: np.ndarray, degrees: float, grow: bool = True) -> np.ndarray:
+    """Rotate counter-clockwise by ``degrees`` around the centre, white fill, growing the
+    canvas (or, ``grow=False``, on the same one: a fraction of a degree moves the corners a
+    few pixels and every box stays where it was)."""
     h, w = gray.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_w, new_h = int(h * sin + w * cos), int(h * cos + w * sin)
-    matrix[0, 2] += new_w / 2 - w / 2
-    matrix[1, 2] += new_h / 2 - h / 2
+    new_w, new_h = w, h
+    if grow:
+        cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+        new_w, new_h = int(h * sin + w * cos), int(h * cos + w * sin)
+        matrix[0, 2] += new_w / 2 - w / 2
+        matrix[1, 2] += new_h / 2 - h / 2
     return cv2.warpAffine(gray, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR,
                           borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 

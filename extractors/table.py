@@ -264,8 +264,7 @@ def rule_skew(gray: np.ndarray) -> float:
 
 def levelled(gray: np.ndarray, degrees: float) -> np.ndarray:
     """``gray`` turned by ``degrees`` (``rule_skew``) so that its rules are level, on the same
-    canvas (a fraction of a degree moves the corners a few pixels), white fill."""
-    h, w = gray.shape[:2]
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    canvas, white fill."""
+    from extractors.preprocess import rotate
+
+    return rotate(gray, degrees, grow=False)

@@ -975,15 +975,25 @@ SAME_NAME_DATE_SLIPS = 2
 EARLIEST_PRINTED_BIRTH_YEAR = 1900
 
 
+def _row_birth_date(member: dict[str, Any]) -> date | None:
+    """The birth date a KK row prints, or ``None``: unread, or no date a living person's row
+    prints (a year before ``EARLIEST_PRINTED_BIRTH_YEAR``: 1166 for 1998)."""
+    printed = _as_date(member.get("birth_date"))
+    return printed if printed is not None and printed.year >= EARLIEST_PRINTED_BIRTH_YEAR else None
+
+
+def _row_birth_date_unread(member: dict[str, Any]) -> bool:
+    """Whether a KK row's birth date cell was not read: blank, or a misread year cell."""
+    printed = _as_date(member.get("birth_date"))
+    return _blank(member.get("birth_date")) or (printed is not None and printed.year < EARLIEST_PRINTED_BIRTH_YEAR)
+
+
 def _date_not_against(member: dict[str, Any], nik: str) -> bool:
     """Whether the row prints no birth date, or one at most ``SAME_NAME_DATE_SLIPS`` digits off
     the one ``nik`` encodes."""
-    printed = _as_date(member.get("birth_date"))
+    printed = _row_birth_date(member)
     if printed is None:
-        return _blank(member.get("birth_date"))
-    if printed.year < EARLIEST_PRINTED_BIRTH_YEAR:
-        # No date a living parent's row prints: the year cell was misread (1166 for 1998).
-        return True
+        return _row_birth_date_unread(member)
     encoded = ids.nik_birth_date(nik, printed.year)
     return encoded is not None and _digits_apart(printed, encoded) <= SAME_NAME_DATE_SLIPS
 
@@ -1013,11 +1023,9 @@ def _contradicts_nothing_nik_encodes(member: dict[str, Any], nik: str) -> bool:
     sex = str(member.get("sex") or "").strip().upper()
     if parts is None or sex != ids.nik_sex(parts):
         return False
-    printed = _as_date(member.get("birth_date"))
+    printed = _row_birth_date(member)
     if printed is None:
-        return _blank(member.get("birth_date"))
-    if printed.year < EARLIEST_PRINTED_BIRTH_YEAR:
-        return True  # a year cell misread (1166 for 1998): as if unread
+        return _row_birth_date_unread(member)
     encoded = ids.nik_birth_date(nik, printed.year)  # a date a digit later is no younger person
     if encoded is None:
         return False
