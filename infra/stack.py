@@ -195,13 +195,18 @@ def _signal_group(pid: int, sig: int) -> None:
         os.kill(pid, sig)
 
 
-def _wait_gone(pid: int, timeout: float) -> bool:
+def _wait_until(done: Callable[[], bool], timeout: float, step: float = 0.1) -> bool:
+    """Poll ``done`` until it holds or ``timeout`` seconds pass; whether it held."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not _alive(pid):
-            return True
-        time.sleep(0.1)
-    return not _alive(pid)
+    while not done():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(step)
+    return True
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    return _wait_until(lambda: not _alive(pid), timeout)
 
 
 def stop_background(name: str, settings: Settings | None = None, timeout: float = 15.0) -> bool:
@@ -223,25 +228,29 @@ def stop_background(name: str, settings: Settings | None = None, timeout: float 
             break
     # children that outlived the leader still belong to its process group
     _signal_group(pid, signal.SIGKILL)
-    _wait_group_gone(pid, 5.0)
+    # orphans are reaped by PID 1, which here takes 1-2 s when idle and more under load
+    _wait_group_gone(pid, GROUP_GONE_SECONDS)
     pid_path(name, settings).unlink(missing_ok=True)
     return True
+
+
+#: How long ``stop_background`` waits for the last of a process group to be reaped.
+GROUP_GONE_SECONDS = 15.0
 
 
 def _wait_group_gone(pgid: int, timeout: float) -> bool:
     """Wait until no process of group ``pgid`` is left: a killed child dies, and is reaped,
     a moment after the signal (longer on a loaded machine), so "stopped" means gone."""
-    deadline = time.monotonic() + timeout
-    while True:
+    def gone() -> bool:
         try:
             os.killpg(pgid, 0)
         except ProcessLookupError:
             return True
         except PermissionError:
-            return False
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.05)
+            return True  # not ours to wait for
+        return False
+
+    return _wait_until(gone, timeout, step=0.05)
 
 
 def background_names(settings: Settings | None = None) -> list[str]:
