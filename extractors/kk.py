@@ -454,6 +454,8 @@ def _nik_and_date(image: np.ndarray, number: int, member: dict[str, object], nik
     dates = [d for d in [_date_digits(date) if isinstance(date, str) else None] + [_date_digits(r) for r in seen] if d]
     encoded = [(str(int(d[0]) + 4) if female else d[0]) + d[1:4] + d[6:8] for d in dates]
     segment = _agreed_segment([n[6:12] for n in niks], encoded, encoded[0] if isinstance(date, str) else None)
+    if segment is None and encoded:
+        segment = _segment_by_validity([n[6:12] for n in niks], encoded, female)
     if segment is None:
         return (nik if nik in niks else _voted(niks)), date
     voted = _voted(niks)
@@ -545,6 +547,29 @@ def _agreed_segment(niks: list[str], dates: list[str], current: str | None) -> s
             sum(a != b for a, b in zip(current, niks[0], strict=True)) <= DATE_SLIPS):
         return current
     return None
+
+
+def _segment_by_validity(niks: list[str], dates: list[str], female: bool) -> str | None:
+    """The date part of an NIK (six digits) taken, number by number, as the one reading of
+    either cell that is a possible day, month or year, or ``None``.
+
+    A phone photo read ``21-09-2002`` as ``21-79-2002`` and the NIK's ``210902`` as
+    ``710902`` (a man's day 71): each cell misread one figure, never the same one. Where
+    the readings of a number differ but only one is possible (a day of 01-31, of 41-71 for a
+    woman; a month of 01-12), it is taken; a year must read alike in both. Two possible
+    readings that differ stay unresolved: that may be a real mismatch.
+    """
+    def possible_day(text: str) -> bool:
+        return 1 <= int(text) - (40 if female else 0) <= 31
+
+    segment = ""
+    for start, possible in ((0, possible_day), (2, lambda text: 1 <= int(text) <= 12), (4, lambda _: True)):
+        readings = {n[start:start + 2] for n in niks} | {d[start:start + 2] for d in dates}
+        kept = {r for r in readings if r.isdigit() and possible(r)}
+        if len(kept) != 1:
+            return None
+        segment += kept.pop()
+    return segment
 
 
 def _voted(readings: list[str]) -> str:

@@ -83,11 +83,32 @@ def find_tables(gray: np.ndarray, *, min_rows: int = 2, min_columns: int = 3,
             Row(cells=[(x + x0, top + y + y0, x + x1, top + y + y1) for x0, x1 in zip(xs, xs[1:])])
             for y0, y1 in zip(ys, ys[1:])
         ]
-        rules = own | (horizontal[y:y + bh, x:x + bw] > 0)
+        rules = _rule_mask(own, horizontal[y:y + bh, x:x + bw] > 0, vertical[y:y + bh, x:x + bw] > 0, ys)
         rules[:, _column_rule_spans(crop, xs)] = True
         tables.append(Table(box=(x, top + y, x + bw, top + y + bh), rows=rows, rules=rules))
     tables.sort(key=lambda t: t.box[1])
     return tables
+
+
+#: How far from a row rule (a share of the smallest row pitch) a horizontal run of ink may
+#: lie and be part of that rule (a rule a little slanted or bent); farther, it is text.
+RULE_REACH = 0.25
+
+
+def _rule_mask(own: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, ys: list[int]) -> np.ndarray:
+    """Where a table's rules are (boolean, its box): its vertical rules, and its horizontal
+    runs that lie on a row rule ``ys``.
+
+    Blurred small text binarises into solid bars (a phone photo's ``MENGURUS RUMAH TANGGA``
+    a bar longer than the horizontal mask's kernel): painted white as a rule, the middle of
+    the words was lost. Text sits between the row rules, so a run far from every one is text.
+    """
+    pitch = min((b - a for a, b in zip(ys, ys[1:], strict=False)), default=0)
+    reach = max(3, int(RULE_REACH * pitch))
+    on_rule = np.zeros(own.shape[0], dtype=bool)
+    for y in ys:
+        on_rule[max(0, y - reach):y + reach + 1] = True
+    return (own & vertical) | ((own | horizontal) & on_rule[:, None])
 
 
 def _wide_components(horizontal: np.ndarray, vertical: np.ndarray, *, min_height: float

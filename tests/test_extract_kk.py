@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from extractors import table
+from extractors import kk, table
 from extractors.pipeline import extract_file
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_docs" / "docs"
@@ -464,3 +464,33 @@ def test_a_date_cell_7_read_as_1_is_a_7_where_its_glyph_is_the_rows_7s() -> None
     assert kk._nik_and_date(image, 1, member, nik_words, date_words, 1.0, "350902")[1] == "2012-07-27"
     image, nik_words, date_words = _cells_printed(nik, "21-07-2012")
     assert kk._sevens_by_glyphs(image, "2012-07-21", nik, "PEREMPUAN", date_words, nik_words) == "2012-07-21"
+
+
+def test_blurred_words_that_binarise_into_a_bar_are_not_painted_out_as_a_rule() -> None:
+    """A phone photo's small blurred words (``MENGURUS RUMAH TANGGA``) binarise into one
+    solid bar longer than a rule's kernel; painted white with the rules, the middle of the
+    words was lost (``TA`` for ``WIRASWASTA``). Only runs on a row rule are rules."""
+    page = np.full((700, 1400), 255, np.uint8)
+    top, pitch, rows = 100, 40, 6
+    for r in range(rows + 1):
+        cv2.line(page, (100, top + r * pitch), (1300, top + r * pitch), 0, 2)
+    for x in (100, 400, 700, 1000, 1300):
+        cv2.line(page, (x, top), (x, top + rows * pitch), 0, 2)
+    bar = (slice(top + pitch + 16, top + pitch + 24), slice(450, 650))  # mid-row, 8 px thick
+    page[bar] = 40
+    (grid,) = table.find_tables(page)
+    x0, y0 = grid.box[:2]
+    rules = grid.rules
+    assert rules is not None
+    assert not rules[bar[0].start - y0:bar[0].stop - y0, bar[1].start - x0:bar[1].stop - x0].any()
+    assert rules[top + 2 * pitch - y0, 500 - x0]  # the row rule below it still is one
+
+
+def test_a_date_and_nik_each_misread_in_another_figure_are_put_right_by_what_is_possible() -> None:
+    """``21-09-2002`` read ``21-79-2002`` and its man's NIK ``210902`` read ``710902``:
+    the day 71 is no man's, the month 79 none: each number is the one possible reading."""
+    assert kk._segment_by_validity(["710902"], ["217902"], female=False) == "210902"
+    assert kk._segment_by_validity(["310902"], ["617902"], female=True) == "610902"  # 31: no woman's day
+    # two possible readings that differ may be a real mismatch: left alone
+    assert kk._segment_by_validity(["110902"], ["210902"], female=False) is None
+    assert kk._segment_by_validity(["210903"], ["210902"], female=False) is None  # the year must agree
