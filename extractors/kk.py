@@ -453,9 +453,10 @@ def _nik_and_date(image: np.ndarray, number: int, member: dict[str, object], nik
         return nik, date
     dates = [d for d in [_date_digits(date) if isinstance(date, str) else None] + [_date_digits(r) for r in seen] if d]
     encoded = [(str(int(d[0]) + 4) if female else d[0]) + d[1:4] + d[6:8] for d in dates]
-    segment = _agreed_segment([n[6:12] for n in niks], encoded, encoded[0] if isinstance(date, str) else None)
+    read_segments = [n[6:12] for n in niks]
+    segment = _agreed_segment(read_segments, encoded, encoded[0] if isinstance(date, str) else None)
     if segment is None and encoded:
-        segment = _segment_by_validity([n[6:12] for n in niks], encoded, female)
+        segment = _segment_by_validity(read_segments, encoded, female)
     if segment is None:
         return (nik if nik in niks else _voted(niks)), date
     voted = _voted(niks)

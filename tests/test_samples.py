@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import random
 import subprocess
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
 from cli.samples_cmd import app as samples_app
+from sample_docs import degrade
 from sample_docs.defects import apply_defect
 from sample_docs.generator import generate_applications, generate_documents
 from sample_docs.people import derive_rng, known_region_prefixes
@@ -226,13 +230,6 @@ def test_phone_photo_keeps_every_thin_stroke(seed: int) -> None:
     """A camera sums the light over each of its pixels: a hairline a third of a photo pixel
     thick comes out faint, never gone. (Sampled, not averaged, whole strokes vanished: a T
     lost its bar, a 7 read as a slash.)"""
-    import io
-    import random
-
-    import numpy as np
-
-    from sample_docs import degrade
-
     page = np.full((3508, 2480), 255, np.uint8)
     hairlines = range(600, 2900, 23)
     for y in hairlines:
