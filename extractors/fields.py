@@ -1223,12 +1223,24 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
 
     def ranked() -> list[tuple[int, float, int, str]]:
         votes: dict[str, list[float]] = {}
+        whole: set[str] = set()  # the readings of exactly 16 digits (each allows only itself)
         for order, raw in enumerate(readings):
-            for candidate, share in norm.nik_readings(raw).items():
+            allowed = norm.nik_readings(raw)
+            if len(allowed) == 1:
+                whole.update(allowed)
+            for candidate, share in allowed.items():
                 votes.setdefault(candidate, [0.0, -order])
                 votes[candidate][0] += share
-        return sorted(((card_agreement(key, c, found), v, int(o), c) for c, (v, o) in votes.items()),
-                      reverse=True)
+        # A NIK read whole whose region is no kecamatan's is not made one's by leaving out a
+        # digit of a reading with digits to spare: that read the forged region 116096 of a
+        # clean KTP as 111609, and the defect went unseen.
+        unknown = bool(whole) and not any(norm.nik_region_known(w) for w in whole)
+
+        def agreement(candidate: str) -> int:
+            score = card_agreement(key, candidate, found)
+            return score - norm.nik_region_known(candidate) if unknown and candidate not in whole else score
+
+        return sorted(((agreement(c), v, int(o), c) for c, (v, o) in votes.items()), reverse=True)
 
     best = ranked()
     x0, y0, x1, y1 = first.bbox or (0.0, 0.0, 0.0, 0.0)

@@ -706,17 +706,24 @@ def nik_score(nik: str, province: str | None = None, regency: str | None = None,
     One point each for a known kecamatan code (Kemendagri), the regency printed on the card
     naming the NIK's regency code, and, without a printed birth date, a real encoded date.
     """
-    from rules.identifiers import nik_birth_date, region_known, region_matches_address, regions
+    from rules.identifiers import nik_birth_date, region_matches_address, regions
 
     if not re.fullmatch(r"\d{16}", nik):
         return -1
     score = nik_agreement(nik, province, birth_date, sex)
-    score += region_known(nik[:6])
+    score += nik_region_known(nik)
     if regency and nik[:4] in regions().regencies and region_matches_address(nik[:6], None, regency):
         score += 1
     if not birth_date and nik_birth_date(nik) is not None:
         score += 1
     return score
+
+
+def nik_region_known(nik: str) -> bool:
+    """Whether a NIK's first six digits are a Kemendagri kecamatan code."""
+    from rules.identifiers import region_known
+
+    return region_known(nik[:6])
 
 
 def nik_score_ceiling(province: str | None = None, regency: str | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from extractors import fields as F
@@ -492,3 +493,14 @@ def test_a_ktp_birth_date_8_read_as_3_is_read_by_its_glyphs_where_the_nik_says()
         # The glyphs alone (every reread of the box read 1983 on that KTP).
         inked = F._date_by_glyphs(read, {1: (image, 1.0)})
         assert (inked.value if inked is not None else read.value) == value, printed
+
+
+def test_a_nik_read_whole_with_an_unknown_region_is_not_made_known_by_a_digit_left_out() -> None:
+    """A forged NIK of no kecamatan (116096) on a clean KTP: read whole once, and once with a
+    digit to spare. Leaving out a digit of the longer reading gives 111609, a real kecamatan,
+    which used to win on that alone: the rules then saw a valid NIK and the defect went unseen."""
+    printed = "1160961902887282"
+    first = Field(value=printed, raw=printed, confidence=0.9)
+    again = Field(value="1" + printed, raw="1" + printed, confidence=0.9)
+    chosen = F.choose_nik_reading("nik", first, again, {}, np.zeros((1, 1), np.uint8), 1.0, 5.0)
+    assert chosen.value == printed
