@@ -1269,6 +1269,27 @@ def choose_nik_reading(key: str, first: Field, again: Field, found: dict[str, Fi
 MAX_READINGS = 6
 
 
+#: The repair of a postal code whose first digit, a confusable one, names another zone.
+POSTAL_ZONE_REPAIR = "zone digit by province"
+
+
+def postal_code_by_zone(item: Field, province: Field | None) -> Field:
+    """A postal code whose first digit names a zone other than the province's, read right when
+    that digit is one OCR confuses with the zone's (``19220`` in Kalimantan is ``79220``: this
+    font's 7 reads as 1 even alone in a clean crop). Only the first digit, only one confusable
+    way: a code that stays outside its zone is left for the rules to warn about."""
+    if province is None or not isinstance(item.value, str) or not re.fullmatch(r"\d{5}", item.value):
+        return item
+    zones = norm.postal_zones(str(province.value))
+    if not zones or item.value[0] in zones:
+        return item
+    options = [d for d in CONFUSABLE_DIGITS.get(item.value[0], "") if d in zones]
+    if len(options) != 1:
+        return item
+    return item.model_copy(update={"value": options[0] + item.value[1:],
+                                   "repairs": [*item.repairs, POSTAL_ZONE_REPAIR]})
+
+
 def with_equal_readings(key: str, item: Field, found: dict[str, Field]) -> Field:
     """``item`` with the other NIKs its raw reading allows that fit the card as well (``readings``).
 

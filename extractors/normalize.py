@@ -681,6 +681,27 @@ def province_code(name: str) -> str | None:
     return codes[best] if Levenshtein.distance(best, key) <= 2 else None
 
 
+#: First digits of postal codes by NIK province code (DOMAIN.md §1: 1 Jabodetabek, 2 northern
+#: Sumatra, 3 southern Sumatra, 4 West Java/Banten, 5 Central Java/DIY, 6 East Java,
+#: 7 Kalimantan, 8 Bali/Nusa Tenggara, 9 Sulawesi/Maluku/Papua). West Java and Banten hold
+#: parts of Jabodetabek (Bogor, Depok, Bekasi, Tangerang): 1 or 4.
+POSTAL_ZONES: dict[str, str] = {
+    **dict.fromkeys(("11", "12", "13", "14", "21"), "2"),
+    **dict.fromkeys(("15", "16", "17", "18", "19"), "3"),
+    "31": "1", "32": "14", "36": "14", "33": "5", "34": "5", "35": "6",
+    **dict.fromkeys(("51", "52", "53"), "8"),
+    **dict.fromkeys(("61", "62", "63", "64", "65"), "7"),
+    **dict.fromkeys(("71", "72", "73", "74", "75", "76", "81", "82"), "9"),
+    **dict.fromkeys(("91", "92", "93", "94", "95", "96", "97"), "9"),
+}
+
+
+def postal_zones(province: str) -> str | None:
+    """The first digits a postal code of ``province`` (a printed name) may start with."""
+    code = province_code(province)
+    return POSTAL_ZONES.get(code) if code else None
+
+
 def nik_agreement(nik: str, province: str | None = None, birth_date: str | None = None,
                   sex: str | None = None) -> int:
     """How many of the card's printed facts a NIK reading agrees with (province, birth date+sex).

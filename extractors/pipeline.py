@@ -399,6 +399,8 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
     for key, item in out.items():
         if kinds.get(key) in ("nik", "kk_number"):
             out[key] = fields_mod.with_equal_readings(key, item, out)
+    if "postal_code" in out:
+        out["postal_code"] = fields_mod.postal_code_by_zone(out["postal_code"], out.get("province"))
     if "birth_date" in out and "nik" in out and kinds.get("birth_date") == "date":
         out["birth_date"] = fields_mod.birth_date_by_nik(found["birth_date"], out, images, timeout)
     layout = fields_mod.layout_for(document_type, service)

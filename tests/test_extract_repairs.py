@@ -504,3 +504,17 @@ def test_a_nik_read_whole_with_an_unknown_region_is_not_made_known_by_a_digit_le
     again = Field(value="1" + printed, raw="1" + printed, confidence=0.9)
     chosen = F.choose_nik_reading("nik", first, again, {}, np.zeros((1, 1), np.uint8), 1.0, 5.0)
     assert chosen.value == printed
+
+
+@pytest.mark.parametrize(("read", "province", "value"), [
+    ("19220", "KALIMANTAN TENGAH", "79220"),  # this font's 7 reads as 1 even alone in a clean crop
+    ("71220", "JAWA TIMUR", "71220"),  # a 7 could be 1, but zone 1 is not East Java's either
+    ("19220", "JAWA BARAT", "19220"),  # Bogor, Depok and Bekasi are in zone 1
+    ("86120", "SUMATERA SELATAN", "36120"),
+    ("36120", "JAWA TENGAH", "36120"),  # 3 may be 8 or 9, not 5: left for the rules to warn
+])
+def test_a_postal_code_outside_its_provinces_zone_is_read_by_its_confusable_first_digit(
+        read: str, province: str, value: str) -> None:
+    item = Field(value=read, raw=read, confidence=0.9)
+    got = F.postal_code_by_zone(item, Field(value=province, raw=province, confidence=0.9))
+    assert got.value == value

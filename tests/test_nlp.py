@@ -597,3 +597,21 @@ def test_a_person_the_ner_took_for_a_place_is_no_place_with_titles_and_commas_as
 def test_a_letter_nik_with_a_speck_read_as_a_digit_is_the_one_valid_nik_without_it() -> None:
     fields = extract_letter_fields(RT_LETTER.replace("3273012308880003", "38273012308880003", 1))
     assert fields["subject_nik"]["value"] == "3273012308880003"
+
+
+def test_a_letter_title_the_ner_calls_a_place_is_not_one() -> None:
+    # A clean cover letter of held-out seed 181 as the pipeline read it: the NER tagged its
+    # title SURAT PENGANTAR as a place, in every rendering.
+    letter = (
+        "RUKUN TETANGGA 003 RUKUN WARGA 012\nKELURAHAN SARIHARJO KECAMATAN NDAO NUSE\n"
+        "KABUPATEN ROTE NDAO\nSURAT PENGANTAR\nNomor: 109/RT.003/X/2026\n"
+        "Yang bertanda tangan di bawah ini, Ketua RT 003 RW 012 Kelurahan Sariharjo, Kecamatan "
+        "Ndao Nuse,\nKabupaten Rote Ndao, menerangkan bahwa:\nNama : INTAN CAHYA SETIADI\n"
+        "NIK : 5314096402071095\nTempat/Tgl Lahir : Rote Ndao, 24 Februari 2007\n"
+        "Alamat 1 JL. FLAMBOYAN NO. 93 RT 003 RW 012\n"
+        "adalah benar warga kami yang bertempat tinggal di alamat tersebut di atas. Surat pengantar "
+        "ini diberikan\nuntuk mengurus paspor. Demikian agar dapat dipergunakan sebagaimana "
+        "mestinya.\nRote Ndao, 18 Oktober 2026\nKetua RT 003,\nILHAM SINAGA"
+    )
+    assert set(_values(extract_letter_fields(letter)["places"])) == {
+        "SARIHARJO", "NDAO NUSE", "KABUPATEN ROTE NDAO", "ROTE NDAO"}
