@@ -219,6 +219,26 @@ def _education(raw: str) -> object | None:
     return snapped.value if snapped.valid else norm.normalize("text", raw).value
 
 
+#: The two education levels told apart by their numeral alone, which blur merges.
+STRATA_NUMERALS = ("STRATA II", "STRATA III")
+#: Width of a ``III`` over that of the ``STRATA`` before it, at least (its three bars blur
+#: into two or into ``Wi``, ``Ill``, ``M``; the box keeps their width). Phone KKs of seeds
+#: 171 and 181: ``II`` measured 0.137-0.153, ``III`` 0.191-0.350.
+STRATA_III_WIDTH = 0.17
+
+
+def _strata_by_width(words: list[Word]) -> str | None:
+    """``STRATA II`` or ``STRATA III`` by the width of the numeral's word against that of
+    ``STRATA`` (in the same cell, so in the same scale and slant); ``None`` unless the cell
+    was read as those two words."""
+    if len(words) != 2 or len(re.sub(r"[^A-Za-z]", "", words[0].text)) < 5:
+        return None
+    strata, numeral = (w.bbox[2] - w.bbox[0] for w in words)
+    if strata <= 0:
+        return None
+    return "STRATA III" if numeral / strata >= STRATA_III_WIDTH else "STRATA II"
+
+
 def _occupation(raw: str) -> object | None:
     """Occupation: a common SIAK one matched by its letters alone when a slash, a space or a
     letter or two were misread (``PELAJAR YAHASISINA``, ``BELUMTINAK PEKERJA``), a stray
@@ -371,6 +391,8 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
                     continue
                 key, kind = target
                 members[position][key] = _normalise(kind, " ".join(w.text for w in ws))
+                if key == "education" and members[position][key] in STRATA_NUMERALS:
+                    members[position][key] = _strata_by_width(ws) or members[position][key]
                 read_in.setdefault(position, {})[key] = ws
                 words_used.extend(ws)
     region = _region_code(page, tables[0].box[1] / scale, members)

@@ -105,6 +105,11 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("GG. MELATI6", "GG. MELATI 6"),                        # the space before the number lost
     ("JL. MAWAR BLOK C12", "JL. MAWAR BLOK C12"),           # a block code keeps its letter
     ("DUSUN ALASMALANG", "DUSUN ALASMALANG"),
+    ("LX. PEMUDA NO. 149", "JL. PEMUDA NO. 149"),           # J and L blurred into an X (phone)
+    ("X.. MERDEKA NO. 147", "JL. MERDEKA NO. 147"),
+    ("XL. PEMUDA NO. 109", "JL. PEMUDA NO. 109"),
+    ("1 JL. GAJAH MADA NO. 83", "JL. GAJAH MADA NO. 83"),   # the colon read as 1
+    ("1.JL. GAJAH MADA NO. 69", "JL. GAJAH MADA NO. 69"),
 ])
 def test_address_abbreviation_dot_read_as_comma(raw: str, value: str) -> None:
     assert norm.normalize("text", raw).value == value
