@@ -280,12 +280,16 @@ def _by_letters(raw: str, allowed: tuple[str, ...], cutoff: float) -> str | None
 
 def _nationality(raw: str) -> object | None:
     """``WNI`` or ``WNA``. The column's three letters are tiny in a phone photo and often
-    read as two or three other ones (``VAI``, ``HI``); a KK's members are citizens unless
-    the cell reads ``WNA`` (within one letter), so any other reading of letters is ``WNI``."""
+    read as two or three other ones (``VAI``, ``HI``, ``wa``); a KK's members are citizens
+    unless the cell reads ``WNA`` with its ``NA`` (``VNA``), so any other reading of letters
+    is ``WNI`` (a ``WNI`` read ``wa`` was one letter from both and was taken for ``WNA``)."""
+    letters = re.sub(r"[^A-Z]", "", raw.upper())
+    if re.fullmatch(r"[A-Z]?NA", letters):
+        return "WNA"
     found = norm.normalize("nationality", raw)
-    if found.valid:
+    if found.valid and found.value == "WNI":
         return found.value
-    return "WNI" if re.search(r"[A-Za-z]", raw) else None
+    return "WNI" if letters else None
 
 
 def _religion(raw: str) -> object | None:
@@ -406,12 +410,68 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     members = [m for m in members if any(v is not None for v in m.values())]
     if not members:
         return None
+    members = _places_by_family(_enums_by_family(members), region)
     value = _agreed_names(_spaced_names([{key: m.get(key) for key in MEMBER_KEYS} for m in members]),
                           _head_name(page, tables[0].box[1] / scale))
     words_used = [Word(text=w.text, confidence=w.confidence, line=w.line,
                        bbox=tuple(round(v / scale, 1) for v in w.bbox))  # type: ignore[arg-type]
                   for w in words_used]
     return _members(value, words_used, page.number, page.source)
+
+
+#: How alike (``fuzz.ratio``) a value read outside its list must be to the closest allowed
+#: value to be read as it, and by how much more than to any other (``STR``, ``STA`` and
+#: ``SIA`` for ``ISTRI``, ``AWN`` for ``KAWIN``, ``SAM`` for ``ISLAM`` on phone KKs).
+FAMILY_MATCH, FAMILY_LEAD = 50.0, 10.0
+
+
+def _closest(read: str, allowed: list[str]) -> str | None:
+    """The allowed value ``read`` is clearly most like (``FAMILY_MATCH``, ``FAMILY_LEAD``)."""
+    best = process.extract(read, allowed, scorer=fuzz.ratio, limit=2)
+    if not best or best[0][1] < FAMILY_MATCH or (len(best) > 1 and best[0][1] - best[1][1] < FAMILY_LEAD):
+        return None
+    return best[0][0]
+
+
+def _enums_by_family(members: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Members whose relationship, marital status or religion was read outside its list
+    (too few letters left to snap by edit distance) read as the value they are clearly most
+    like. A woman is no ``SUAMI`` and a man no ``ISTRI``, so the member's sex narrows the
+    relationships first."""
+    out = []
+    for member in members:
+        member = dict(member)
+        sex = member.get("sex")
+        relationships = [r for r in RELATIONSHIPS
+                         if not (r == "SUAMI" and sex == "PEREMPUAN" or r == "ISTRI" and sex == "LAKI-LAKI")]
+        for key, allowed in (("relationship", relationships), ("marital_status", list(norm.MARITAL_STATUSES)),
+                             ("religion", list(norm.RELIGIONS))):
+            read = member.get(key)
+            if isinstance(read, str) and read not in allowed:
+                member[key] = _closest(read, allowed) or read
+        out.append(member)
+    return out
+
+
+def _places_by_family(members: list[dict[str, object]], region: str | None) -> list[dict[str, object]]:
+    """Members whose birth place was read as no Kemendagri name, read as the family's place it
+    is clearly most like (``_closest``): the KK's own regency (by its region code) or a place
+    another member's birth place was read as. Members of a family are mostly born where it
+    lives, and the cell is tiny: ``WAN`` for ``WAJO``, ``SG`` for ``SIGI``."""
+    from rules.identifiers import regions
+
+    known = norm.region_place_names()
+    places = {str(m["birth_place"]) for m in members if m.get("birth_place") in known}
+    regency = regions().regencies.get(region[:4]) if region else None
+    if regency:
+        places.add(norm.without_regency_prefix(regency.upper()))
+    out = []
+    for member in members:
+        read = member.get("birth_place")
+        if isinstance(read, str) and read not in known and places:
+            member = {**member, "birth_place": _closest(read, sorted(places)) or read}
+        out.append(member)
+    return out
 
 
 #: Digits of a member NIK's region code (its first six) that may differ from the family's

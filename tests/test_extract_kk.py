@@ -268,6 +268,7 @@ def test_a_dashed_column_rule_is_painted_out_but_the_value_beside_it_is_kept() -
 
 @pytest.mark.parametrize(("read", "value"), [
     ("VAI", "WNI"), ("HI", "WNI"), ("WNA", "WNA"), ("VNA", "WNA"), ("-", None),
+    ("wa", "WNI"), ("vea", "WNI"), ("WNI", "WNI"), ("WN", "WNI"),  # phone KKs of seed 181
 ])
 def test_member_nationality_misread_in_a_tiny_cell_is_still_a_nationality(read: str, value: str | None) -> None:
     from extractors.kk import _normalise
@@ -523,3 +524,25 @@ def test_strata_ii_and_iii_are_told_apart_by_the_numerals_width(words: list[tupl
         cells.append(kk.Word(text=text, confidence=0.6, bbox=(x, 0.0, x + width, 30.0)))
         x += width + 12.0
     assert kk._strata_by_width(cells) == level
+
+
+def test_a_members_enumerated_values_read_with_letters_lost_are_read_by_the_family() -> None:
+    # Phone KKs of seed 181: a wife's ISTRI read STR and SIA, her KAWIN read AWN, an ISLAM
+    # read SAM, and birth places in the KK's own regency (Kabupaten Wajo, 7313) read WAN.
+    members = [
+        {"sex": "LAKI-LAKI", "relationship": "KEPALA KELUARGA", "marital_status": "KAWIN",
+         "religion": "SAM", "birth_place": "WAN"},
+        {"sex": "PEREMPUAN", "relationship": "STR", "marital_status": "AWN", "religion": "ISLAM",
+         "birth_place": "SOPPENG"},
+        {"sex": "PEREMPUAN", "relationship": "SIA", "marital_status": "KAWIN", "religion": "ISLAM",
+         "birth_place": "SOPENC"},
+        {"sex": "LAKI-LAKI", "relationship": "XQZ", "marital_status": "BELUM KAWIN", "religion": "ISLAM",
+         "birth_place": "MAKASAR BARU"},
+    ]
+    read = kk._places_by_family(kk._enums_by_family(members), "731312")
+    assert [m["relationship"] for m in read] == ["KEPALA KELUARGA", "ISTRI", "ISTRI", "XQZ"]
+    assert [m["marital_status"] for m in read] == ["KAWIN", "KAWIN", "KAWIN", "BELUM KAWIN"]
+    assert read[0]["religion"] == "ISLAM"
+    # WAN is the family's WAJO; SOPENC is SOPPENG, where the wife was born; a place like
+    # none of the family's stays as read (for review).
+    assert [m["birth_place"] for m in read] == ["WAJO", "SOPPENG", "SOPPENG", "MAKASAR BARU"]
