@@ -682,6 +682,11 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     value = re.sub(r"[\"'`‘’“”]", "", value)  # specks read as quotes
     value = re.sub(r"(?<=\d)!(?=/)", "", value)  # a speck after a number: ``RT.007!/II``
     parts = value.split("/")
+    if len(parts) >= 3 and letter_month is not None:
+        # The slash before the year read as I too (``DSIIVI2026`` for ``DS/IV/2026``).
+        glued = re.fullmatch(r"(.*[A-Za-z])[Il1|!]((?:19|20)\d{2})", parts[-1])
+        if glued:
+            parts[-1:] = [glued.group(1), glued.group(2)]
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
         return value
     month = parts[-2]
@@ -690,7 +695,7 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     if letter_month is not None:
         expected = _ROMAN_MONTHS[letter_month - 1]
         # ``TX`` for IX: serifs; ``VIW`` for VIII: two strokes run together.
-        reading = re.sub(r"[1il|!T]", "I", month).upper().replace("W", "II")
+        reading = re.sub(r"[1il|!TN]", "I", month).upper().replace("W", "II")  # N: ``NV`` for IV
         arabic = month.isdigit() and int(month) == letter_month
         if (not arabic and month != expected and re.fullmatch(r"[IVXLM]{1,5}", reading)
                 and Levenshtein.distance(reading, expected) <= 1):
@@ -721,6 +726,10 @@ def _split_lost_slash(segment: str, roman: str) -> list[str]:
     code, tail = re.fullmatch(r"([A-Za-z]*)(.*)", segment).groups()  # type: ignore[union-attr]
     if code.upper() in UNIT_CODES and re.sub(r"[1il|!]", "I", tail).upper() == roman:
         return [code, roman]
+    for unit in UNIT_CODES:
+        # The slash and a V run together into an N (``PMBNIII`` for ``PMB/VIII``).
+        if segment.upper().startswith(unit + "N") and "V" + segment[len(unit) + 1:].upper() == roman:
+            return [segment[:len(unit)], roman]
     best: tuple[int, int] | None = None
     for cut in range(2, len(segment) - 1):
         code, tail = segment[:cut], segment[cut:]
@@ -1513,6 +1522,7 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     letters the ``SUBJECT_KEYS``. Offsets index ``text`` so the caller can map values to word
     boxes.
     """
+    text = capitals_l_as_i(text)
     doc = get_nlp()(text)
     fields: dict[str, Any] = {}
     letter_type = extract_letter_type(text)
@@ -1558,6 +1568,16 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     if "address" in fields and isinstance(fields["address"]["value"], str):
         fields["address"] = {**fields["address"], "value": address_value(fields["address"]["value"])}
     return fields
+
+
+_CAPITALS_WITH_L_RE = re.compile(r"\b(?=\w*[A-Z]\w*[A-Z])[A-Z]*l[A-Zl]*\b")
+
+
+def capitals_l_as_i(text: str) -> str:
+    """``text`` with a lower-case l inside a word of capitals read as the I it is
+    (``SEMIDANG AJl``: the gazetteer then knows the place). Same length, so offsets hold;
+    ``Jl.`` (one capital) is left alone."""
+    return _CAPITALS_WITH_L_RE.sub(lambda m: m.group(0).replace("l", "I"), text)
 
 
 def address_value(raw: str) -> str:
