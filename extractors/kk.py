@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from extractors import shapes as shapes_mod
 from extractors import fields as fields_mod
 from extractors import normalize as norm
 from extractors import table as table_mod
@@ -403,8 +404,18 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     nik_factor = _enlargement(image, tables[0])
     clean = _without_table_rules(image, tables[:2])
     for position, member in enumerate(members):
-        member["nik"] = _with_region(member.get("nik"), region)
         cells = read_in.get(position, {})
+        if nik_factor > 1.0 and cells.get("nik"):
+            member["nik"] = _by_figures(clean, cells["nik"], NIK_FIGURES) or member.get("nik")
+        confirmed = (isinstance(member.get("nik"), str) and isinstance(member.get("birth_date"), str)
+                     and norm.nik_encodes_date(str(member["nik"]), str(member["birth_date"]), member.get("sex")))
+        if nik_factor > 1.0 and cells.get("birth_date") and not confirmed:
+            # (A date the NIK read apart confirms is not read again: two readings agree.)
+            printed = _by_figures(clean, cells["birth_date"], DATE_FIGURES)
+            date = norm.normalize("date", f"{printed[:2]}-{printed[2:4]}-{printed[4:]}") if printed else None
+            if date is not None and date.valid:
+                member["birth_date"] = date.value
+        member["nik"] = _with_region(member.get("nik"), region)
         member["nik"], member["birth_date"] = _nik_and_date(
             clean, page.number, member, cells.get("nik", []), cells.get("birth_date", []), nik_factor, region)
     members = [m for m in members if any(v is not None for v in m.values())]
@@ -477,6 +488,24 @@ def _places_by_family(members: list[dict[str, object]], region: str | None) -> l
 #: Digits of a member NIK's region code (its first six) that may differ from the family's
 #: and still be misread: more is another region (a member who moved in).
 REGION_SLIPS = 3
+
+
+#: How a member's NIK and birth date are printed (``shapes`` patterns).
+NIK_FIGURES, DATE_FIGURES = "0" * 16, "00-00-0000"
+
+
+def _by_figures(image: np.ndarray, words: list[Word], pattern: str) -> str | None:
+    """The figures of a cell printed as ``pattern`` (an NIK, a date) in a phone photo, read
+    by their shapes (``shapes``) where the match is sure; else ``None`` (Tesseract's
+    reading stands). The crop reaches half a line beyond the cell's words above and below, a
+    line height to each side: the line nearest its middle is read."""
+    x0, y0, x1, y1 = _cell_box(words)
+    height = y1 - y0
+    crop = image[max(0, y0 - height // 2):y1 + height // 2, max(0, x0 - height):x1 + height]
+    if crop.ndim == 3:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    read = shapes_mod.read_digits(crop, pattern)
+    return read.digits if read is not None and read.sure else None
 
 
 def _region_code(page: Page, table_top: float, members: list[dict[str, object]]) -> str | None:

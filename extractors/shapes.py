@@ -1,0 +1,194 @@
+"""Digits read by their shapes: a line of blurred small figures matched against the figures
+of the typefaces identity documents print in.
+
+Tesseract reads a phone photo's KK table digits (capitals about 10 px, blurred) badly: a
+16-digit NIK came out whole and right for 56 of 80 members on the phone KKs of seeds 171
+and 181, and not at all for 7. Printed figures have a fixed advance (tabular figures) in
+the sans-serif faces KKs are printed in (Arial and Arial Narrow, whose metrics Liberation
+Sans and Liberation Sans Narrow share), so a line of ``n`` digits is ``n`` equal slots: each
+slot is compared (normalised cross-correlation) with the ten figures drawn at the line's
+height and blurred as much as the line is. The blur, the height and the exact advance are
+not known; the combination that matches the whole line best is taken. On those 80 NIKs the
+reading was right for 71; 71 matched at least ``SURE_MATCH`` on average, and of those 70
+were right (Tesseract: 49), at 0.05 s a line. Below it the line was mostly misaligned, and Tesseract stands.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+#: Typefaces whose figures are compared (licence in ``fonts/``).
+FONTS: dict[str, str] = {
+    "sans": "LiberationSans-Regular.ttf",
+    "narrow": "LiberationSansNarrow-Regular.ttf",
+}
+#: Height of a figure's ink over the font size (0.708 em in both faces).
+FIGURE_HEIGHT_EM = 0.708
+#: The crop is enlarged this much before matching (3 reads as well as 4, at half the time).
+ENLARGE = 3
+#: Height in pixels of the master figures each size is drawn from.
+MASTER_HEIGHT = 240
+#: Blurs (Gaussian sigma, in enlarged pixels per enlargement), height factors and advance
+#: factors tried; the combination that fits the line best wins. (A fourth blur, 2.0, read
+#: one NIK fewer right in 80 at a third more time; one height alone, 20 fewer.)
+SIGMAS = (0.8, 1.2, 1.6)
+HEIGHTS = (0.9, 1.0, 1.1)
+ADVANCES = (0.96, 0.98, 1.0, 1.02, 1.04)
+#: Mean match of a reading's slots from which it is taken as sure: below it, the line was
+#: mostly misaligned (a neighbour's text, a rule), and the reading is noise.
+SURE_MATCH = 0.92
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    """A line read as ``digits``; ``match`` is the mean correlation of its slots (1 = the
+    figures exactly), ``margins`` per slot how much better its figure matched than the next."""
+
+    digits: str
+    match: float
+    margins: tuple[float, ...]
+
+    @property
+    def sure(self) -> bool:
+        return self.match >= SURE_MATCH
+
+
+@functools.cache
+def _masters(font: str) -> tuple[list[np.ndarray], float]:
+    """The figures 0-9 of ``font``, ``MASTER_HEIGHT`` px high and one advance wide (ink 1),
+    and the advance over the height."""
+    size = MASTER_HEIGHT / FIGURE_HEIGHT_EM
+    face = ImageFont.truetype(str(FONT_DIR / FONTS[font]), round(size))
+    advance = face.getlength("0")
+    top = face.getbbox("0")[1]
+    figures = []
+    for digit in "0123456789":
+        canvas = Image.new("L", (int(np.ceil(advance)), int(size * 1.3)), 0)
+        ImageDraw.Draw(canvas).text((0, 0), digit, font=face, fill=255)
+        figures.append(np.asarray(canvas, np.float32)[top:top + MASTER_HEIGHT] / 255.0)
+    return figures, advance / MASTER_HEIGHT
+
+
+@functools.cache
+def _hyphen(font: str) -> float:
+    """The hyphen's advance over the figures' height."""
+    face = ImageFont.truetype(str(FONT_DIR / FONTS[font]), round(MASTER_HEIGHT / FIGURE_HEIGHT_EM))
+    return face.getlength("-") / MASTER_HEIGHT
+
+
+def _line_advance(font: str, pattern: str) -> float:
+    """How wide ``pattern`` is set in ``font``, over the figures' height."""
+    return sum(_masters(font)[1] if mark == "0" else _hyphen(font) for mark in pattern)
+
+
+@functools.lru_cache(maxsize=512)
+def _templates(font: str, height: int, sigma: float) -> tuple[np.ndarray, ...]:
+    """The figures of ``font`` ``height`` px high, blurred by ``sigma``, with room above and below."""
+    figures, ratio = _masters(font)
+    width, pad = max(1, round(ratio * height)), int(2 * sigma)
+    out = []
+    for figure in figures:
+        small = cv2.resize(figure, (width, max(1, height)), interpolation=cv2.INTER_AREA)
+        small = cv2.copyMakeBorder(small, pad, pad, 0, 0, cv2.BORDER_CONSTANT, value=0)
+        out.append(cv2.GaussianBlur(small, (0, 0), sigma))
+    return tuple(out)
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """How much darker than its neighbourhood's paper each pixel is (enlarged): a shaded cell
+    or a shadow is no ink."""
+    gray = cv2.copyMakeBorder(gray, 8, 8, 4, 4, cv2.BORDER_REPLICATE)
+    big = cv2.resize(gray, None, fx=ENLARGE, fy=ENLARGE, interpolation=cv2.INTER_CUBIC).astype(np.float32)
+    side = int(25 * ENLARGE) | 1
+    paper = cv2.dilate(big, np.ones((side, side), np.uint8))
+    return np.clip(paper - big, 0, None)
+
+
+def _middle_line(ink: np.ndarray) -> tuple[int, int] | None:
+    """Rows of the text line nearest the middle of the crop (rows with half the inkiest row's ink)."""
+    profile = ink.sum(axis=1)
+    if profile.max() <= 0:
+        return None
+    above = np.concatenate([profile > 0.5 * profile.max(), [False]])
+    runs, start = [], None
+    for y, inked in enumerate(above):
+        if inked and start is None:
+            start = y
+        elif not inked and start is not None:
+            runs.append((start, y))
+            start = None
+    middle = len(profile) / 2
+    return min(runs, key=lambda run: abs((run[0] + run[1]) / 2 - middle)) if runs else None
+
+
+def read_digits(gray: np.ndarray, pattern: str) -> DigitReading | None:
+    """The line printed as ``pattern`` nearest the middle of ``gray`` (a grayscale crop, dark
+    figures on light paper, the line about level), read by the figures' shapes: ``pattern``
+    has ``0`` for each figure and ``-`` for a hyphen (``00-00-0000``: a date), which is not
+    read but takes its own advance. ``None`` when no such line is found. ``digits`` are the
+    figures only."""
+    if gray.size == 0 or min(gray.shape[:2]) < 4:
+        return None
+    ink = _ink(gray)
+    line = _middle_line(ink)
+    if line is None:
+        return None
+    y0, y1 = line
+    columns = ink[y0:y1].sum(axis=0)
+    xs = np.flatnonzero(columns > 0.2 * columns.max())
+    height = y1 - y0
+    if len(xs) == 0 or height < 4:
+        return None
+    x0, x1 = int(xs[0]), int(xs[-1]) + 1
+    ink = ink / (ink[y0:y1].max() or 1.0)
+    # The face whose figures, side by side, are as wide for their height as the line.
+    font = min(FONTS, key=lambda f: abs(_line_advance(f, pattern) - (x1 - x0) / height))
+    figure_advance = _masters(font)[1]
+    starts, at = [], 0.0
+    for mark in pattern:
+        if mark == "0":
+            starts.append(at)
+        at += figure_advance if mark == "0" else _hyphen(font)
+    count = len(starts)
+    # Each slot's figure may sit an enlarged pixel or three off the grid (rounding, slant).
+    reach = np.ones((1, 2 * ENLARGE + 1), np.uint8)
+    line = (x0, (x1 - x0) / at, (y0 + y1) / 2)
+
+    def fit(sigma: float, factor: float) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """The best advance's (total match, figures, slot scores sorted) for one blur and height."""
+        figures = _templates(font, round(height * factor), sigma * ENLARGE)
+        tall, wide = figures[0].shape
+        top = int(round(line[2] - tall / 2))
+        if top < 0 or top + tall > ink.shape[0] or ink.shape[1] < wide:
+            return None
+        left = max(0, x0 - 2 * ENLARGE)
+        strip = ink[top:top + tall, left:min(ink.shape[1], x1 + wide + 2 * ENLARGE)]
+        if strip.shape[1] < wide:
+            return None
+        maps = np.stack([cv2.dilate(cv2.matchTemplate(strip, f, cv2.TM_CCOEFF_NORMED), reach)[0]
+                         for f in figures])
+        found = None
+        for advance in ADVANCES:
+            xs = np.round(line[0] - left + np.array(starts) * line[1] * advance).astype(int)
+            xs = np.clip(xs, 0, maps.shape[1] - 1)
+            scores = maps[:, xs]  # figure x slot
+            total = float(scores.max(axis=0).sum())
+            if found is None or total > found[0]:
+                found = (total, scores.argmax(axis=0), np.sort(scores, axis=0))
+        return found
+
+    # The blur first at the measured height, then the height at that blur.
+    fits = {(sigma, factor): fit(sigma, factor) for sigma in SIGMAS for factor in HEIGHTS}
+    known = {k: v for k, v in fits.items() if v is not None}
+    if not known:
+        return None
+    best = max(known.values(), key=lambda f: f[0])
+    digits = "".join(str(d) for d in best[1])
+    return DigitReading(digits, best[0] / count, tuple(float(m) for m in best[2][-1] - best[2][-2]))
