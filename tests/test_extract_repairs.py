@@ -108,6 +108,7 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("LX. PEMUDA NO. 149", "JL. PEMUDA NO. 149"),           # J and L blurred into an X (phone)
     ("X.. MERDEKA NO. 147", "JL. MERDEKA NO. 147"),
     ("XL. PEMUDA NO. 109", "JL. PEMUDA NO. 109"),
+    ("XL DIPONEGORO NO. 104", "JL. DIPONEGORO NO. 104"),    # and its dot lost
     ("1 JL. GAJAH MADA NO. 83", "JL. GAJAH MADA NO. 83"),   # the colon read as 1
     ("1.JL. GAJAH MADA NO. 69", "JL. GAJAH MADA NO. 69"),
 ])
