@@ -331,8 +331,9 @@ def _retry_orientation(prepared: pre.Prepared, page: Page, number: int, options:
 #: A photographed KK's header (the fields above its member tables) is small blurred text
 #: (capitals about 10 px where Tesseract wants 20; the page's text height estimate sees the
 #: title's): it is read again this much larger, sharpened like the tables' small text. On
-#: the phone KKs of held-out seed 181 its fields wrong went from 20 of 108 to 6; applied to
-#: the whole page of every photo, KTPs, letters and the member cells lost more than that.
+#: the phone KKs of seeds 181 and 171 its fields wrong went from 21 of 216 to 10 (1.3 and
+#: 2.0 times: 16 each); applied to the whole page of every photo, KTPs, letters and the
+#: member cells lost more than that.
 KK_HEADER_ENLARGEMENT = 1.6
 #: Unsharp masking of that reading: the image plus this much of its difference from a blur.
 KK_HEADER_SHARPENING = 0.8
