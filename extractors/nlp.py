@@ -690,8 +690,8 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
         return value
     month = parts[-2]
-    if len(parts) >= 4 and re.fullmatch(r"[A-Z]{2,4}[Il1|!]", parts[-3]) and parts[-3][:-1] in UNIT_CODES:
-        parts[-3] = parts[-3][:-1]  # a stroke before the slash read as I or !: ``PMBI/VIII``
+    if len(parts) >= 4 and re.fullmatch(r"[A-Z]{2,4}[Il1|!J]", parts[-3]) and parts[-3][:-1] in UNIT_CODES:
+        parts[-3] = parts[-3][:-1]  # a stroke before the slash read as I, ! or J: ``PMBI/VIII``
     if letter_month is not None:
         expected = _ROMAN_MONTHS[letter_month - 1]
         # ``TX`` for IX: serifs; ``VIW`` for VIII: two strokes run together.

@@ -287,6 +287,7 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("400/185/PMB/VIIM/2026", letter_month=8) == "400/185/PMB/VIII/2026"
     assert repair_letter_number("145/935/RSUD/VII/2026", letter_month=6) == "145/935/RSUD/VI/2026"
     assert repair_letter_number("400/185/PMBI/VIII/2026", letter_month=8) == "400/185/PMB/VIII/2026"
+    assert repair_letter_number("474.1/650/PMBJ/VIII/2026", letter_month=8) == "474.1/650/PMB/VIII/2026"
     # An Arabic month that is the letter's month stays Arabic.
     assert repair_letter_number("12/RT.004/11/2026", letter_month=11) == "12/RT.004/11/2026"
     # The stroke glued to the unit code read as "!".
