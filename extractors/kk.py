@@ -408,12 +408,14 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
         if nik_factor > 1.0 and cells.get("nik"):
             member["nik"] = _by_figures(clean, cells["nik"], NIK_FIGURES) or member.get("nik")
         confirmed = (isinstance(member.get("nik"), str) and isinstance(member.get("birth_date"), str)
-                     and norm.nik_encodes_date(str(member["nik"]), str(member["birth_date"]), member.get("sex")))
+                     and norm.nik_encodes_date(str(member["nik"]), str(member["birth_date"]), member.get("sex"))
+                     and str(member["birth_date"]) <= datetime.date.today().isoformat())
         if nik_factor > 1.0 and cells.get("birth_date") and not confirmed:
-            # (A date the NIK read apart confirms is not read again: two readings agree.)
+            # (A date the NIK read apart confirms is not read again: two readings agree. The
+            # NIK holds two digits of the year: a birth in 2124 is read again all the same.)
             printed = _by_figures(clean, cells["birth_date"], DATE_FIGURES)
             date = norm.normalize("date", f"{printed[:2]}-{printed[2:4]}-{printed[4:]}") if printed else None
-            if date is not None and date.valid:
+            if date is not None and date.valid and str(date.value) <= datetime.date.today().isoformat():
                 member["birth_date"] = date.value
         member["nik"] = _with_region(member.get("nik"), region)
         member["nik"], member["birth_date"] = _nik_and_date(

@@ -58,3 +58,15 @@ def test_a_phone_kk_whose_niks_and_dates_tesseract_misread_is_read_right(tmp_pat
     members = extract_file(path).fields["members"].value
     assert [m["nik"] for m in members] == [t["nik"] for t in truth]
     assert [m["birth_date"] for m in members] == [t["birth_date"] for t in truth]
+
+
+def test_a_birth_date_read_in_the_next_century_is_read_again_by_its_figures(tmp_path: Path) -> None:
+    """Seed 199's second phone KK: Tesseract read a baby's 08-12-2024 as 08-12-2124, and the
+    NIK (whose date part holds only 24) seemed to confirm it. A birth after today is read
+    again by its figures."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(199, tmp_path, 2, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["members"]
+    members = extract_file(path).fields["members"].value
+    assert members[2]["birth_date"] == truth[2]["birth_date"] == "2024-12-08"
