@@ -345,6 +345,7 @@ def _publish_model(best_dir: Path, out_dir: Path, data_dir: Path) -> None:
                 shutil.copyfile(source, licences / f"{corpus.name}.{name}")
     (out_dir / "README.md").write_text(MODEL_README, encoding="utf-8")
     write_region_gazetteer(data_dir, out_dir)
+    write_name_words(data_dir, out_dir)
 
 
 MODEL_README = """\
@@ -375,6 +376,10 @@ numbers, dates and times) or `extractors.nlp.load_model()`.
 Kemendagri's region codes as compiled by Cahya DSN (github.com/cahyadsn/wilayah, MIT:
 `licenses/regions.LICENSE.cahyadsn-wilayah`); `extractors/nlp.py` uses it to correct
 place names after the NER.
+
+`name_words.txt` lists the words tagged as persons in both corpora's training and
+development splits (upper case); `extractors/kk.py` uses it to put right a name word a
+phone photo's blur made into no name (``OWI`` for ``DWI``).
 
 Modifications: tags normalised to BIO PER/LOC/ORG, invalid `I-` tags repaired to `B-`, and
 upper-cased copies of a quarter of the training sentences that name an entity added.
@@ -428,6 +433,31 @@ def write_region_gazetteer(data_dir: Path, out_dir: Path) -> int:
         (out_dir / "licenses").mkdir(exist_ok=True)
         shutil.copyfile(licence, out_dir / "licenses" / "regions.LICENSE.cahyadsn-wilayah")
     return len(names)
+
+
+NAME_WORDS_FILE = "name_words.txt"
+"""Words of person names (upper case, one a line) written beside the model."""
+
+
+def name_words(data_dir: Path) -> list[str]:
+    """The words tagged as persons in the corpora's training and development splits (not the
+    test splits), upper case, letters only, two letters or more: Indonesian name words as
+    news spells them (``DWI``, ``HENDRA``, ``RAHMAN``)."""
+    words: set[str] = set()
+    for corpus in CORPORA:
+        for split in ("train", "dev"):
+            for tokens, tags in read_split(corpus, split, data_dir):
+                words.update(token.upper() for token, tag in zip(tokens, tags, strict=True)
+                             if tag.endswith("PER") and token.isalpha() and len(token) >= 2)
+    return sorted(words)
+
+
+def write_name_words(data_dir: Path, out_dir: Path) -> int:
+    """Write ``name_words.txt`` into ``out_dir`` (the corpora's licences are already beside
+    it); return the number of words."""
+    words = name_words(data_dir)
+    (out_dir / NAME_WORDS_FILE).write_text("\n".join(words) + "\n", encoding="utf-8")
+    return len(words)
 
 
 def evaluate_model(model_dir: Path = MODEL_DIR, *, data_dir: Path | None = None) -> dict[str, Any]:

@@ -546,3 +546,25 @@ def test_a_members_enumerated_values_read_with_letters_lost_are_read_by_the_fami
     # WAN is the family's WAJO; SOPENC is SOPPENG, where the wife was born; a place like
     # none of the family's stays as read (for review).
     assert [m["birth_place"] for m in read] == ["WAJO", "SOPPENG", "SOPPENG", "MAKASAR BARU"]
+
+
+@pytest.mark.parametrize(("read", "value"), [
+    ("OWI", "DWI"), ("MENDRA", "HENDRA"), ("RAMMAN", "RAHMAN"), ("EXO", "EKO"),  # phone KKs
+    ("HENDRA", "HENDRA"),  # a name word stays
+    ("IRFAN", "IRFAN"),  # no name word one slip away from it (ERFAN would be an I read for E)
+    ("WAROHANA", "WAROHANA"),  # nor from this one: left for review
+])
+def test_a_name_word_a_phone_photo_blurred_into_no_name_is_the_name_word_one_slip_away(
+        read: str, value: str) -> None:
+    assert kk._name_word(read) == value
+
+
+def test_only_unsure_words_of_a_members_names_are_read_as_name_words() -> None:
+    member = {"full_name": "RINA OWI SIREGAR", "father_name": "OWI SANTOSO", "mother_name": None}
+    cells = {"full_name": [kk.Word(text="RINA", confidence=0.9, bbox=(0, 0, 1, 1)),
+                           kk.Word(text="OWI", confidence=0.55, bbox=(0, 0, 1, 1)),
+                           kk.Word(text="SIREGAR", confidence=0.9, bbox=(0, 0, 1, 1))],
+             "father_name": [kk.Word(text="OWI", confidence=0.95, bbox=(0, 0, 1, 1)),
+                             kk.Word(text="SANTOSO", confidence=0.9, bbox=(0, 0, 1, 1))]}
+    read = kk._names_by_lexicon(member, cells)
+    assert read == {"full_name": "RINA DWI SIREGAR", "father_name": "OWI SANTOSO", "mother_name": None}
