@@ -657,7 +657,8 @@ def skip_marks_before_colon(line: Line, start: int, stop: int, colon_x: float | 
         word = line.words[start]
         before = word.bbox[2] <= colon_x + 0.2 * height
         at_colon = (len(key_of(word.text)) <= 1 and len(word.text) <= 2
-                    and abs(word.bbox[0] - colon_x) <= 0.35 * height)
+                    and abs(word.bbox[0] - colon_x) <= 0.35 * height
+                    and not re.match(r"[:;]\w", word.text))  # ``:V KOTO``: the colon read, then V
         if _is_separator(word.text) or not (before or at_colon):
             break  # ``_value_words`` knows the colon's own misreadings
         start += 1

@@ -878,7 +878,7 @@ _ADDRESS_LEAD_RE = re.compile(
 _NOT_PLACE_START_RE = re.compile(
     r"^(?:rumah\s+sakit|rs[a-z]*|puskesmas|klinik|praktik|praktek|bidan|kantor|dinas|"
     r"pemerintah|jalan|gang|gg|jln?|j[i1!|]n?|"  # a street (``JI.`` is Jl. misread)
-    r"surat\s+(?:keterangan|pengantar|pernyataan|kuasa|permohonan|rekomendasi))\b",  # a title
+    r"surat)\b",  # a title (``SURAT PENGANTAR``, or its first word alone); no region's name starts so
     re.IGNORECASE,
 )
 _PLACE_PREFIX_WORDS = {

