@@ -1315,6 +1315,9 @@ def _birth_fields_from_prose(text: str, doc: Doc) -> dict[str, LetterField]:
     at = re.search(r"\bdi\s(?!bawah\b)", text[start:end])  # not "yang bertanda tangan di bawah ini"
     if at is not None:
         after_at = [e for e in in_statement if e.start_char >= start + at.start()]
+        # ``di RSUD Jakarta Utara, Jakarta Utara``: the NER may take the hospital for the place.
+        after_at = ([e for e in after_at if not _NOT_PLACE_START_RE.match(e.text)]
+                    or after_at)
         place = (
             next((e for e in after_at if e.ent_id_ == "region"), None)
             or next((e for e in after_at if e.label_ == "LOC"), None)

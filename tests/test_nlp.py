@@ -685,3 +685,26 @@ def test_the_first_word_of_a_title_alone_is_no_place() -> None:
     )
     places = set(_values(extract_letter_fields(letter)["places"]))
     assert "SURAT" not in places and {"V KOTO", "KABUPATEN PADANG PARIAMAN", "MEKARMAJU"} <= places
+
+
+def test_a_birth_place_the_ner_ran_into_the_hospital_is_the_region_after_it() -> None:
+    # Held-out seed 209, a clean birth letter as the pipeline read it: ``di RSUD Jakarta Utara,
+    # Jakarta Utara`` gave the birth place RSUD JAKARTA UTARA in every rendering.
+    letter = (
+        "PEMERINTAH JAKARTA UTARA\n"
+        "RUMAH SAKIT UMUM DAERAH JAKARTA UTARA\n"
+        "Jl. Kesehatan No. 37, Jakarta Utara\n"
+        "SURAT KETERANGAN KELAHIRAN\n"
+        "Nomor: 145/554/RSUD/IX/2026\n"
+        "Yang bertanda tangan di bawah ini menerangkan bahwa pada hari Selasa tanggal 8 September 2026 pukul\n"
+        "15.33 WIB di RSUD Jakarta Utara, Jakarta Utara telah lahir seorang bayi perempuan bernama MAYA\n"
+        "LUBIS dengan berat badan 3584 gram dan panjang badan 53 cm.\n"
+        "Bayi tersebut adalah anak dari seorang ibu bernama DEWI PRASETYO (NIK 3172025805060769) dan\n"
+        "ayah bernama WAHYU PUTRA PANGARIBUAN (NIK 3172020808038762), beralamat di JL.\n"
+        "BOUGENVILLE NO. 51 RT/RW 001/002, Ciptamakmur, Tanjung Priok, Jakarta Utara.\n"
+        "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.\n"
+        "Jakarta Utara, 10 September 2026\n"
+        "Dokter yang menolong,\n"
+        "dr. Irfan Nugroho, Sp.OG"
+    )
+    assert extract_letter_fields(letter)["birth_place"]["value"] == "JAKARTA UTARA"
