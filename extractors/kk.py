@@ -206,8 +206,9 @@ LONG_PLACE_LETTERS, LONG_PLACE_MARGIN = 18, 3
 
 @functools.cache
 def _places_by_letters() -> dict[str, str]:
-    """Kemendagri regency and kecamatan names by their letters alone (spaces dropped)."""
-    return {name.replace(" ", ""): name for name in sorted(norm.region_place_names())}
+    """Kemendagri regency and kecamatan names by their letters alone (spaces dropped); of two
+    names with the same letters, the later in sort order."""
+    return {letters: names[-1] for letters, names in norm.region_names_by_letters().items()}
 
 
 def _education(raw: str) -> object | None:
@@ -403,19 +404,20 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     region = _region_code(page, tables[0].box[1] / scale, members)
     nik_factor = _enlargement(image, tables[0])
     clean = _without_table_rules(image, tables[:2])
+    today = datetime.date.today().isoformat()
     for position, member in enumerate(members):
         cells = read_in.get(position, {})
         if nik_factor > 1.0 and cells.get("nik"):
             member["nik"] = _by_figures(clean, cells["nik"], NIK_FIGURES) or member.get("nik")
         confirmed = (isinstance(member.get("nik"), str) and isinstance(member.get("birth_date"), str)
                      and norm.nik_encodes_date(str(member["nik"]), str(member["birth_date"]), member.get("sex"))
-                     and str(member["birth_date"]) <= datetime.date.today().isoformat())
+                     and str(member["birth_date"]) <= today)
         if nik_factor > 1.0 and cells.get("birth_date") and not confirmed:
             # (A date the NIK read apart confirms is not read again: two readings agree. The
             # NIK holds two digits of the year: a birth in 2124 is read again all the same.)
             printed = _by_figures(clean, cells["birth_date"], DATE_FIGURES)
             date = norm.normalize("date", f"{printed[:2]}-{printed[2:4]}-{printed[4:]}") if printed else None
-            if date is not None and date.valid and str(date.value) <= datetime.date.today().isoformat():
+            if date is not None and date.valid and str(date.value) <= today:
                 member["birth_date"] = date.value
         member["nik"] = _with_region(member.get("nik"), region)
         member["nik"], member["birth_date"] = _nik_and_date(

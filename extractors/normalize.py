@@ -369,7 +369,8 @@ def normalize_region_place(raw: str) -> Normalized:
         # A Roman numeral ending the name (``LUBUK LINGGAU TIMUR I``) read as ``|``.
         return Normalized(f"{value} {'I' * len(numeral.group(0))}", [*result.repairs, "|->I"])
     if isinstance(value, str) and value not in region_place_names():
-        spaced = _region_names_by_letters().get(value.replace(" ", ""))
+        spelt = region_names_by_letters().get(value.replace(" ", ""), ())
+        spaced = spelt[0] if len(spelt) == 1 else None
         if spaced is not None:
             # A space lost or read where there is none (``VKOTO`` for ``V KOTO``): only the
             # spaces differ from exactly one Kemendagri name.
@@ -387,13 +388,13 @@ def normalize_region_place(raw: str) -> Normalized:
 
 
 @functools.cache
-def _region_names_by_letters() -> dict[str, str]:
-    """Kemendagri region names by their letters alone (spaces dropped), where only one name
-    has those letters."""
+def region_names_by_letters() -> dict[str, tuple[str, ...]]:
+    """Kemendagri region names by their letters alone (spaces dropped), sorted: most letters
+    spell one name, a few two (``TAMAN SARI`` and ``TAMANSARI``)."""
     by_letters: dict[str, list[str]] = {}
-    for name in region_place_names():
+    for name in sorted(region_place_names()):
         by_letters.setdefault(name.replace(" ", ""), []).append(name)
-    return {letters: names[0] for letters, names in by_letters.items() if len(names) == 1}
+    return {letters: tuple(names) for letters, names in by_letters.items()}
 
 
 @functools.cache

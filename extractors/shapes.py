@@ -61,9 +61,9 @@ class DigitReading:
 
 
 @functools.cache
-def _masters(font: str) -> tuple[list[np.ndarray], float]:
+def _masters(font: str) -> tuple[list[np.ndarray], float, float]:
     """The figures 0-9 of ``font``, ``MASTER_HEIGHT`` px high and one advance wide (ink 1),
-    and the advance over the height."""
+    and the advances of a figure and of a hyphen over the figures' height."""
     size = MASTER_HEIGHT / FIGURE_HEIGHT_EM
     face = ImageFont.truetype(str(FONT_DIR / FONTS[font]), round(size))
     advance = face.getlength("0")
@@ -73,25 +73,19 @@ def _masters(font: str) -> tuple[list[np.ndarray], float]:
         canvas = Image.new("L", (int(np.ceil(advance)), int(size * 1.3)), 0)
         ImageDraw.Draw(canvas).text((0, 0), digit, font=face, fill=255)
         figures.append(np.asarray(canvas, np.float32)[top:top + MASTER_HEIGHT] / 255.0)
-    return figures, advance / MASTER_HEIGHT
-
-
-@functools.cache
-def _hyphen(font: str) -> float:
-    """The hyphen's advance over the figures' height."""
-    face = ImageFont.truetype(str(FONT_DIR / FONTS[font]), round(MASTER_HEIGHT / FIGURE_HEIGHT_EM))
-    return face.getlength("-") / MASTER_HEIGHT
+    return figures, advance / MASTER_HEIGHT, face.getlength("-") / MASTER_HEIGHT
 
 
 def _line_advance(font: str, pattern: str) -> float:
     """How wide ``pattern`` is set in ``font``, over the figures' height."""
-    return sum(_masters(font)[1] if mark == "0" else _hyphen(font) for mark in pattern)
+    _, figure, hyphen = _masters(font)
+    return sum(figure if mark == "0" else hyphen for mark in pattern)
 
 
 @functools.lru_cache(maxsize=512)
 def _templates(font: str, height: int, sigma: float) -> tuple[np.ndarray, ...]:
     """The figures of ``font`` ``height`` px high, blurred by ``sigma``, with room above and below."""
-    figures, ratio = _masters(font)
+    figures, ratio, _ = _masters(font)
     width, pad = max(1, round(ratio * height)), int(2 * sigma)
     out = []
     for figure in figures:
@@ -150,12 +144,12 @@ def read_digits(gray: np.ndarray, pattern: str) -> DigitReading | None:
     ink = ink / (ink[y0:y1].max() or 1.0)
     # The face whose figures, side by side, are as wide for their height as the line.
     font = min(FONTS, key=lambda f: abs(_line_advance(f, pattern) - (x1 - x0) / height))
-    figure_advance = _masters(font)[1]
+    _, figure_advance, hyphen_advance = _masters(font)
     starts, at = [], 0.0
     for mark in pattern:
         if mark == "0":
             starts.append(at)
-        at += figure_advance if mark == "0" else _hyphen(font)
+        at += figure_advance if mark == "0" else hyphen_advance
     count = len(starts)
     # Each slot's figure may sit an enlarged pixel or three off the grid (rounding, slant).
     reach = np.ones((1, 2 * ENLARGE + 1), np.uint8)
