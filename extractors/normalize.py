@@ -312,9 +312,9 @@ def normalize_text(raw: str) -> Normalized:
     # Also with its J read as A or L (``AL. IMAM``, ``LL. SEROJA``), or its dot read as L (``JLLAHMAD``).
     text = re.sub(r"^(?:[I1l|3AL]L|JI|J1)([.,])(?=\s*[A-Z])", r"JL\1", text)
     # In a phone photo's blur J and L run into an X (``XL.``, ``LX.``, ``X..``), and the colon
-    # before the value is read as 1 (``1 JL.``, ``1.JL.``).
+    # before the value is read as 1 or a mark (``1 JL.``, ``1.JL.``, ``£.JL.``).
     text = re.sub(r"^(?:XL|LX|JX|XJ|X\.)(?:\.|\s)\s*(?=[A-Z])", "JL. ", text)
-    text = re.sub(r"^[1I]\s*\.?\s*(?=JL\.\s*[A-Z])", "", text)
+    text = re.sub(r"^(?:[1I]|[^\w\s])\s*\.?\s*(?=JL\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL(?=[A-Z]{3})", "JL. ", text)
     # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).
     text = re.sub(r"^JL\s+(?=[A-Z])", "JL. ", text)

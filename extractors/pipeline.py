@@ -462,8 +462,6 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
     for key, item in out.items():
         if kinds.get(key) in ("nik", "kk_number"):
             out[key] = fields_mod.with_equal_readings(key, item, out)
-    if "postal_code" in out:
-        out["postal_code"] = fields_mod.postal_code_by_zone(out["postal_code"], out.get("province"))
     if "birth_date" in out and "nik" in out and kinds.get("birth_date") == "date":
         out["birth_date"] = fields_mod.birth_date_by_nik(found["birth_date"], out, images, timeout)
     layout = fields_mod.layout_for(document_type, service)
@@ -475,6 +473,11 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
                 read = fields_mod.read_row_strip(strip, kinds.get(strip.key, "text"), image, scale, limits)
                 if read is not None:
                     out[strip.key] = read
+    if "postal_code" in out:
+        if out["postal_code"].page in images:
+            out["postal_code"] = fields_mod.digits_by_figures(out["postal_code"], "00000",
+                                                              *images[out["postal_code"].page])
+        out["postal_code"] = fields_mod.postal_code_by_zone(out["postal_code"], out.get("province"))
     return out
 
 

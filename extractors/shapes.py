@@ -105,12 +105,13 @@ def _ink(gray: np.ndarray) -> np.ndarray:
     return np.clip(paper - big, 0, None)
 
 
-def _middle_line(ink: np.ndarray) -> tuple[int, int] | None:
-    """Rows of the text line nearest the middle of the crop (rows with half the inkiest row's ink)."""
+def _middle_line(ink: np.ndarray, share: float) -> tuple[int, int] | None:
+    """Rows of the text line nearest the middle of the crop (rows with ``share`` of the
+    inkiest row's ink)."""
     profile = ink.sum(axis=1)
     if profile.max() <= 0:
         return None
-    above = np.concatenate([profile > 0.5 * profile.max(), [False]])
+    above = np.concatenate([profile > share * profile.max(), [False]])
     runs, start = [], None
     for y, inked in enumerate(above):
         if inked and start is None:
@@ -122,16 +123,17 @@ def _middle_line(ink: np.ndarray) -> tuple[int, int] | None:
     return min(runs, key=lambda run: abs((run[0] + run[1]) / 2 - middle)) if runs else None
 
 
-def read_digits(gray: np.ndarray, pattern: str) -> DigitReading | None:
+def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5) -> DigitReading | None:
     """The line printed as ``pattern`` nearest the middle of ``gray`` (a grayscale crop, dark
     figures on light paper, the line about level), read by the figures' shapes: ``pattern``
     has ``0`` for each figure and ``-`` for a hyphen (``00-00-0000``: a date), which is not
     read but takes its own advance. ``None`` when no such line is found. ``digits`` are the
-    figures only."""
+    figures only. The line is the rows with ``line_share`` of the inkiest row's ink: half
+    suits blurred small figures; large crisp ones need less (a 7's bar holds half the ink)."""
     if gray.size == 0 or min(gray.shape[:2]) < 4:
         return None
     ink = _ink(gray)
-    line = _middle_line(ink)
+    line = _middle_line(ink, line_share)
     if line is None:
         return None
     y0, y1 = line

@@ -374,6 +374,22 @@ def test_a_name_read_with_a_letter_wrong_takes_the_reading_most_of_its_readings_
     assert agreed[4]["mother_name"] == "RAHMA DWI LUBIS"
 
 
+def test_a_members_parent_named_one_letter_from_the_member_keeps_their_own_name() -> None:
+    """BUDI HAKIM's father RUDI HAKIM (held-out seed 215): the head's name, read four times
+    with the header, must not overwrite his father's, which was read right once."""
+    from extractors import kk
+
+    members = [
+        {"full_name": "BUDI HAKIM", "father_name": "RUDI HAKIM", "mother_name": "AULIA KURNIAWAN"},
+        {"full_name": "NADIA KURNIAWAN", "father_name": "BUDI KURNIAWAN", "mother_name": "NOVITA EKA PRATAMA"},
+        {"full_name": "JOKO RAMADHAN", "father_name": "BUDI HAKIM", "mother_name": "NADIA KURNIAWAN"},
+    ]
+    agreed = kk._agreed_names(members, "BUDI HAKIM")
+    assert agreed[0]["father_name"] == "RUDI HAKIM"
+    assert agreed[0]["full_name"] == "BUDI HAKIM"
+    assert agreed[2]["father_name"] == "BUDI HAKIM"
+
+
 @pytest.mark.parametrize(("read", "place"), [
     ("BONE DOLANGO", "BONE BOLANGO"),  # a letter misread
     ("PECGUNUNGAN SINTANG", "PEGUNUNGAN BINTANG"),  # two in a long name

