@@ -213,7 +213,11 @@ def _places_by_letters() -> dict[str, str]:
 
 def _education(raw: str) -> object | None:
     """Education level: the closest of the ten by their letters alone (a slash or a space
-    is often misread or lost: ``DIPLOMA IVISTRATA``), else snapped by edit distance."""
+    is often misread or lost: ``DIPLOMA IVISTRATA``), else snapped by edit distance.
+    An A and the slash after it blur into an N (``SLTNSEDERAJAT``, ``SLINSEDERAJAT``), which
+    is as near SLTP's letters as SLTA's: on the phone KKs of seeds 203-215 that reading was
+    SLTA's six times in six, and no SLTP was read with an N."""
+    raw = re.sub(r"^(\s*S[LUI][TI1])N/?(?=\s*SEDERAJAT)", r"\1A/", raw.upper())
     found = _by_letters(raw, EDUCATIONS, 80)
     if found:
         return found
@@ -461,6 +465,9 @@ def _enums_by_family(members: list[dict[str, object]]) -> list[dict[str, object]
         sex = member.get("sex")
         relationships = [r for r in RELATIONSHIPS
                          if not (r == "SUAMI" and sex == "PEREMPUAN" or r == "ISTRI" and sex == "LAKI-LAKI")]
+        read = member.get("relationship")
+        if isinstance(read, str) and read not in relationships:
+            member["relationship"] = _relationship_by_parents(member, members) or read
         for key, allowed in (("relationship", relationships), ("marital_status", list(norm.MARITAL_STATUSES)),
                              ("religion", list(norm.RELIGIONS))):
             read = member.get(key)
@@ -468,6 +475,33 @@ def _enums_by_family(members: list[dict[str, object]]) -> list[dict[str, object]
                 member[key] = _closest(read, allowed) or read
         out.append(member)
     return out
+
+
+#: Letters (spaces aside) in which two readings of one name in a KK may differ.
+SAME_NAME_SLIPS = 2
+
+
+def _relationship_by_parents(member: dict[str, object], members: list[dict[str, object]]) -> str | None:
+    """A relationship read outside its list (``HUA``, ``ARAHAN``, ``STA``) told by the parents'
+    names the KK prints: a member whose father or mother is the head of family is an ANAK;
+    one who is the other parent of the head's children is the head's ISTRI (or SUAMI). Phone
+    KKs of seed 213: three cells too garbled for their letters alone."""
+    head = next((m for m in members if m.get("relationship") == "KEPALA KELUARGA"), None)
+    if head is None or head is member or not isinstance(head.get("full_name"), str):
+        return None
+
+    def same(a: object, b: object) -> bool:
+        return (isinstance(a, str) and isinstance(b, str)
+                and Levenshtein.distance(a.replace(" ", ""), b.replace(" ", "")) <= SAME_NAME_SLIPS)
+
+    if same(member.get("father_name"), head["full_name"]) or same(member.get("mother_name"), head["full_name"]):
+        return "ANAK"
+    children = [m for m in members if m is not member and m is not head
+                and (same(m.get("father_name"), head["full_name"]) or same(m.get("mother_name"), head["full_name"]))]
+    if any(same(m.get("mother_name"), member.get("full_name")) or same(m.get("father_name"), member.get("full_name"))
+           for m in children):
+        return {"PEREMPUAN": "ISTRI", "LAKI-LAKI": "SUAMI"}.get(str(member.get("sex")))
+    return None
 
 
 def _places_by_family(members: list[dict[str, object]], region: str | None) -> list[dict[str, object]]:
@@ -1005,9 +1039,67 @@ def _agreed_names(members: list[dict[str, object]], head: str | None) -> list[di
             return {member.get("father_name"), member.get("mother_name")}
         return {member.get("full_name")}
 
-    return [{k: agreed(v, not_the_same_person(m, k)) if k in NAME_KEYS and isinstance(v, str) else v
-             for k, v in m.items()}
-            for m in members]
+    agreed_members = [{k: agreed(v, not_the_same_person(m, k)) if k in NAME_KEYS and isinstance(v, str) else v
+                       for k, v in m.items()}
+                      for m in members]
+    return _agreed_words(agreed_members)
+
+
+#: Letters (spaces aside) in which the readings of one name voted on word by word may differ
+#: (or a quarter of the name's letters, if more).
+WORD_VOTE_SLIPS = 3
+
+
+def _agreed_words(members: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The head's and the wife's (or husband's) names taken word by word as most of their
+    readings in the KK read them.
+
+    A wife's name is printed once as hers and once per child (ANAK) as their mother's, the
+    head's once as his and once per child as their father's; each reading of a phone photo
+    may have a different word wrong (``MAYA CAMYA PANGARIBUAN``, ``MAYA CAHYA PANGAKRBLAN``,
+    ``MAYA CAHYA PANGARIBUAN``: seed 213), so no whole reading leads. The readings of one of
+    these names (a child's parent only within ``WORD_VOTE_SLIPS`` letters, or a quarter of its
+    letters, of the parent's own reading: a child of another marriage is not joined) vote word by word: where exactly one
+    spelling read is a name word (``SITI`` against ``SIM`` read twice: seed 215) it is taken,
+    else a spelling with more than half the votes. Only these: other names a few letters
+    apart in a KK are often two people (the head's mother AULIA, his wife NADIA).
+    """
+    members = [dict(m) for m in members]
+    known = _name_words()
+    head = next((m for m in members if m.get("relationship") == "KEPALA KELUARGA"), None)
+    if head is None:
+        return members
+    spouses = [m for m in members if m.get("relationship") in ("ISTRI", "SUAMI")]
+    children = [m for m in members if m.get("relationship") == "ANAK"]
+    for parent in [head, *spouses[:1]]:
+        own = parent.get("full_name")
+        key = "mother_name" if parent.get("sex") == "PEREMPUAN" else "father_name"
+        if not isinstance(own, str):
+            continue
+        cells = [(parent, "full_name")] + [
+            (child, key) for child in children if isinstance(child.get(key), str)
+            and len(str(child[key]).split()) == len(own.split())
+            and Levenshtein.distance(str(child[key]).replace(" ", ""), own.replace(" ", ""))
+            <= max(WORD_VOTE_SLIPS, len(own.replace(" ", "")) // 4)]
+        if len(cells) < 3:
+            continue
+        splits = [str(m[k]).split() for m, k in cells]
+        words = []
+        for i in range(len(splits[0])):
+            votes = Counter(split[i] for split in splits)
+            names = [w for w in votes if w in known]
+            best, count = votes.most_common(1)[0]
+            if len(names) == 1 and len(votes) > 1:
+                words.append(names[0])
+            elif 2 * count > len(splits):
+                words.append(best)
+            else:
+                words = []
+                break
+        if words:
+            for m, k in cells:
+                m[k] = " ".join(words)
+    return members
 
 
 def _read_table(image: np.ndarray, grid: table_mod.Table, number: int,

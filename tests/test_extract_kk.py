@@ -99,6 +99,12 @@ def test_rule_dashes_are_painted_out_and_text_is_kept() -> None:
     ("STRATA III", "STRATA III"),
     ("TAMAT SD/SEDERAJAT", "TAMAT SD/SEDERAJAT"),
     ("BELUM TAMAT SD/SEDERAJAT", "BELUM TAMAT SD/SEDERAJAT"),
+    # A and the slash after it blurred into an N (phone KKs, six times in seeds 203-215).
+    ("SLTNSEDERAJAT", "SLTA/SEDERAJAT"),
+    ("SLINSEDERAJAT", "SLTA/SEDERAJAT"),
+    ("SLTN/SEDERAJAT", "SLTA/SEDERAJAT"),
+    ("SLTPISEDERAJAT", "SLTP/SEDERAJAT"),
+    ("SUTPISEDERALAT", "SLTP/SEDERAJAT"),
 ])
 def test_education_level_read_with_slips_is_the_printed_one(read: str, level: str) -> None:
     from extractors.kk import _normalise
@@ -562,6 +568,69 @@ def test_a_members_enumerated_values_read_with_letters_lost_are_read_by_the_fami
     # WAN is the family's WAJO; SOPENC is SOPPENG, where the wife was born; a place like
     # none of the family's stays as read (for review).
     assert [m["birth_place"] for m in read] == ["WAJO", "SOPPENG", "SOPPENG", "MAKASAR BARU"]
+
+
+def test_a_name_printed_three_times_takes_each_word_most_of_its_readings_share() -> None:
+    """Seed 213, a phone KK: the wife's name read with a different word wrong each time,
+    once as hers and twice as her children's mother's."""
+    from extractors import kk
+
+    def member(name: str, relationship: str, sex: str, father: str, mother: str) -> dict[str, object]:
+        return {"full_name": name, "relationship": relationship, "sex": sex, "father_name": father,
+                "mother_name": mother}
+
+    members = [
+        member("BAMBANG KUSUMA", "KEPALA KELUARGA", "LAKI-LAKI", "IRFAN KUSUMA", "ANI MANURUNG"),
+        member("MAYA CAMYA PANGARIBUAN", "ISTRI", "PEREMPUAN", "ILHAM PANGARIBUAN", "INDAH SURYADI"),
+        member("NUR PRATAMA", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGAKRBLAN"),
+        member("YUNI HAKIM", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGARIBUAN"),
+        # Siblings a letter apart, read once each: two people, both stay.
+        member("RINA KUSUMA", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGARIBUAN"),
+        member("RINI KUSUMA", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGARIBUAN"),
+    ]
+    agreed = kk._agreed_names(members, "BAMBANG KUSUMA")
+    assert {m["mother_name"] for m in agreed[2:]} == {"MAYA CAHYA PANGARIBUAN"}
+    assert agreed[1]["full_name"] == "MAYA CAHYA PANGARIBUAN"
+    assert [m["full_name"] for m in agreed[4:]] == ["RINA KUSUMA", "RINI KUSUMA"]
+    assert agreed[1]["father_name"] == "ILHAM PANGARIBUAN"
+    # Seed 215: the wife's SITI read SIM twice as her children's mother; SITI is a name word.
+    # The head's mother AULIA, three letters from the wife NADIA, is another person.
+    family = [
+        member("IRFAN NURUL HAKIM", "KEPALA KELUARGA", "LAKI-LAKI", "IRFAN HAKIM", "NADIA EKA MANURUNG"),
+        member("SITI SEKAR SIREGAR", "ISTRI", "PEREMPUAN", "HENDRA SIREGAR", "INDAH WARDHANA"),
+        member("BAMBANG EKA HAKIM", "ANAK", "LAKI-LAKI", "IRFAN NURUL HAKIM", "SIM SEKAR SIREGAR"),
+        member("ANI TANJUNG", "ANAK", "PEREMPUAN", "IRFAN NURUL HAKIM", "SIM SEKAR SIREGAR"),
+    ]
+    agreed = kk._agreed_names(family, "IRFAN NURUL HAKIM")
+    assert [m["mother_name"] for m in agreed[2:]] == ["SITI SEKAR SIREGAR"] * 2
+    assert agreed[1]["full_name"] == "SITI SEKAR SIREGAR"
+    assert agreed[0]["mother_name"] == "NADIA EKA MANURUNG"
+    wives = [member("BUDI HAKIM", "KEPALA KELUARGA", "LAKI-LAKI", "RUDI HAKIM", "AULIA KURNIAWAN"),
+             member("NADIA KURNIAWAN", "ISTRI", "PEREMPUAN", "BUDI KURNIAWAN", "NOVITA EKA PRATAMA"),
+             member("JOKO RAMADHAN", "ANAK", "LAKI-LAKI", "BUDI HAKIM", "NADIA KURNIAWAN")]
+    assert kk._agreed_names(wives, "BUDI HAKIM")[0]["mother_name"] == "AULIA KURNIAWAN"
+
+
+def test_a_relationship_too_garbled_for_its_letters_is_told_by_the_parents_names() -> None:
+    """A phone KK of seed 213: the wife's ISTRI read STA, her children's ANAK read HUA and
+    ARAHAN. The children's father is the head; their mother is the wife. A member who is
+    nobody's parent in the KK and whose parents are not the head's stays for review."""
+    from extractors import kk
+
+    members = [
+        {"full_name": "BAMBANG KUSUMA", "sex": "LAKI-LAKI", "relationship": "KEPALA KELUARGA",
+         "father_name": "IRFAN KUSUMA", "mother_name": "ANI MANURUNG"},
+        {"full_name": "MAYA CAMYA PANGARIBUAN", "sex": "PEREMPUAN", "relationship": "STA",
+         "father_name": "ILHAM PANGARBUAN", "mother_name": "INDAM SURYADI"},
+        {"full_name": "NUR PRATAMA", "sex": "PEREMPUAN", "relationship": "HUA",
+         "father_name": "BAMBANG KUSUMA", "mother_name": "MAYA CAHYA PANGAKRBLAN"},
+        {"full_name": "YUNI HAKIM", "sex": "PEREMPUAN", "relationship": "ARAHAN",
+         "father_name": "BAMBANG KUSUNA", "mother_name": "MAYA CAHYA PANGARIBUAN"},
+        {"full_name": "AGUS SETIAWAN", "sex": "LAKI-LAKI", "relationship": "QXZ",
+         "father_name": "HADI SETIAWAN", "mother_name": "RINA LUBIS"},
+    ]
+    read = kk._enums_by_family(members)
+    assert [m["relationship"] for m in read] == ["KEPALA KELUARGA", "ISTRI", "ANAK", "ANAK", "QXZ"]
 
 
 @pytest.mark.parametrize(("read", "value"), [
