@@ -222,7 +222,11 @@ def _education(raw: str) -> object | None:
     if found:
         return found
     snapped = norm.snap(raw, EDUCATIONS, spellings={e.replace(" ", ""): e for e in EDUCATIONS})
-    return snapped.value if snapped.valid else norm.normalize("text", raw).value
+    if snapped.valid:
+        return snapped.value
+    # Too garbled for either, yet clearly like one level more than any other
+    # (``AKADEMUYOSI OMA W/5 MUDA``: a phone KK of seed 213).
+    return _closest(raw, list(EDUCATIONS)) or norm.normalize("text", raw).value
 
 
 #: The two education levels told apart by their numeral alone, which blur merges.
@@ -308,7 +312,20 @@ def _religion(raw: str) -> object | None:
         for allowed in norm.RELIGIONS:
             if fuzz.ratio(text, allowed[:len(text)]) >= 90:
                 return allowed
+    letters = text.replace(" ", "")
+    words = [r for r in norm.RELIGIONS if " " not in r]
+    if (" " in text or len(letters) > max(map(len, words))) and len(letters) >= 8 and all(
+            fuzz.ratio(letters, r) < ONE_WORD_RELIGION_MATCH for r in words):
+        # Only one religion has more than one word: the long one, which overflows its
+        # narrow cell and reads as words of nothing (``SERESCAMAN TENSE``, ``UREA MENA``:
+        # every member of two phone KKs, seeds 203 and 217).
+        return next(r for r in norm.RELIGIONS if " " in r)
     return found.value
+
+
+#: How alike (ratio, letters only) a reading must be to a one-word religion to be taken
+#: for a garbled one of them rather than the one religion of several words.
+ONE_WORD_RELIGION_MATCH = 70
 
 
 def members_field(pages: list[Page]) -> Field | None:
@@ -501,7 +518,19 @@ def _relationship_by_parents(member: dict[str, object], members: list[dict[str, 
     if any(same(m.get("mother_name"), member.get("full_name")) or same(m.get("father_name"), member.get("full_name"))
            for m in children):
         return {"PEREMPUAN": "ISTRI", "LAKI-LAKI": "SUAMI"}.get(str(member.get("sex")))
+    # No children to tell: a married woman in the KK of a married man who has no other wife
+    # listed, read as something like ISTRI (``STA``: a phone KK of seed 217, a couple alone).
+    if (member.get("sex") == "PEREMPUAN" and member.get("marital_status") == "KAWIN"
+            and head.get("sex") == "LAKI-LAKI" and head.get("marital_status") == "KAWIN"
+            and not any(m.get("relationship") == "ISTRI" for m in members if m is not member)
+            and fuzz.ratio(str(member.get("relationship")), "ISTRI") >= WIFE_LIKE):
+        return "ISTRI"
     return None
+
+
+#: How alike (ratio) a relationship read outside its list must be to ISTRI for the family
+#: alone to make it so.
+WIFE_LIKE = 40
 
 
 def _places_by_family(members: list[dict[str, object]], region: str | None) -> list[dict[str, object]]:

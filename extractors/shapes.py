@@ -123,13 +123,16 @@ def _middle_line(ink: np.ndarray, share: float) -> tuple[int, int] | None:
     return min(runs, key=lambda run: abs((run[0] + run[1]) / 2 - middle)) if runs else None
 
 
-def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5) -> DigitReading | None:
+def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5,
+                edge_share: float = 0.2) -> DigitReading | None:
     """The line printed as ``pattern`` nearest the middle of ``gray`` (a grayscale crop, dark
     figures on light paper, the line about level), read by the figures' shapes: ``pattern``
     has ``0`` for each figure and ``-`` for a hyphen (``00-00-0000``: a date), which is not
     read but takes its own advance. ``None`` when no such line is found. ``digits`` are the
     figures only. The line is the rows with ``line_share`` of the inkiest row's ink: half
-    suits blurred small figures; large crisp ones need less (a 7's bar holds half the ink)."""
+    suits blurred small figures; large crisp ones need less (a 7's bar holds half the ink).
+    The line starts and ends at the columns with ``edge_share`` of the inkiest column's ink:
+    the bar of a crisp 7 in front holds a tenth of it."""
     if gray.size == 0 or min(gray.shape[:2]) < 4:
         return None
     ink = _ink(gray)
@@ -138,7 +141,7 @@ def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5) -> Digi
         return None
     y0, y1 = line
     columns = ink[y0:y1].sum(axis=0)
-    xs = np.flatnonzero(columns > 0.2 * columns.max())
+    xs = np.flatnonzero(columns > edge_share * columns.max())
     height = y1 - y0
     if len(xs) == 0 or height < 4:
         return None

@@ -105,6 +105,8 @@ def test_rule_dashes_are_painted_out_and_text_is_kept() -> None:
     ("SLTN/SEDERAJAT", "SLTA/SEDERAJAT"),
     ("SLTPISEDERAJAT", "SLTP/SEDERAJAT"),
     ("SUTPISEDERALAT", "SLTP/SEDERAJAT"),
+    ("AKADEMUYOSI OMA W/5 MUDA", "AKADEMI/DIPLOMA III/S. MUDA"),  # clearly like one level
+    ("ORP1 OMA YU", "ORP1 OMA YU"),  # like none clearly: as read, for review
 ])
 def test_education_level_read_with_slips_is_the_printed_one(read: str, level: str) -> None:
     from extractors.kk import _normalise
@@ -631,6 +633,13 @@ def test_a_relationship_too_garbled_for_its_letters_is_told_by_the_parents_names
     ]
     read = kk._enums_by_family(members)
     assert [m["relationship"] for m in read] == ["KEPALA KELUARGA", "ISTRI", "ANAK", "ANAK", "QXZ"]
+    # A couple alone (seed 217): the married woman in a married man's KK is his wife.
+    couple = [{"full_name": "DEDI SIREGAR", "sex": "LAKI-LAKI", "relationship": "KEPALA KELUARGA",
+               "marital_status": "KAWIN"},
+              {"full_name": "RINA LUBIS", "sex": "PEREMPUAN", "relationship": "STA", "marital_status": "KAWIN"}]
+    assert kk._enums_by_family(couple)[1]["relationship"] == "ISTRI"
+    couple[1]["marital_status"] = "BELUM KAWIN"
+    assert kk._enums_by_family(couple)[1]["relationship"] == "STA"
 
 
 @pytest.mark.parametrize(("read", "value"), [
@@ -653,3 +662,18 @@ def test_only_unsure_words_of_a_members_names_are_read_as_name_words() -> None:
                              kk.Word(text="SANTOSO", confidence=0.9, bbox=(0, 0, 1, 1))]}
     read = kk._names_by_lexicon(member, cells)
     assert read == {"full_name": "RINA DWI SIREGAR", "father_name": "OWI SANTOSO", "mother_name": None}
+
+
+@pytest.mark.parametrize(("read", "religion"), [
+    # The one religion of several words overflows its narrow cell: on phone KKs (seeds 203
+    # and 217) every member's read as words of nothing.
+    ("SERESCAMAN TENSE", "KEPERCAYAAN TERHADAP TUHAN YME"),
+    ("UREA MENA", "KEPERCAYAAN TERHADAP TUHAN YME"),
+    ("RENCANA MEMAON", "KEPERCAYAAN TERHADAP TUHAN YME"),
+    # A one-word religion split or with a letter lost is still itself.
+    ("KRI STEN", "KRISTEN"), ("ISL AM", "ISLAM"), ("KRSTEN", "KRISTEN"),
+])
+def test_a_religion_read_as_several_words_of_nothing_is_the_long_one(read: str, religion: str) -> None:
+    from extractors.kk import _normalise
+
+    assert _normalise("religion", read) == religion

@@ -109,6 +109,7 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("X.. MERDEKA NO. 147", "JL. MERDEKA NO. 147"),
     ("XL. PEMUDA NO. 109", "JL. PEMUDA NO. 109"),
     ("£.JL. SUDIRMAN NO. 71", "JL. SUDIRMAN NO. 71"),  # the colon read as a mark (seed 215, phone)
+    ("L. DIPONEGORO NO. 84", "JL. DIPONEGORO NO. 84"),  # the J lost (seed 217, phone)
     ("XL DIPONEGORO NO. 104", "JL. DIPONEGORO NO. 104"),    # and its dot lost
     ("1 JL. GAJAH MADA NO. 83", "JL. GAJAH MADA NO. 83"),   # the colon read as 1
     ("1.JL. GAJAH MADA NO. 69", "JL. GAJAH MADA NO. 69"),
