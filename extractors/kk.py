@@ -432,13 +432,13 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
             member["nik"] = _by_figures(clean, cells["nik"], NIK_FIGURES) or member.get("nik")
         confirmed = (isinstance(member.get("nik"), str) and isinstance(member.get("birth_date"), str)
                      and norm.nik_encodes_date(str(member["nik"]), str(member["birth_date"]), member.get("sex"))
-                     and str(member["birth_date"]) <= today)
+                     and EARLIEST_BIRTH <= str(member["birth_date"]) <= today)
         if nik_factor > 1.0 and cells.get("birth_date") and not confirmed:
             # (A date the NIK read apart confirms is not read again: two readings agree. The
-            # NIK holds two digits of the year: a birth in 2124 is read again all the same.)
+            # NIK holds two digits of the year: a birth in 2124 or 1392 is read again all the same.)
             printed = _by_figures(clean, cells["birth_date"], DATE_FIGURES)
             date = norm.normalize("date", f"{printed[:2]}-{printed[2:4]}-{printed[4:]}") if printed else None
-            if date is not None and date.valid and str(date.value) <= today:
+            if date is not None and date.valid and EARLIEST_BIRTH <= str(date.value) <= today:
                 member["birth_date"] = date.value
         member["nik"] = _with_region(member.get("nik"), region)
         member["nik"], member["birth_date"] = _nik_and_date(
@@ -601,6 +601,11 @@ def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -
         unsure = {w.text.upper() for w in cells.get(key, []) if w.confidence < NAME_SURE}
         out[key] = " ".join(_name_word(word) if word in unsure else word for word in value.split())
     return out
+
+
+#: No member of a KK was born before this: a year read 1392 is a 9 read as 3 (seed 217),
+#: read again by its figures like a birth after today.
+EARLIEST_BIRTH = "1900-01-01"
 
 
 #: How a member's NIK and birth date are printed (``shapes`` patterns).

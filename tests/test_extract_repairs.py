@@ -503,6 +503,14 @@ def test_a_ktp_birth_date_8_read_as_3_is_read_by_its_glyphs_where_the_nik_says()
         assert (inked.value if inked is not None else read.value) == value, printed
 
 
+def test_an_email_whose_digits_ind_misreads_is_read_again_in_english() -> None:
+    """Held-out seed 217, a clean form: the page read ``ferdi60@`` as ``ferdisd@``."""
+    image, box = _printed_line("ferdi60@mail.example")
+    read = Field(value="ferdisd@mail.example", raw="ferdisd@mail.example", confidence=0.28, page=1,
+                 bbox=box, source="ocr")
+    assert F.surer_reading(read, "email", image, 1.0, 30.0).value == "ferdi60@mail.example"
+
+
 def test_a_nik_box_leaves_out_marks_read_after_the_number() -> None:
     """A noisy KTP of held-out seed 215: ``| Ta`` (the photo's edge) read after the NIK made
     its box twice the number's height, too tall for the glyphs' check, and a 3 read for an 8
