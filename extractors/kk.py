@@ -443,6 +443,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
         member["nik"] = _with_region(member.get("nik"), region)
         member["nik"], member["birth_date"] = _nik_and_date(
             clean, page.number, member, cells.get("nik", []), cells.get("birth_date", []), nik_factor, region)
+        member["birth_date"] = _possible_birth_year(member, today)
     if nik_factor > 1.0:
         members = [_names_by_lexicon(member, read_in.get(position, {})) for position, member in enumerate(members)]
     members = [m for m in members if any(v is not None for v in m.values())]
@@ -606,6 +607,23 @@ def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -
 #: No member of a KK was born before this: a year read 1392 is a 9 read as 3 (seed 217),
 #: read again by its figures like a birth after today.
 EARLIEST_BIRTH = "1900-01-01"
+
+
+def _possible_birth_year(member: dict[str, object], today: str) -> object:
+    """A birth date still after today or before ``EARLIEST_BIRTH`` once read again (``3006``
+    for 2006: a phone KK of held-out seed 219) in the century its NIK's two year digits and
+    the rest of the date allow, the later if both do."""
+    date, nik = member.get("birth_date"), member.get("nik")
+    if not (isinstance(date, str) and isinstance(nik, str) and len(date) == 10 and len(nik) == 16):
+        return date
+    if EARLIEST_BIRTH <= date <= today:
+        return date
+    for century in ("20", "19"):
+        candidate = century + date[2:]
+        if (EARLIEST_BIRTH <= candidate <= today
+                and norm.nik_encodes_date(nik, candidate, member.get("sex"))):
+            return candidate
+    return date
 
 
 #: How a member's NIK and birth date are printed (``shapes`` patterns).

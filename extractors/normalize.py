@@ -314,7 +314,7 @@ def normalize_text(raw: str) -> Normalized:
     # In a phone photo's blur J and L run into an X (``XL.``, ``LX.``, ``X..``), and the colon
     # before the value is read as 1 or a mark (``1 JL.``, ``1.JL.``, ``£.JL.``).
     text = re.sub(r"^(?:XL|LX|JX|XJ|X\.)(?:\.|\s)\s*(?=[A-Z])", "JL. ", text)
-    text = re.sub(r"^(?:[1I]|[^\w\s])\s*\.?\s*(?=JL\.\s*[A-Z])", "", text)
+    text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL(?=[A-Z]{3})", "JL. ", text)
     text = re.sub(r"^L\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J lost (held-out seed 217, phone)
     # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).

