@@ -571,11 +571,21 @@ NAME_SURE = 0.85
 
 @functools.cache
 def _name_words() -> frozenset[str]:
-    """Words of person names as the NER corpora spell them (``ner_model/name_words.txt``)."""
+    """Words of person names as the NER corpora spell them (``ner_model/name_words.txt``)
+    and of common Indonesian names (``ner_model/common_names.txt``, from Faker; see the
+    model's README)."""
     from extractors.ner_train import MODEL_DIR, NAME_WORDS_FILE
 
-    path = MODEL_DIR / NAME_WORDS_FILE
-    return frozenset(path.read_text(encoding="utf-8").split()) if path.is_file() else frozenset()
+    words: set[str] = set()
+    for name in (NAME_WORDS_FILE, COMMON_NAMES_FILE):
+        path = MODEL_DIR / name
+        if path.is_file():
+            words.update(path.read_text(encoding="utf-8").split())
+    return frozenset(words)
+
+
+#: Words of common Indonesian first names and surnames, beside the NER model.
+COMMON_NAMES_FILE = "common_names.txt"
 
 
 def _name_word(word: str) -> str:
