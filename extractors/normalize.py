@@ -326,7 +326,7 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"\b(JL|JLN|GG|NO)\.(?=[A-Z0-9])", r"\1. ", text)
     # A lane's house number run into its name: ``GG. MELATI6`` is ``GG. MELATI 6``.
     if re.match(r"(?:JL|JLN|GG)\. [A-Z]", text):
-        text = re.sub(r"(?<=[A-Z]{3})(\d{1,4})$", r" \1", text)
+        text = re.sub(r"(?<=[A-Z]{3})(\d{1,4})(?=$|\s+RT\b)", r" \1", text)  # ``KENANGA3 RT 008``
     text = re.sub(r"\s+([.,])", r"\1", text)
     text = re.sub(r"[\s\-—_|~=:;]+$", "", text)
     return Normalized(text or None, valid=bool(text))

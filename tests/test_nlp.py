@@ -738,8 +738,11 @@ def test_a_region_named_with_a_prefix_word_keeps_it_and_only_then(raw: str, valu
     ("Gg. Pemuda 13 RT 002 RW OLI", "GG. PEMUDA 13 RT 002 RW 011"),  # held-out seed 215, phone
     ("Jl. Cempaka No. 118 RT O11 RW 004", "JL. CEMPAKA NO. 118 RT 011 RW 004"),
     ("Dusun Lilin RT 004 RW 002", "DUSUN LILIN RT 004 RW 002"),  # words stay words
+    # Held-out seed 223: the colon read as 1: before the value; a lane's number run into it.
+    ("1: Dusun Sukaasri RT 013 RW 001", "DUSUN SUKAASRI RT 013 RW 001"),
+    ("Gg. Kenanga3 RT 008 RW 012", "GG. KENANGA 3 RT 008 RW 012"),
 ])
-def test_a_letters_rt_and_rw_read_with_letters_for_figures_are_figures(raw: str, value: str) -> None:
+def test_a_letters_address_read_with_slips_is_as_printed(raw: str, value: str) -> None:
     from extractors.nlp import address_value
 
     assert address_value(raw) == value
@@ -769,3 +772,30 @@ def test_a_mother_named_after_bernama_read_as_bemama_is_still_the_mother() -> No
     fields = extract_letter_fields(text)
     assert fields["mother_name"]["value"] == "WIDYA CAHYA TANJUNG"
     assert fields["father_name"]["value"] == "RUDI PURNOMO"
+
+
+def test_a_place_read_with_a_space_inside_and_a_regency_beside_its_numbered_district() -> None:
+    """Held-out seed 223: ``BAN YUASIN II`` is the district BANYUASIN II; Banyuasin, named
+    alone and as KABUPATEN BANYUASIN, is a place beside its district BANYUASIN II."""
+    text = (
+        "PEMERINTAH KABUPATEN BANYUASIN\nKECAMATAN BAN YUASIN II\nKELURAHAN KEBONMAKMUR\n"
+        "SURAT KETERANGAN DOMISILI\nNomor: 145/869/KEL/VII/2026\n"
+        "Lurah Kebonmakmur, Kecamatan Banyuasin Ii, Kabupaten Banyuasin, dengan ini menerangkan dengan\n"
+        "sebenarnya bahwa YOGA TRI SETIADI, NIK 1607021603876694, lahir di Banyuasin pada tanggal 16\n"
+        "Maret 1987, pekerjaan wiraswasta, benar berdomisili di JL. AHMAD YANI NO. 121 RT 004 RW 006\n"
+        "Kelurahan Kebonmakmur sejak bulan Februari 2020.\n"
+        "Banyuasin, 5 Juli 2026\nLurah Kebonmakmur,\nFERDI WIJAYA\n"
+    )
+    places = set(_values(extract_letter_fields(text)["places"]))
+    assert places == {"KEBONMAKMUR", "BANYUASIN II", "KABUPATEN BANYUASIN", "BANYUASIN"}
+
+
+def test_a_letter_nik_of_no_region_is_the_one_a_confusable_digit_makes_of_a_regency_named() -> None:
+    """Held-out seed 223, a noisy letter: 8212… (no regency) for 3212…, Indramayu. A NIK of
+    a known region the letter does not name is someone registered elsewhere: it stays."""
+    from extractors.nlp import nik_digits
+
+    letter = "Desa Sukamaju, Kecamatan Lohbener, Kabupaten Indramayu"
+    assert nik_digits("8212130304808330", letter) == "3212130304808330"
+    assert nik_digits("3201130304808330", letter) == "3201130304808330"
+    assert nik_digits("8212130304808330", "Kabupaten Bogor") == "8212130304808330"
