@@ -1163,8 +1163,10 @@ def _lost_colon_re() -> re.Pattern[str]:
          if re.search(r"[ /,&]", label) or label in _LOST_COLON_SHORT_LABELS),
         key=len, reverse=True,
     )
+    # An l read as i or 1 (``Tempat/Tgi Lahir``: seed 213, a phone photo).
     alternatives = "|".join(
-        r"[ \t]*".join(re.escape(word) for word in re.split(r"\s+", label)) for label in labels
+        r"[ \t]*".join(re.escape(word).replace("l", "[li1]") for word in re.split(r"\s+", label))
+        for label in labels
     )
     return re.compile(
         rf"^[ \t]*(?P<label>(?=[A-Z])(?i:{alternatives}))[ \t]+(?P<value>[A-Z0-9][^\n]*?)[ \t]*$"

@@ -194,6 +194,10 @@ def test_label_lines_whose_colon_was_lost_still_give_their_values() -> None:
     fields = extract_letter_fields(every)
     assert fields["subject_name"]["value"] == "Ahmad Fauzi"
     assert fields["subject_birth_date"]["value"] == "1988-08-23"
+    # Seed 213, a phone photo: the l of Tgl read as i too.
+    fields = extract_letter_fields(every.replace("Tempat/Tgl Lahir", "Tempat/Tgi Lahir"))
+    assert fields["subject_birth_place"]["value"] == "BANDUNG"
+    assert fields["subject_birth_date"]["value"] == "1988-08-23"
 
 
 def test_a_long_label_misread_by_one_letter_is_the_known_label() -> None:
