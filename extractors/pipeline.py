@@ -156,6 +156,12 @@ def _extract_bytes(data: bytes, source: str, limits: Limits | None,
     if images:
         started = time.perf_counter()
         document.fields = reread_weak_fields(document.fields, document_type, service, images, limits)
+        members = document.fields.get("members")
+        if document_type == "kk" and "head_name" in document.fields and members is not None:
+            from extractors.kk import head_name_by_members
+
+            document.fields["head_name"] = head_name_by_members(document.fields["head_name"],
+                                                                members.value)  # type: ignore[arg-type]
         timings["ocr"] += time.perf_counter() - started
         kinds = field_kinds(document_type, service)
         document.fields = reread_mod.split_run_together_names(document.fields, kinds, images)

