@@ -1079,9 +1079,7 @@ def head_name_by_members(head: Field | None, members: list[dict[str, object]]) -
         return head
     own = next((m.get("full_name") for m in members if m.get("relationship") == "KEPALA KELUARGA"), None)
     words = head.value.split()
-    if (not isinstance(own, str) or own == head.value or len(own.split()) != len(words)
-            or Levenshtein.distance(own.replace(" ", ""), head.value.replace(" ", ""))
-            > max(WORD_VOTE_SLIPS, len(own.replace(" ", "")) // 4)):
+    if not isinstance(own, str) or own == head.value or not _readings_alike(head.value, own):
         return head
     known = _name_words()
     agreed = [theirs if mine != theirs and theirs in known and mine not in known else mine
@@ -1150,6 +1148,15 @@ def _agreed_names(members: list[dict[str, object]], head: str | None) -> list[di
 WORD_VOTE_SLIPS = 3
 
 
+def _readings_alike(reading: object, name: str) -> bool:
+    """Whether ``reading`` may be ``name`` read with slips: as many words, and within
+    ``WORD_VOTE_SLIPS`` letters (or a quarter of the name's) of it."""
+    if not isinstance(reading, str) or len(reading.split()) != len(name.split()):
+        return False
+    letters = name.replace(" ", "")
+    return Levenshtein.distance(reading.replace(" ", ""), letters) <= max(WORD_VOTE_SLIPS, len(letters) // 4)
+
+
 def _agreed_words(members: list[dict[str, object]]) -> list[dict[str, object]]:
     """The head's and the wife's (or husband's) names taken word by word as most of their
     readings in the KK read them.
@@ -1177,11 +1184,7 @@ def _agreed_words(members: list[dict[str, object]]) -> list[dict[str, object]]:
         key = "mother_name" if parent.get("sex") == "PEREMPUAN" else "father_name"
         if not isinstance(own, str):
             continue
-        cells = [(parent, "full_name")] + [
-            (child, key) for child in children if isinstance(child.get(key), str)
-            and len(str(child[key]).split()) == len(own.split())
-            and Levenshtein.distance(str(child[key]).replace(" ", ""), own.replace(" ", ""))
-            <= max(WORD_VOTE_SLIPS, len(own.replace(" ", "")) // 4)]
+        cells = [(parent, "full_name")] + [(child, key) for child in children if _readings_alike(child.get(key), own)]
         if len(cells) < 2:
             continue
         splits = [str(m[k]).split() for m, k in cells]

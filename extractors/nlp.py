@@ -1446,11 +1446,17 @@ def nik_digits(value: str, text: str = "") -> str:
         return digits
     valid = [c for c in candidates if ids.region_known(c[:6]) and ids.nik_is_valid(c)]
     if len(valid) > 1 and text:
-        upper = text.upper()
-        regencies = ids.regions().regencies
-        valid = [c for c in valid if c[:4] in regencies
-                 and without_regency_prefix(regencies[c[:4]].upper()) in upper]
+        valid = [c for c in valid if _regency_named(c, text.upper())]
     return valid[0] if len(valid) == 1 else digits
+
+
+def _regency_named(nik: str, upper_text: str) -> bool:
+    """Whether the (upper-case) text names the regency of ``nik``'s region code."""
+    from rules import identifiers as ids
+
+    regencies = ids.regions().regencies
+    return (nik[:4] in regencies and ids.region_known(nik[:6])
+            and without_regency_prefix(regencies[nik[:4]].upper()) in upper_text)
 
 
 def _region_named(digits: str, text: str) -> str:
@@ -1461,17 +1467,10 @@ def _region_named(digits: str, text: str) -> str:
     from extractors.fields import CONFUSABLE_DIGITS
     from rules import identifiers as ids
 
-    upper = text.upper()
-    regencies = ids.regions().regencies
-
-    def named(nik: str) -> bool:
-        return (nik[:4] in regencies and ids.region_known(nik[:6])
-                and without_regency_prefix(regencies[nik[:4]].upper()) in upper)
-
     if ids.region_known(digits[:6]):
         return digits
     candidates = {digits[:i] + other + digits[i + 1:] for i in range(6) for other in CONFUSABLE_DIGITS.get(digits[i], "")}
-    found = [c for c in candidates if named(c) and ids.nik_is_valid(c)]
+    found = [c for c in candidates if _regency_named(c, text.upper()) and ids.nik_is_valid(c)]
     return found[0] if len(found) == 1 else digits
 
 

@@ -572,23 +572,25 @@ def test_a_members_enumerated_values_read_with_letters_lost_are_read_by_the_fami
     assert [m["birth_place"] for m in read] == ["WAJO", "SOPPENG", "SOPPENG", "MAKASAR BARU"]
 
 
+def _member(name: str, relationship: str, sex: str, father: str, mother: str) -> dict[str, object]:
+    """A member row of a KK's names, as the tables read them."""
+    return {"full_name": name, "relationship": relationship, "sex": sex, "father_name": father,
+            "mother_name": mother}
+
+
 def test_a_name_printed_three_times_takes_each_word_most_of_its_readings_share() -> None:
     """Seed 213, a phone KK: the wife's name read with a different word wrong each time,
     once as hers and twice as her children's mother's."""
     from extractors import kk
 
-    def member(name: str, relationship: str, sex: str, father: str, mother: str) -> dict[str, object]:
-        return {"full_name": name, "relationship": relationship, "sex": sex, "father_name": father,
-                "mother_name": mother}
-
     members = [
-        member("BAMBANG KUSUMA", "KEPALA KELUARGA", "LAKI-LAKI", "IRFAN KUSUMA", "ANI MANURUNG"),
-        member("MAYA CAMYA PANGARIBUAN", "ISTRI", "PEREMPUAN", "ILHAM PANGARIBUAN", "INDAH SURYADI"),
-        member("NUR PRATAMA", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGAKRBLAN"),
-        member("YUNI HAKIM", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGARIBUAN"),
+        _member("BAMBANG KUSUMA", "KEPALA KELUARGA", "LAKI-LAKI", "IRFAN KUSUMA", "ANI MANURUNG"),
+        _member("MAYA CAMYA PANGARIBUAN", "ISTRI", "PEREMPUAN", "ILHAM PANGARIBUAN", "INDAH SURYADI"),
+        _member("NUR PRATAMA", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGAKRBLAN"),
+        _member("YUNI HAKIM", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGARIBUAN"),
         # Siblings a letter apart, read once each: two people, both stay.
-        member("RINA KUSUMA", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGARIBUAN"),
-        member("RINI KUSUMA", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGARIBUAN"),
+        _member("RINA KUSUMA", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGARIBUAN"),
+        _member("RINI KUSUMA", "ANAK", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGARIBUAN"),
     ]
     agreed = kk._agreed_names(members, "BAMBANG KUSUMA")
     assert {m["mother_name"] for m in agreed[2:]} == {"MAYA CAHYA PANGARIBUAN"}
@@ -598,18 +600,18 @@ def test_a_name_printed_three_times_takes_each_word_most_of_its_readings_share()
     # Seed 215: the wife's SITI read SIM twice as her children's mother; SITI is a name word.
     # The head's mother AULIA, three letters from the wife NADIA, is another person.
     family = [
-        member("IRFAN NURUL HAKIM", "KEPALA KELUARGA", "LAKI-LAKI", "IRFAN HAKIM", "NADIA EKA MANURUNG"),
-        member("SITI SEKAR SIREGAR", "ISTRI", "PEREMPUAN", "HENDRA SIREGAR", "INDAH WARDHANA"),
-        member("BAMBANG EKA HAKIM", "ANAK", "LAKI-LAKI", "IRFAN NURUL HAKIM", "SIM SEKAR SIREGAR"),
-        member("ANI TANJUNG", "ANAK", "PEREMPUAN", "IRFAN NURUL HAKIM", "SIM SEKAR SIREGAR"),
+        _member("IRFAN NURUL HAKIM", "KEPALA KELUARGA", "LAKI-LAKI", "IRFAN HAKIM", "NADIA EKA MANURUNG"),
+        _member("SITI SEKAR SIREGAR", "ISTRI", "PEREMPUAN", "HENDRA SIREGAR", "INDAH WARDHANA"),
+        _member("BAMBANG EKA HAKIM", "ANAK", "LAKI-LAKI", "IRFAN NURUL HAKIM", "SIM SEKAR SIREGAR"),
+        _member("ANI TANJUNG", "ANAK", "PEREMPUAN", "IRFAN NURUL HAKIM", "SIM SEKAR SIREGAR"),
     ]
     agreed = kk._agreed_names(family, "IRFAN NURUL HAKIM")
     assert [m["mother_name"] for m in agreed[2:]] == ["SITI SEKAR SIREGAR"] * 2
     assert agreed[1]["full_name"] == "SITI SEKAR SIREGAR"
     assert agreed[0]["mother_name"] == "NADIA EKA MANURUNG"
-    wives = [member("BUDI HAKIM", "KEPALA KELUARGA", "LAKI-LAKI", "RUDI HAKIM", "AULIA KURNIAWAN"),
-             member("NADIA KURNIAWAN", "ISTRI", "PEREMPUAN", "BUDI KURNIAWAN", "NOVITA EKA PRATAMA"),
-             member("JOKO RAMADHAN", "ANAK", "LAKI-LAKI", "BUDI HAKIM", "NADIA KURNIAWAN")]
+    wives = [_member("BUDI HAKIM", "KEPALA KELUARGA", "LAKI-LAKI", "RUDI HAKIM", "AULIA KURNIAWAN"),
+             _member("NADIA KURNIAWAN", "ISTRI", "PEREMPUAN", "BUDI KURNIAWAN", "NOVITA EKA PRATAMA"),
+             _member("JOKO RAMADHAN", "ANAK", "LAKI-LAKI", "BUDI HAKIM", "NADIA KURNIAWAN")]
     assert kk._agreed_names(wives, "BUDI HAKIM")[0]["mother_name"] == "AULIA KURNIAWAN"
 
 
@@ -620,16 +622,11 @@ def test_a_relationship_too_garbled_for_its_letters_is_told_by_the_parents_names
     from extractors import kk
 
     members = [
-        {"full_name": "BAMBANG KUSUMA", "sex": "LAKI-LAKI", "relationship": "KEPALA KELUARGA",
-         "father_name": "IRFAN KUSUMA", "mother_name": "ANI MANURUNG"},
-        {"full_name": "MAYA CAMYA PANGARIBUAN", "sex": "PEREMPUAN", "relationship": "STA",
-         "father_name": "ILHAM PANGARBUAN", "mother_name": "INDAM SURYADI"},
-        {"full_name": "NUR PRATAMA", "sex": "PEREMPUAN", "relationship": "HUA",
-         "father_name": "BAMBANG KUSUMA", "mother_name": "MAYA CAHYA PANGAKRBLAN"},
-        {"full_name": "YUNI HAKIM", "sex": "PEREMPUAN", "relationship": "ARAHAN",
-         "father_name": "BAMBANG KUSUNA", "mother_name": "MAYA CAHYA PANGARIBUAN"},
-        {"full_name": "AGUS SETIAWAN", "sex": "LAKI-LAKI", "relationship": "QXZ",
-         "father_name": "HADI SETIAWAN", "mother_name": "RINA LUBIS"},
+        _member("BAMBANG KUSUMA", "KEPALA KELUARGA", "LAKI-LAKI", "IRFAN KUSUMA", "ANI MANURUNG"),
+        _member("MAYA CAMYA PANGARIBUAN", "STA", "PEREMPUAN", "ILHAM PANGARBUAN", "INDAM SURYADI"),
+        _member("NUR PRATAMA", "HUA", "PEREMPUAN", "BAMBANG KUSUMA", "MAYA CAHYA PANGAKRBLAN"),
+        _member("YUNI HAKIM", "ARAHAN", "PEREMPUAN", "BAMBANG KUSUNA", "MAYA CAHYA PANGARIBUAN"),
+        _member("AGUS SETIAWAN", "QXZ", "LAKI-LAKI", "HADI SETIAWAN", "RINA LUBIS"),
     ]
     read = kk._enums_by_family(members)
     assert [m["relationship"] for m in read] == ["KEPALA KELUARGA", "ISTRI", "ANAK", "ANAK", "QXZ"]
@@ -700,12 +697,9 @@ def test_a_head_name_read_with_a_slip_on_both_sides_of_the_table_takes_the_name_
     from models.domain import Field
 
     members = [
-        {"full_name": "IRFAN INDRA HUTAGALUNG", "relationship": "KEPALA KELUARGA", "sex": "LAKI-LAKI",
-         "father_name": "BUDI HUTAGALUNG", "mother_name": "SITI PERMANA"},
-        {"full_name": "DEWI LESTARI", "relationship": "ISTRI", "sex": "PEREMPUAN",
-         "father_name": "AGUS SANTOSO", "mother_name": "RINA LUBIS"},
-        {"full_name": "JOKO HUTAGALUNG", "relationship": "ANAK", "sex": "LAKI-LAKI",
-         "father_name": "IRFAN INORA HUTAGALUNG", "mother_name": "DEWI LESTARI"},
+        _member("IRFAN INDRA HUTAGALUNG", "KEPALA KELUARGA", "LAKI-LAKI", "BUDI HUTAGALUNG", "SITI PERMANA"),
+        _member("DEWI LESTARI", "ISTRI", "PEREMPUAN", "AGUS SANTOSO", "RINA LUBIS"),
+        _member("JOKO HUTAGALUNG", "ANAK", "LAKI-LAKI", "IRFAN INORA HUTAGALUNG", "DEWI LESTARI"),
     ]
     agreed = kk._agreed_names(members, None)
     assert agreed[2]["father_name"] == "IRFAN INDRA HUTAGALUNG"
