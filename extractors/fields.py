@@ -25,6 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extractors import normalize as norm
 from extractors import reread as reread_mod
+from extractors import shapes as shapes_mod
 from extractors import tesseract
 from models.domain import Field, Limits, Page, Word
 from models.errors import ConfigurationError, OCRError
@@ -1316,8 +1317,6 @@ def digits_by_figures(item: Field, pattern: str, image: np.ndarray, scale: float
     shapes (``shapes.read_digits``): Tesseract reads the 7 of the KK's typeface as 1 even in
     a clean crop (``57159`` for 57759 on a clean KK of held-out seed 215). Taken only where
     the match is sure and each changed digit clearly won (``FIGURES_MARGIN``)."""
-    from extractors import shapes
-
     value = str(item.value)
     if item.bbox is None or len(value) != pattern.count("0"):
         return item
@@ -1329,7 +1328,7 @@ def digits_by_figures(item: Field, pattern: str, image: np.ndarray, scale: float
         return item
     if crop.ndim == 3:
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    read = shapes.read_digits(crop, pattern, FIGURES_LINE_SHARE, FIGURES_EDGE_SHARE)
+    read = shapes_mod.read_digits(crop, pattern, FIGURES_LINE_SHARE, FIGURES_EDGE_SHARE)
     if read is None or not read.sure or read.digits == value:
         return item
     changed = [i for i, (a, b) in enumerate(zip(read.digits, value)) if a != b]

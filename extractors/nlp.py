@@ -30,7 +30,7 @@ from spacy.util import (
     filter_spans,
 )
 
-from extractors.normalize import normalize_text, without_regency_prefix
+from extractors.normalize import normalize_text, region_names_by_letters, without_regency_prefix
 from models.errors import ConfigurationError
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
@@ -1679,8 +1679,6 @@ def place_value(raw: str) -> str:
 def canonical_places(places: list[LetterField]) -> list[LetterField]:
     """``places`` in ``place_value`` form, in reading order, one field per place (a name
     that another place's name extends by a Roman numeral only is that place, cut short)."""
-    from extractors.normalize import region_names_by_letters
-
     out: list[LetterField] = []
     seen: set[str] = set()
     for place in places:
