@@ -364,17 +364,20 @@ def members_field(pages: list[Page]) -> Field | None:
 # ------------------------------------------------------------------ ruled tables on scans
 
 
-def _member_grids(image: np.ndarray) -> tuple[list[table_mod.Table], list[table_mod.Box]]:
+def _member_grids(image: np.ndarray, bodies: list[table_mod.Box] | None = None
+                  ) -> tuple[list[table_mod.Table], list[table_mod.Box]]:
     """The ruled tables of a page wide enough to be member tables (five columns or more), found
-    near the table bodies (the whole page if none is found there), and those bodies."""
-    bodies = table_mod.table_bodies(image)
+    near the table bodies (the whole page if none is found there), and those bodies
+    (``bodies``: as the page's reading found them, when it did)."""
+    bodies = bodies or table_mod.table_bodies(image)
     tables = [t for t in table_mod.find_tables(image, near=bodies) if len(t.rows[0].cells) >= 5]
     if not tables and bodies:
         tables = [t for t in table_mod.find_tables(image) if len(t.rows[0].cells) >= 5]
     return tables, bodies
 
 
-def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | None:
+def members_from_grid(page: Page, image: np.ndarray, scale: float,
+                      bodies: list[table_mod.Box] | None = None) -> Field | None:
     """The ``members`` field read from the ruled member tables of a scanned KK page.
 
     ``image`` is the page as OCR saw it (``scale`` times the size of ``page``'s boxes).
@@ -385,7 +388,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     small (a phone photo) and slanted lines run into the next row, the bands between the
     row rules (``_banded_rows``).
     """
-    tables, bodies = _member_grids(image)
+    tables, bodies = _member_grids(image, bodies)
     if not tables and bodies:
         # Rules slanted a little (a skew the page's deskew left, under 0.4 degrees) each
         # cross several pixel rows: level the page by the rules' own slant and look again.
@@ -398,8 +401,8 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
     members: list[dict[str, object]] = []
     words_used: list[Word] = []
     read_in: dict[int, dict[str, list[Word]]] = {}
-    for index, grid in enumerate(tables[:2]):
-        factor = _enlargement(image, grid)
+    factors = [_enlargement(image, grid) for grid in tables[:2]]
+    for index, (grid, factor) in enumerate(zip(tables[:2], factors, strict=True)):
         standard = _standard_names(grid, index)
         if factor == 1.0:
             names, rows = _grid_rows(_read_table(image, grid, page.number, standard), grid)
@@ -423,7 +426,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float) -> Field | No
                 read_in.setdefault(position, {})[key] = ws
                 words_used.extend(ws)
     region = _region_code(page, tables[0].box[1] / scale, members)
-    nik_factor = _enlargement(image, tables[0])
+    nik_factor = factors[0]
     clean = _without_table_rules(image, tables[:2])
     today = datetime.date.today().isoformat()
     for position, member in enumerate(members):

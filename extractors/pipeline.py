@@ -143,7 +143,7 @@ def _extract_bytes(data: bytes, source: str, limits: Limits | None,
     started = time.perf_counter()
     document.fields = extract_document_fields(own_pages, document_type, service)
     if document_type == "kk" and images:
-        document.fields = scanned_kk_members(document.fields, own_pages, images)
+        document.fields = scanned_kk_members(document.fields, own_pages, images, masked)
         if "members" not in document.fields and masked:
             # The grid was too broken to read by cells: the member rows as the page reads them.
             pages = _read_tables_with_pages(pages, images, masked, options, limits, timings)
@@ -240,7 +240,12 @@ def read_page(page_input: PageInput, options: ReadOptions, limits: Limits
     timings["preprocess"] += time.perf_counter() - started
     started = time.perf_counter()
     try:
-        page = _ocr(without_boxes(prepared.image, prepared.masked), page_input.number, options, limits)
+        if "rectify" in prepared.steps and prepared.masked:
+            # A photographed page with member tables (a KK): its header is read closer at once,
+            # not read plainly first and again closer once the page is known to be a KK.
+            page = _header_closer_and_rest(prepared.image, prepared.masked, page_input.number, options, limits)
+        else:
+            page = _ocr(without_boxes(prepared.image, prepared.masked), page_input.number, options, limits)
         if "orient" in options.steps and looks_unreadable(page) and not names_its_type(page):
             page, turned = _retry_orientation(prepared, page, page_input.number, options, limits)
             prepared.angle += turned
@@ -349,36 +354,61 @@ def kk_headers_read_closer(pages: list[Page], images: dict[int, tuple[np.ndarray
                            masked: dict[int, list[table_mod.Box]], photos: set[int],
                            options: ReadOptions, limits: Limits, timings: dict[str, float]) -> list[Page]:
     """``pages`` with the header of each photographed KK page (above its first table body)
-    read again enlarged and sharpened; the words below it are kept as read."""
+    read again enlarged and sharpened; the words below it are kept as read. (A page whose
+    table bodies were found when it was read had its header read so then: ``read_page``.)"""
     started = time.perf_counter()
     out = []
     for page in pages:
-        if page.number not in photos or page.number not in images:
+        if page.number not in photos or page.number not in images or masked.get(page.number):
             out.append(page)
             continue
         image, scale = images[page.number]
-        bodies = masked.get(page.number) or table_mod.table_bodies(image)
-        top = min((box[1] for box in bodies), default=0)
+        top = min((box[1] for box in table_mod.table_bodies(image)), default=0)
         if top <= 0:
             out.append(page)
             continue
-        crop = cv2.resize(image[:top], None, fx=KK_HEADER_ENLARGEMENT, fy=KK_HEADER_ENLARGEMENT,
-                          interpolation=cv2.INTER_CUBIC)
-        crop = cv2.addWeighted(crop, 1 + KK_HEADER_SHARPENING, cv2.GaussianBlur(crop, (0, 0), 2),
-                               -KK_HEADER_SHARPENING, 0)
         try:
-            header = to_original_scale(_ocr(crop, page.number, options, limits), scale * KK_HEADER_ENLARGEMENT)
+            header = to_original_scale(_header_read_closer(image, top, page.number, options, limits), scale)
         except OCRError as e:
             log.warning("page %d: KK header not read again: %s", page.number, e)
             out.append(page)
             continue
-        below = top / scale
-        offset = 1 + max((w.line for w in header.words), default=0)
-        kept = [w.model_copy(update={"line": w.line + offset}) for w in page.words if w.bbox[1] >= below]
-        text = "\n".join([header.text.strip(), *_line_texts(kept)])
-        out.append(page.model_copy(update={"words": [*header.words, *kept], "text": text}))
+        out.append(_joined(header, [w for w in page.words if w.bbox[1] >= top / scale], page))
     timings["ocr"] += time.perf_counter() - started
     return out
+
+
+def _header_read_closer(image: np.ndarray, top: int, number: int, options: ReadOptions,
+                        limits: Limits) -> Page:
+    """The rows of ``image`` above ``top`` read enlarged and sharpened (boxes in ``image``
+    pixels, not rounded: they are rounded once, in the original page's pixels)."""
+    crop = cv2.resize(image[:top], None, fx=KK_HEADER_ENLARGEMENT, fy=KK_HEADER_ENLARGEMENT,
+                      interpolation=cv2.INTER_CUBIC)
+    crop = cv2.addWeighted(crop, 1 + KK_HEADER_SHARPENING, cv2.GaussianBlur(crop, (0, 0), 2),
+                           -KK_HEADER_SHARPENING, 0)
+    page = _ocr(crop, number, options, limits)
+    words = [w.model_copy(update={"bbox": tuple(v / KK_HEADER_ENLARGEMENT for v in w.bbox)}) for w in page.words]
+    return page.model_copy(update={"words": words})
+
+
+def _header_closer_and_rest(image: np.ndarray, bodies: list[table_mod.Box], number: int,
+                            options: ReadOptions, limits: Limits) -> Page:
+    """A photographed page with table bodies: its header (above the first body) read closer
+    (``_header_read_closer``), the rest of the page without the bodies as usual."""
+    top = min(box[1] for box in bodies)
+    rest = _ocr(without_boxes(image, [*bodies, (0, 0, image.shape[1], top)]), number, options, limits)
+    if top <= 0:
+        return rest
+    header = _header_read_closer(image, top, number, options, limits)
+    return _joined(header, [w for w in rest.words if w.bbox[1] >= top], rest)
+
+
+def _joined(header: Page, below: list[Word], page: Page) -> Page:
+    """``page`` with its words: ``header``'s, then ``below`` (lines numbered after the header's)."""
+    offset = 1 + max((w.line for w in header.words), default=0)
+    kept = [w.model_copy(update={"line": w.line + offset}) for w in below]
+    text = "\n".join([header.text.strip(), *_line_texts(kept)])
+    return page.model_copy(update={"words": [*header.words, *kept], "text": text})
 
 
 def _line_texts(words: list[Word]) -> list[str]:
@@ -506,15 +536,17 @@ def extract_document_fields(pages: Sequence[Page], document_type: str, service: 
 
 
 def scanned_kk_members(found: dict[str, Field], pages: list[Page],
-                       images: dict[int, tuple[np.ndarray, float]]) -> dict[str, Field]:
-    """Read a scanned KK's member tables from their ruled grid (``extractors.kk``)."""
+                       images: dict[int, tuple[np.ndarray, float]],
+                       masked: dict[int, list[table_mod.Box]] | None = None) -> dict[str, Field]:
+    """Read a scanned KK's member tables from their ruled grid (``extractors.kk``); ``masked``:
+    the table bodies each page's reading left out (found once, not again here)."""
     from extractors.kk import members_from_grid
 
     for page in pages:
         if page.number not in images:
             continue
         image, scale = images[page.number]
-        members = members_from_grid(page, image, scale)
+        members = members_from_grid(page, image, scale, (masked or {}).get(page.number))
         if members is not None:
             return {**found, "members": members}
     return found

@@ -534,6 +534,32 @@ def test_a_phone_photo_kk_header_is_read_field_by_field(tmp_path: Path) -> None:
     assert {key: fields[key].value if key in fields else None for key in header} == header
 
 
+def test_a_phone_photo_kk_page_is_read_once_with_its_header_closer(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photographed page with member tables reads its header enlarged at once: two page
+    readings (the header closer, the rest as it is), not a plain reading of the whole page
+    and the header again once the page is known to be a KK (a third of its time)."""
+    from extractors import pipeline
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(181, tmp_path, 8, types=("kk",), renderings=("phone",))[-1]
+    images: list[np.ndarray] = []
+    read = pipeline._ocr
+
+    def counted(image: np.ndarray, *args: object) -> object:
+        images.append(image)
+        return read(image, *args)
+
+    monkeypatch.setattr(pipeline, "_ocr", counted)
+    document = extract_file(path)
+    assert document.document_type == "kk" and "postal_code" in document.fields
+    assert len(images) == 2
+    page, header = images
+    top = round(header.shape[0] / pipeline.KK_HEADER_ENLARGEMENT)
+    assert (page[:top - 2] == 255).all()  # the page's reading leaves the header out: read once
+    assert (header < 128).any()
+
+
 @pytest.mark.parametrize(("words", "level"), [
     ([("STRATA", 100.0), ("Wi", 25.5)], "STRATA III"),  # three bars blurred into two letters
     ([("STRATA", 100.0), ("II", 19.1)], "STRATA III"),
