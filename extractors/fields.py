@@ -1029,6 +1029,8 @@ def spaced_again(item: Field, kind: str, image: np.ndarray, scale: float, timeou
     """The value with the spaces a one-line reading of its box sees (``YOGAANWAR``: ``YOGA ANWAR``).
 
     Taken only when that reading has the same letters and more words: it adds spaces, nothing else.
+    Else a name or text with two words run together at a double A is split between them
+    (``normalize.split_at_double_a``).
     The box is read tight (``SPACED_MARGINS``): a bit of the colon in a wider crop can make
     Tesseract run two words together again (``RATNAAYU``).
     """
@@ -1042,6 +1044,10 @@ def spaced_again(item: Field, kind: str, image: np.ndarray, scale: float, timeou
         same_letters = again.value.replace(" ", "") == str(item.value).replace(" ", "")
         if same_letters and again.value.count(" ") > str(item.value).count(" "):
             return item.model_copy(update={"value": again.value, "repairs": [*item.repairs, "spaces"]})
+    if kind in ("name", "text"):
+        split = norm.split_at_double_a(str(item.value), kind)
+        if split != item.value:
+            return item.model_copy(update={"value": split, "repairs": [*item.repairs, "spaces"]})
     return item
 
 
@@ -1320,21 +1326,31 @@ def digits_by_figures(item: Field, pattern: str, image: np.ndarray, scale: float
     value = str(item.value)
     if item.bbox is None or len(value) != pattern.count("0"):
         return item
-    x0, y0, x1, y1 = (v * scale for v in item.bbox)
+    read = crisp_figures(image, tuple(v * scale for v in item.bbox), pattern, value)  # type: ignore[arg-type]
+    return item if read is None else read_by_ink(item, read, FIGURES_REPAIR)
+
+
+def crisp_figures(image: np.ndarray, box: tuple[float, float, float, float], pattern: str,
+                  value: str) -> str | None:
+    """The figures printed as ``pattern`` in ``box`` (``image`` pixels) of a scan, read by
+    their shapes (``shapes.read_digits``), where they differ from ``value`` (its digits as
+    read): only where the match is sure and at most ``FIGURES_MAX_CHANGES`` digits changed,
+    each of which clearly won (``FIGURES_MARGIN``); else ``None``."""
+    x0, y0, x1, y1 = box
     height = y1 - y0
     crop = image[int(max(0.0, y0 - height / 2)):int(y1 + height / 2),
                  int(max(0.0, x0 - 0.15 * height)):int(x1 + 0.15 * height)]
     if crop.size == 0 or height < 6:
-        return item
+        return None
     if crop.ndim == 3:
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     read = shapes_mod.read_digits(crop, pattern, FIGURES_LINE_SHARE, FIGURES_EDGE_SHARE)
-    if read is None or not read.sure or read.digits == value:
-        return item
+    if read is None or not read.sure or read.digits == value or len(read.digits) != len(value):
+        return None
     changed = [i for i, (a, b) in enumerate(zip(read.digits, value)) if a != b]
     if len(changed) > FIGURES_MAX_CHANGES or any(read.margins[i] < FIGURES_MARGIN for i in changed):
-        return item
-    return read_by_ink(item, read.digits, FIGURES_REPAIR)
+        return None
+    return read.digits
 
 
 #: The repair of a postal code whose first digit, a confusable one, names another zone.

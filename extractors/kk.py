@@ -446,6 +446,8 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
         member["nik"] = _with_region(member.get("nik"), region)
         member["nik"], member["birth_date"] = _nik_and_date(
             clean, page.number, member, cells.get("nik", []), cells.get("birth_date", []), nik_factor, region)
+        if nik_factor == 1.0:
+            member["nik"], member["birth_date"] = _disagreement_by_figures(clean, member, cells)
         member["birth_date"] = _possible_birth_year(member, today)
     if nik_factor > 1.0:
         members = [_names_by_lexicon(member, read_in.get(position, {})) for position, member in enumerate(members)]
@@ -453,8 +455,8 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
     if not members:
         return None
     members = _places_by_family(_enums_by_family(members), region)
-    value = _agreed_names(_spaced_names([{key: m.get(key) for key in MEMBER_KEYS} for m in members]),
-                          _head_name(page, tables[0].box[1] / scale))
+    head = _head_name(page, tables[0].box[1] / scale)
+    value = _agreed_names(_spaced_names([{key: m.get(key) for key in MEMBER_KEYS} for m in members], head), head)
     words_used = [Word(text=w.text, confidence=w.confidence, line=w.line,
                        bbox=tuple(round(v / scale, 1) for v in w.bbox))  # type: ignore[arg-type]
                   for w in words_used]
@@ -572,29 +574,10 @@ NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH
 NAME_SURE = 0.85
 
 
-@functools.cache
-def _name_words() -> frozenset[str]:
-    """Words of person names as the NER corpora spell them (``ner_model/name_words.txt``)
-    and of common Indonesian names (``ner_model/common_names.txt``, from Faker; see the
-    model's README)."""
-    from extractors.ner_train import MODEL_DIR, NAME_WORDS_FILE
-
-    words: set[str] = set()
-    for name in (NAME_WORDS_FILE, COMMON_NAMES_FILE):
-        path = MODEL_DIR / name
-        if path.is_file():
-            words.update(path.read_text(encoding="utf-8").split())
-    return frozenset(words)
-
-
-#: Words of common Indonesian first names and surnames, beside the NER model.
-COMMON_NAMES_FILE = "common_names.txt"
-
-
 def _name_word(word: str) -> str:
     """``word`` (read unsurely) as the one name word one slip (``NAME_SLIPS``, or a thin I
     lost) away from it, when it is no name word itself and exactly one such word exists."""
-    known = _name_words()
+    known = norm.name_words()
     if len(word) < 2 or word in known or not word.isalpha():
         return word
     near = {word[:i] + other + word[i + 1:] for i, letter in enumerate(word) for other in NAME_SLIPS.get(letter, "")}
@@ -622,7 +605,7 @@ def _joined_name_words(name: str) -> str:
     """``name`` with two words that are one name word split by a space the blur made (``MAYA
     HUTAGAL UNG``: a phone KK of held-out seed 223) joined, where neither part alone is one
     (``NUR AINI`` stays two)."""
-    known = _name_words()
+    known = norm.name_words()
     words = name.split()
     i = 0
     while i < len(words) - 1:
@@ -672,6 +655,30 @@ def _by_figures(image: np.ndarray, words: list[Word], pattern: str) -> str | Non
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     read = shapes_mod.read_digits(crop, pattern)
     return read.digits if read is not None and read.sure else None
+
+
+def _disagreement_by_figures(image: np.ndarray, member: dict[str, object],
+                             cells: dict[str, list[Word]]) -> tuple[object, object]:
+    """A scanned member's NIK and birth date that still disagree once both were read again:
+    a third reading, by the figures' shapes (``fields.crisp_figures``: sure, at most two
+    digits changed), of the date, then of the NIK, taken only where it makes the two agree.
+    Tesseract reads this font's 7 as a 1 in every reading of a low-contrast scan's date
+    cell (``21-10-2006``, the NIK's ``271006``: seed 229)."""
+    nik, date, sex = member.get("nik"), member.get("birth_date"), member.get("sex")
+    if not (isinstance(nik, str) and re.fullmatch(r"\d{16}", nik) and isinstance(date, str)
+            and re.fullmatch(r"\d{4}-\d\d-\d\d", date)) or norm.nik_encodes_date(nik, date, sex):  # type: ignore[arg-type]
+        return nik, date
+    if cells.get("birth_date"):
+        printed = fields_mod.crisp_figures(image, _cell_box(cells["birth_date"]), DATE_FIGURES,
+                                           date[8:] + date[5:7] + date[:4])
+        again = norm.normalize("date", f"{printed[:2]}-{printed[2:4]}-{printed[4:]}") if printed else None
+        if again is not None and again.valid and norm.nik_encodes_date(nik, str(again.value), sex):  # type: ignore[arg-type]
+            return nik, again.value
+    if cells.get("nik"):
+        printed = fields_mod.crisp_figures(image, _cell_box(cells["nik"]), NIK_FIGURES, nik)
+        if printed and norm.nik_encodes_date(printed, date, sex):  # type: ignore[arg-type]
+            return printed, date
+    return nik, date
 
 
 def _region_code(page: Page, table_top: float, members: list[dict[str, object]]) -> str | None:
@@ -1038,8 +1045,10 @@ def _nik_read_again(image: np.ndarray, number: int, names: list[str | None],
 NAME_KEYS = ("full_name", "father_name", "mother_name")
 
 
-def _spaced_names(members: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Names with the spaces a reading lost put back from the table's other names.
+def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> list[dict[str, object]]:
+    """Names with the spaces a reading lost put back from the table's other names and the
+    head's name above the tables (``head``: ``DEDI ADI WIJAYA`` there, ``DEDIADI WIJAYA`` in
+    the table of a phone KK of seed 229).
 
     One name is printed several times in a KK (a wife's name is her children's mother's),
     and the words of a family's names recur. A name read run together (``NOVITAAYU
@@ -1052,7 +1061,7 @@ def _spaced_names(members: list[dict[str, object]]) -> list[dict[str, object]]:
     """
     names = [m[k] for m in members for k in NAME_KEYS if isinstance(m.get(k), str)]
     spaced: dict[str, str] = {}
-    for name in names:
+    for name in [*names, *([head] if head else [])]:
         letters = name.replace(" ", "")
         if letters not in spaced or name.count(" ") > spaced[letters].count(" "):
             spaced[letters] = name
@@ -1084,7 +1093,7 @@ def head_name_by_members(head: Field | None, members: list[dict[str, object]]) -
     words = head.value.split()
     if not isinstance(own, str) or own == head.value or not _readings_alike(head.value, own):
         return head
-    known = _name_words()
+    known = norm.name_words()
     agreed = [theirs if mine != theirs and theirs in known and mine not in known else mine
               for mine, theirs in zip(words, own.split())]
     if agreed == words:
@@ -1176,7 +1185,7 @@ def _agreed_words(members: list[dict[str, object]]) -> list[dict[str, object]]:
     apart in a KK are often two people (the head's mother AULIA, his wife NADIA).
     """
     members = [dict(m) for m in members]
-    known = _name_words()
+    known = norm.name_words()
     head = next((m for m in members if m.get("relationship") == "KEPALA KELUARGA"), None)
     if head is None:
         return members

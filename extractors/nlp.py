@@ -678,7 +678,8 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     A month segment that reads as a number from 1 to 12 (``11``, ``1``) is left alone unless
     ``letter_month`` (from the letter's date) says it is the Roman one (``II``, ``I``): the
     month of a letter number is written in Roman numerals."""
-    value = re.sub(r"(?<=\d)[Oo]|[Oo](?=\d)", "0", value)
+    # (Also two, ``RT.OO6``: seed 229, a noisy scan.)
+    value = re.sub(r"(?<=\d)[Oo]+|[Oo]+(?=\d)", lambda o: "0" * len(o.group()), value)
     value = re.sub(r"[\"'`‘’“”]", "", value)  # specks read as quotes
     value = re.sub(r"(?<=\d)!(?=/)", "", value)  # a speck after a number: ``RT.007!/II``
     parts = value.split("/")
@@ -743,6 +744,11 @@ def _split_lost_slash(segment: str, roman: str) -> list[str]:
     for unit in UNIT_CODES:
         # The slash and a V run together into an N (``PMBNIII`` for ``PMB/VIII``).
         if segment.upper().startswith(unit + "N") and "V" + segment[len(unit) + 1:].upper() == roman:
+            return [segment[:len(unit)], roman]
+        # The slash lost after a unit code whose letters run on into the month's
+        # (``KELVIII`` for ``KEL/VIII``: seed 229, a phone photo).
+        if (segment.upper().startswith(unit) and len(segment) > len(unit)
+                and re.sub(r"[1il|!]", "I", segment[len(unit):]).upper() == roman):
             return [segment[:len(unit)], roman]
     # A known unit code first (``RSUDI!!II``: RSUD and I!!II, not RSUDI and !!II: held-out
     # seed 219), then the closest month.
@@ -1414,7 +1420,8 @@ _PROSE_ADDRESS_RE = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 _PURPOSE_RE = re.compile(
-    r"\b(?:diberikan|dibuat|pengantar)\s+(?:sebagai\s+pengantar\s+)?untuk\s+"
+    # (A speck after ``untuk`` at a line's end reads as a stop: seed 229, a phone photo.)
+    r"\b(?:diberikan|dibuat|pengantar)\s+(?:sebagai\s+pengantar\s+)?untuk[.,:;]?\s+"
     r"(?!dipergunakan|digunakan)(?P<purpose>[^.\n]+(?:\n[^.\n]+)?)",
     re.IGNORECASE,
 )

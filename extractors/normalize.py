@@ -347,6 +347,61 @@ def without_regency_prefix(name: str) -> str:
     return re.sub(r"^(KABUPATEN|KAB\.|KOTA ADMINISTRASI|KOTA ADM\.|KOTA)\s+", "", name)
 
 
+#: Words of common Indonesian first names and surnames, beside the NER model.
+COMMON_NAMES_FILE = "common_names.txt"
+
+
+@functools.cache
+def name_words() -> frozenset[str]:
+    """Words of person names as the NER corpora spell them (``ner_model/name_words.txt``)
+    and of common Indonesian names (``ner_model/common_names.txt``, from Faker; see the
+    model's README)."""
+    from extractors.ner_train import MODEL_DIR, NAME_WORDS_FILE
+
+    words: set[str] = set()
+    for name in (NAME_WORDS_FILE, COMMON_NAMES_FILE):
+        path = MODEL_DIR / name
+        if path.is_file():
+            words.update(path.read_text(encoding="utf-8").split())
+    return frozenset(words)
+
+
+#: Letters each side of a double A that splitting there leaves at least.
+DOUBLE_A_SIDE = 3
+
+
+def split_at_double_a(value: str, kind: str) -> str:
+    """``value`` with a word that is two words run together at a double A split between them.
+
+    Tesseract drops the space between a word ending in A and the next beginning with A,
+    whose slanted sides leave no gap (``ADITYAANWAR``, ``PUTRAANWAR``, ``JL. NIAGAACEH
+    TENGGARA``: held-out seed 229), and a double A inside an Indonesian word is rare. Split
+    only where each side is a word of its own: for a ``name``, both are name words and the
+    whole is none (``MARTAATMAJA`` stays); for other text, the second side with the words
+    after it begins a Kemendagri region name of two words or more and the whole is no
+    region word.
+    """
+    words = value.split()
+    known = name_words() if kind == "name" else frozenset(
+        w for place in region_place_names() for w in place.split())
+    out: list[str] = []
+    for i, word in enumerate(words):
+        cuts = [c for c in range(DOUBLE_A_SIDE, len(word) - DOUBLE_A_SIDE + 1)
+                if word[c - 1:c + 1] == "AA"]
+        if len(cuts) != 1 or word in known or not word.isalpha():
+            out.append(word)
+            continue
+        head, tail = word[:cuts[0]], word[cuts[0]:]
+        if kind == "name":
+            split = head in known and tail in known
+        else:
+            places = region_place_names()
+            split = any(" ".join([tail, *words[i + 1:i + 1 + n]]) in places for n in (1, 2, 3)
+                        if i + n < len(words))
+        out.extend([head, tail] if split else [word])
+    return " ".join(out)
+
+
 @functools.cache
 def region_place_names() -> frozenset[str]:
     """Regency/city names (without KABUPATEN/KOTA) and kecamatan names of Kemendagri, upper case."""

@@ -145,6 +145,8 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
     ``TUTIAYU``, ``MEGA AYU`` ``MEGAAYU``, at most scales and page segmentations). The print
     says where the spaces are (``letter_gaps``); when it shows one more word than was read,
     the joined word is split there if its two pieces, read alone, spell the word's two parts.
+    Where the print shows no space (a blurred photo), two name words run together at a
+    double A are split between them (``normalize.split_at_double_a``).
     ``kinds``: the kind of each field key of the layout (none for a letter).
     """
     keys = [k for k, kind in kinds.items() if kind == "name"] if kinds else list(LETTER_NAME_KEYS)
@@ -155,8 +157,8 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
                 or not isinstance(item.value, str) or " " not in item.value.strip() and len(item.value) < 5):
             continue
         image, scale = images[item.page]
-        split = _split_by_gaps(item.value, image, item.bbox, scale)
-        if split is not None and split != item.value:
+        split = _split_by_gaps(item.value, image, item.bbox, scale) or norm.split_at_double_a(item.value, "name")
+        if split != item.value:
             out[key] = item.model_copy(update={"value": split,
                                                "repairs": [*item.repairs, "space restored from the print"]})
             mentions = out.get("persons")  # a letter's mention list names the same person

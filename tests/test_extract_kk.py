@@ -171,6 +171,19 @@ def test_two_name_words_run_together_at_a_double_a_are_split() -> None:
         "SAADAH LUBIS", "DANU EKA ANWAR", "RATNA AYU PERMANA")
 
 
+def test_a_member_name_run_together_takes_the_spaces_of_the_head_name_above_the_tables() -> None:
+    """A phone KK of seed 229: the table read the head ``DEDIADI WIJAYA``, the header (read
+    larger) ``DEDI ADI WIJAYA``; the same letters take the reading with more words."""
+    from extractors import kk
+
+    members = [{"full_name": "DEDIADI WIJAYA", "father_name": "BUDI WIJAYA"},
+               {"full_name": "RINA WIJAYA", "father_name": "DEDIADI WIJAYA"}]
+    spaced = kk._spaced_names(members, "DEDI ADI WIJAYA")
+    assert [m["full_name"] for m in spaced] == ["DEDI ADI WIJAYA", "RINA WIJAYA"]
+    assert spaced[1]["father_name"] == "DEDI ADI WIJAYA"
+    assert kk._spaced_names(members)[0]["full_name"] == "DEDIADI WIJAYA"  # nothing to take it from
+
+
 def test_a_birth_place_read_run_together_is_the_registered_place() -> None:
     """``RAJAAMPAT``: a birth place with two words run together is the Kemendagri place of
     the same letters; a place read right stays as it is."""
@@ -736,3 +749,41 @@ def test_a_head_name_read_with_a_slip_on_both_sides_of_the_table_takes_the_name_
     assert kk.head_name_by_members(other, agreed).value == "YOGA PRATAMA"
     assert kk._joined_name_words("MAYA HUTAGAL UNG") == "MAYA HUTAGALUNG"
     assert kk._joined_name_words("NUR AINI") == "NUR AINI"  # two name words stay two
+
+
+def _printed_cell(text: str, ink: int = 120, paper: int = 225) -> tuple[np.ndarray, list]:
+    """``text`` printed crisp in grey on grey paper, like a low-contrast KK scan's date cell,
+    and one word box around it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors import shapes
+    from models.domain import Word
+
+    face = ImageFont.truetype(str(shapes.FONT_DIR / shapes.FONTS["sans"]), 30)
+    canvas = Image.new("L", (400, 90), paper)
+    ImageDraw.Draw(canvas).text((60, 30), text, font=face, fill=ink)
+    image = np.asarray(canvas, np.uint8).copy()
+    ys, xs = np.nonzero(image < (ink + paper) // 2)
+    return image, [Word(text=text, confidence=0.9, line=0,
+                        bbox=(float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1)))]
+
+
+def test_a_scanned_members_date_the_nik_disagrees_with_is_read_by_its_figures() -> None:
+    """Seed 229, a low-contrast KK scan: every Tesseract reading of a date cell gave 21-10-2006,
+    the NIK 271006. The figures' shapes read 27, which the NIK confirms; a date printed as
+    read stays (a real mismatch is left for review)."""
+    nik = "1102012710066118"
+    image, words = _printed_cell("27-10-2006")
+    member = {"nik": nik, "birth_date": "2006-10-21", "sex": "LAKI-LAKI"}
+    assert kk._disagreement_by_figures(image, member, {"birth_date": words}) == (nik, "2006-10-27")
+    image, words = _printed_cell("21-10-2006")
+    assert kk._disagreement_by_figures(image, member, {"birth_date": words}) == (nik, "2006-10-21")
+
+
+def test_the_low_contrast_kk_of_seed_229_reads_every_birth_date(tmp_path: Path) -> None:
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(229, tmp_path, 11, types=("kk",), renderings=("low_contrast",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["members"]
+    members = extract_file(path).fields["members"].value
+    assert [(m["nik"], m["birth_date"]) for m in members] == [(m["nik"], m["birth_date"]) for m in truth]

@@ -175,6 +175,13 @@ def test_rt_rw_cover_letter_fields_are_extracted() -> None:
     assert "child_name" not in fields
 
 
+def test_a_purpose_after_a_speck_read_as_a_stop_is_still_read() -> None:
+    """Seed 229, a phone photo: a speck after ``untuk`` at the line's end read as a full stop."""
+    text = ("adalah benar warga kami. Surat pengantar ini diberikan untuk.\n"
+            "mengurus akta kelahiran anak. Demikian agar dapat dipergunakan sebagaimana mestinya.")
+    assert extract_letter_fields(text)["purpose"]["value"] == "mengurus akta kelahiran anak"
+
+
 def test_label_lines_whose_colon_was_lost_still_give_their_values() -> None:
     letter = (RT_LETTER.replace("Nama                : ", "Nama                ")
               .replace("Tempat/Tgl Lahir    : ", "Tempat/Tgl Lahir    "))
@@ -333,6 +340,11 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("400/777/RSUDI!!II/2026", letter_month=3) == "400/777/RSUD/III/2026"
     assert repair_letter_number("474.1/721/DS/VV2026", letter_month=6) == "474.1/721/DS/VI/2026"
     assert repair_letter_number("474.1/050/PMB/VIIN2026", letter_month=8) == "474.1/050/PMB/VIII/2026"
+    # Seed 229: the slash after the unit code lost, its letters run on into the month's
+    # (phone); two O's for zeros (noisy scan). Another month stays run on: it is not the letter's.
+    assert repair_letter_number("145/384/KELVIII/2026", letter_month=8) == "145/384/KEL/VIII/2026"
+    assert repair_letter_number("145/384/KELVII/2026", letter_month=8) == "145/384/KELVII/2026"
+    assert repair_letter_number("118/RT.OO6/IV/2026", letter_month=4) == "118/RT.006/IV/2026"
 
 
 def test_an_rt_rw_letterhead_number_misread_is_the_one_the_body_names_twice() -> None:
