@@ -71,6 +71,10 @@ TABLE_TEXT_HEIGHT = 24.0
 ROW_CAPITALS = 2.95
 #: Small table text is read a second time this much larger (see ``_banded_rows``).
 READ_AGAIN_SCALE = 1.3
+#: A member row of a phone KK's table read with at most this many cells was lost by the
+#: block reading and is read alone (``_banded_rows``; a second table's row may have three
+#: cells empty: marriage date, passport, KITAP).
+LOST_ROW_CELLS = 1
 MEMBER_KEYS = ("full_name", "nik", "sex", "birth_place", "birth_date", "religion", "education",
                "occupation", "marital_status", "relationship", "nationality", "father_name",
                "mother_name")
@@ -1152,7 +1156,7 @@ def _agreed_names(members: list[dict[str, object]], head: str | None) -> list[di
     agreed_members = [{k: agreed(v, not_the_same_person(m, k)) if k in NAME_KEYS and isinstance(v, str) else v
                        for k, v in m.items()}
                       for m in members]
-    return _agreed_words(agreed_members)
+    return _agreed_words(agreed_members, head)
 
 
 #: Letters (spaces aside) in which the readings of one name voted on word by word may differ
@@ -1169,7 +1173,7 @@ def _readings_alike(reading: object, name: str) -> bool:
     return Levenshtein.distance(reading.replace(" ", ""), letters) <= max(WORD_VOTE_SLIPS, len(letters) // 4)
 
 
-def _agreed_words(members: list[dict[str, object]]) -> list[dict[str, object]]:
+def _agreed_words(members: list[dict[str, object]], header: str | None = None) -> list[dict[str, object]]:
     """The head's and the wife's (or husband's) names taken word by word as most of their
     readings in the KK read them.
 
@@ -1183,6 +1187,9 @@ def _agreed_words(members: list[dict[str, object]]) -> list[dict[str, object]]:
     against ``INORA`` read once: seed 223) it is taken, else a spelling with more than half
     the votes (two readings that disagree, neither a name word, stay as read). Only these: other names a few letters
     apart in a KK are often two people (the head's mother AULIA, his wife NADIA).
+    ``header``: the head's name as read above the tables (larger), a reading of the head's
+    name that votes too when it is alike (``RAHMAT PRATAMA`` above, ``RAHMAT PSIATAMA``,
+    ``RAPAT PERTAMA`` and ``RAPBUAT PRATAMA`` in the tables: a phone KK of seed 229).
     """
     members = [dict(m) for m in members]
     known = norm.name_words()
@@ -1197,9 +1204,11 @@ def _agreed_words(members: list[dict[str, object]]) -> list[dict[str, object]]:
         if not isinstance(own, str):
             continue
         cells = [(parent, "full_name")] + [(child, key) for child in children if _readings_alike(child.get(key), own)]
-        if len(cells) < 2:
-            continue
         splits = [str(m[k]).split() for m, k in cells]
+        if parent is head and header and _readings_alike(header, own):
+            splits.append(header.split())
+        if len(splits) < 2:
+            continue
         words = []
         for i in range(len(splits[0])):
             votes = Counter(split[i] for split in splits)
@@ -1464,6 +1473,18 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
                 if k in again.get(b, {}):
                     kept[b][k] = _better_cell(names[k], kept[b].get(k, []), again[b][k])
             nik_readings.setdefault(b, []).extend(readings.get(b, []))
+    # Block readings of a slanted, blurred body can drop whole rows (three of four on a phone
+    # KK of seed 229, at both sizes): a member row still read with no cell, or one, is read
+    # alone. (Read alone before the second reading, the rows around it read worse there.)
+    for b, cells in enumerate(kept):
+        if len(cells) > LOST_ROW_CELLS:
+            continue
+        margin = (bands[b + 1] - bands[b]) // 4
+        row = (bounds[0], max(header_bottom, bands[b] - margin), bounds[-1], min(grid.box[3], bands[b + 1] + margin))
+        alone, readings = _bands_read(image, grid, row, factor, number, column_of, bands, nik, unread)
+        for k, ws in alone.get(b, {}).items():
+            cells.setdefault(k, ws)
+        nik_readings.setdefault(b, []).extend(readings.get(b, []))
     if nik is not None:
         for b, cells in enumerate(kept):
             if nik not in _doubtful_cells(names, kept, only=nik)[b]:

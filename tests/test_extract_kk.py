@@ -654,6 +654,34 @@ def test_a_name_printed_three_times_takes_each_word_most_of_its_readings_share()
     assert kk._agreed_names(wives, "BUDI HAKIM")[0]["mother_name"] == "AULIA KURNIAWAN"
 
 
+def test_the_head_name_above_the_tables_votes_on_the_words_of_the_heads_own_cell() -> None:
+    """A phone KK of seed 229: the head read RAHMAT PSIATAMA in the table, his child's father
+    RAPAT PERTAMA (too far to vote); above the tables, read larger, RAHMAT PRATAMA. Of the
+    two readings of the last word, PRATAMA is a name word."""
+    from extractors import kk
+
+    family = [_member("RAHMAT PSIATAMA", "KEPALA KELUARGA", "LAKI-LAKI", "ADITYA PRATAMA", "DIAN SUSANTO"),
+              _member("ENDANG GUNAWAN", "ANAK", "PEREMPUAN", "RAPAT PERTAMA", "PUTRI AYU FIRMANSYAH")]
+    assert kk._agreed_names(family, "RAHMAT PRATAMA")[0]["full_name"] == "RAHMAT PRATAMA"
+    assert kk._agreed_names(family, None)[0]["full_name"] == "RAHMAT PSIATAMA"  # one reading: as read
+    # A header name that is not alike the head's own does not vote.
+    assert kk._agreed_names(family, "BUDI SANTOSO")[0]["full_name"] == "RAHMAT PSIATAMA"
+
+
+def test_phone_kk_rows_the_block_reading_lost_are_read_alone(tmp_path: Path) -> None:
+    """A phone KK of seed 229: both block readings of the first table (as it is and larger) lost
+    the first three of its four member rows; each row read alone gives its member."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(229, tmp_path, 8, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["members"]
+    members = extract_file(path).fields["members"].value
+    assert len(members) == len(truth) == 4
+    assert [m["full_name"] for m in members[1:]] == [m["full_name"] for m in truth[1:]]
+    assert [m["nik"] for m in members[:3]] == [m["nik"] for m in truth[:3]]
+    assert [m["sex"] for m in members] == [m["sex"] for m in truth]
+
+
 def test_a_relationship_too_garbled_for_its_letters_is_told_by_the_parents_names() -> None:
     """A phone KK of seed 213: the wife's ISTRI read STA, her children's ANAK read HUA and
     ARAHAN. The children's father is the head; their mother is the wife. A member who is
