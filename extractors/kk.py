@@ -499,9 +499,29 @@ def _enums_by_family(members: list[dict[str, object]]) -> list[dict[str, object]
                              ("religion", list(norm.RELIGIONS))):
             read = member.get(key)
             if isinstance(read, str) and read not in allowed:
-                member[key] = _closest(read, allowed) or read
+                member[key] = _closest(read, allowed) or (
+                    _marital_by_family(member, members) if key == "marital_status" else None) or read
         out.append(member)
     return out
+
+
+#: Members younger than this many years are unmarried (the law's least age is 19: UU 16/2019).
+UNMARRIED_BELOW_AGE = 16
+
+
+def _marital_by_family(member: dict[str, object], members: list[dict[str, object]]) -> str | None:
+    """A marital status too garbled for its letters (``SAM``, ``PEN``, ``OMA``: a phone KK of
+    seed 229) told by the family: a spouse in the KK is ``KAWIN``, and so is a head with a
+    spouse in it; a member younger than ``UNMARRIED_BELOW_AGE`` is ``BELUM KAWIN``. Else
+    ``None`` (left for review)."""
+    relationship = member.get("relationship")
+    if relationship in ("ISTRI", "SUAMI") or relationship == "KEPALA KELUARGA" and any(
+            m.get("relationship") in ("ISTRI", "SUAMI") for m in members):
+        return "KAWIN"
+    born, today = member.get("birth_date"), datetime.date.today()
+    if isinstance(born, str) and born > f"{today.year - UNMARRIED_BELOW_AGE:04d}{today.isoformat()[4:]}":
+        return "BELUM KAWIN"
+    return None
 
 
 #: Letters (spaces aside) in which two readings of one name in a KK may differ.

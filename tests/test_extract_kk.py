@@ -668,6 +668,22 @@ def test_the_head_name_above_the_tables_votes_on_the_words_of_the_heads_own_cell
     assert kk._agreed_names(family, "BUDI SANTOSO")[0]["full_name"] == "RAHMAT PSIATAMA"
 
 
+def test_a_marital_status_too_garbled_for_its_letters_is_told_by_the_family() -> None:
+    """A phone KK of seed 229 read the marital status SAM, PEN and OMA: a spouse, and a head with
+    a spouse in the KK, are KAWIN; a child of nine is BELUM KAWIN; an adult child stays for review."""
+    from extractors import kk
+
+    family = [{**_member("RAHMAT PRATAMA", "KEPALA KELUARGA", "LAKI-LAKI", "A", "B"), "marital_status": "SAM"},
+              {**_member("PUTRI AYU", "ISTRI", "PEREMPUAN", "C", "D"), "marital_status": "PEN"},
+              {**_member("NUR PRATAMA", "ANAK", "PEREMPUAN", "RAHMAT PRATAMA", "PUTRI AYU"),
+               "marital_status": "OMA", "birth_date": "2017-05-12"},
+              {**_member("ENDANG PRATAMA", "ANAK", "PEREMPUAN", "RAHMAT PRATAMA", "PUTRI AYU"),
+               "marital_status": "OMA", "birth_date": "1990-01-02"}]
+    assert [m["marital_status"] for m in kk._enums_by_family(family)] == ["KAWIN", "KAWIN", "BELUM KAWIN", "OMA"]
+    alone = [{**_member("RAHMAT PRATAMA", "KEPALA KELUARGA", "LAKI-LAKI", "A", "B"), "marital_status": "SAM"}]
+    assert kk._enums_by_family(alone)[0]["marital_status"] == "SAM"  # no spouse: could be widowed
+
+
 def test_phone_kk_rows_the_block_reading_lost_are_read_alone(tmp_path: Path) -> None:
     """A phone KK of seed 229: both block readings of the first table (as it is and larger) lost
     the first three of its four member rows; each row read alone gives its member."""
