@@ -1047,7 +1047,7 @@ def spaced_again(item: Field, kind: str, image: np.ndarray, scale: float, timeou
     if kind in ("name", "text"):
         split = norm.split_at_double_a(str(item.value), kind)
         if split != item.value:
-            return item.model_copy(update={"value": split, "repairs": [*item.repairs, "spaces"]})
+            return item.model_copy(update={"value": split, "repairs": [*item.repairs, "space at a double A"]})
     return item
 
 

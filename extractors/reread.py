@@ -157,10 +157,11 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
                 or not isinstance(item.value, str) or " " not in item.value.strip() and len(item.value) < 5):
             continue
         image, scale = images[item.page]
-        split = _split_by_gaps(item.value, image, item.bbox, scale) or norm.split_at_double_a(item.value, "name")
+        split, repair = _split_by_gaps(item.value, image, item.bbox, scale), "space restored from the print"
+        if split is None:
+            split, repair = norm.split_at_double_a(item.value, "name"), "space at a double A"
         if split != item.value:
-            out[key] = item.model_copy(update={"value": split,
-                                               "repairs": [*item.repairs, "space restored from the print"]})
+            out[key] = item.model_copy(update={"value": split, "repairs": [*item.repairs, repair]})
             mentions = out.get("persons")  # a letter's mention list names the same person
             if mentions is not None and isinstance(mentions.value, list):
                 out["persons"] = mentions.model_copy(update={
