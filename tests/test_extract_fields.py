@@ -163,3 +163,29 @@ def test_kk_header_values_of_a_phone_photo(samples) -> None:  # noqa: ANN001
 def test_weak_email_and_phone_are_read_again_from_their_box(samples) -> None:  # noqa: ANN001
     check(samples, "s10-007_form_clean.png", ("email",))            # ``ifan15@`` for ``irfan15@``
     check(samples, "s9-002_form_low_contrast.jpg", ("phone",))      # a digit doubled
+
+
+def test_a_ktp_nik_read_on_a_line_apart_from_its_label_is_found_and_checked(tmp_path: Path) -> None:
+    """Held-out seed 233, a noisy KTP: the number read on a line above its ``NIK`` label (which
+    read ``NIK 3 ne``), with the 8 of its birth day read 3. The page's only sixteen-digit word
+    is the NIK; the card's birth date then puts the digit right."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(233, tmp_path, 9, types=("ktp",), renderings=("noisy",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]
+    nik = extract_file(path).fields["nik"]
+    assert nik.value == truth["nik"]
+    assert "NIK apart from its label" in nik.repairs
+
+
+def test_a_lone_nik_is_taken_only_when_the_page_has_one() -> None:
+    from extractors import fields
+    from models.domain import Page, Word
+
+    def page(*texts: str) -> Page:
+        words = [Word(text=t, confidence=0.9, line=i, bbox=(10.0, 20.0 * i, 200.0, 20.0 * i + 15)) for i, t in enumerate(texts)]
+        return Page(number=1, width=600, height=400, text="\n".join(texts), words=words)
+
+    layout = fields.layout_for("ktp")
+    assert fields.extract_fields([page("PROVINSI", ":3508180803869653", "NIK")], layout)["nik"].value == "3508180803869653"
+    assert "nik" not in fields.extract_fields([page(":3508180803869653", "3508180803869654", "NIK")], layout)
