@@ -771,8 +771,8 @@ def _lone_nik(lines: list[Line], source: str) -> Field | None:
     seed 233): the page's only word of sixteen digits (O, I, l read as digits), if it has
     exactly one. Its digits are then checked against the card like any NIK."""
     found = [(line, word) for line in lines for word in line.words
-             if len(re.sub(r"\D", "", norm.repair_digits(word.text.strip(":;.,|"))[0])) == 16
-             and re.fullmatch(r"[:;.,|]*[\dOoIl|]{16}[:;.,|]*", word.text)]
+             if re.fullmatch(r"[:;.,|]*[\dOoIl|]{16}[:;.,|]*", word.text)
+             and len(re.sub(r"\D", "", norm.repair_digits(word.text.strip(":;.,|"))[0])) == 16]
     if len(found) != 1:
         return None
     line, word = found[0]

@@ -30,8 +30,10 @@ from spacy.util import (
     filter_spans,
 )
 
+from extractors.fields import CONFUSABLE_DIGITS
 from extractors.normalize import normalize_text, region_names_by_letters, without_regency_prefix
 from models.errors import ConfigurationError
+from rules import identifiers as ids
 
 MODEL_DIR = Path(__file__).resolve().parent / "ner_model"
 """Where the trained Indonesian NER model ships (written by ``intake ner train``)."""
@@ -1454,8 +1456,6 @@ def nik_digits(value: str, text: str = "") -> str:
     is valid with a known region, or only one of those has its regency named in the letter's
     ``text`` (``71503…``: 7503 Bone Bolango, named, and 1503 Batang Hari, not; held-out
     seed 217)."""
-    from rules import identifiers as ids
-
     digits = re.sub(r"\D", "", value)
     if len(digits) == 16 and text:
         return _region_named(digits, text)
@@ -1474,8 +1474,6 @@ def nik_digits(value: str, text: str = "") -> str:
 
 def _regency_named(nik: str, upper_text: str) -> bool:
     """Whether the (upper-case) text names the regency of ``nik``'s region code."""
-    from rules import identifiers as ids
-
     regencies = ids.regions().regencies
     return (nik[:4] in regencies and ids.region_known(nik[:6])
             and without_regency_prefix(regencies[nik[:4]].upper()) in upper_text)
@@ -1486,13 +1484,11 @@ def _region_named(digits: str, text: str) -> str:
     region code makes whose regency the letter names (``8212…``, no regency, for 3212…
     Indramayu: held-out seed 223, a noisy letter); else as read. A known region the letter
     does not name stays: a domicile letter is often for someone registered elsewhere."""
-    from extractors.fields import CONFUSABLE_DIGITS
-    from rules import identifiers as ids
-
     if ids.region_known(digits[:6]):
         return digits
     candidates = {digits[:i] + other + digits[i + 1:] for i in range(6) for other in CONFUSABLE_DIGITS.get(digits[i], "")}
-    found = [c for c in candidates if _regency_named(c, text.upper()) and ids.nik_is_valid(c)]
+    upper = text.upper()
+    found = [c for c in candidates if _regency_named(c, upper) and ids.nik_is_valid(c)]
     return found[0] if len(found) == 1 else digits
 
 

@@ -160,9 +160,9 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
                 or not isinstance(item.value, str) or " " not in item.value.strip() and len(item.value) < 5):
             continue
         image, scale = images[item.page]
-        split, repair = None, ""
-        if key not in LEXICON_ONLY_KEYS or kinds:
-            split, repair = _split_by_gaps(item.value, image, item.bbox, scale), "space restored from the print"
+        by_gaps = key not in LEXICON_ONLY_KEYS or bool(kinds)
+        split = _split_by_gaps(item.value, image, item.bbox, scale) if by_gaps else None
+        repair = "space restored from the print"
         if split is None:
             split, repair = norm.split_at_double_a(item.value, "name"), "space at a double A"
         if split != item.value:
