@@ -168,6 +168,25 @@ def test_changed_application_gets_a_new_version_and_message(
 NIK_LIKE = re.compile(r"(?<![0-9a-fA-F-])\d{16}(?![0-9a-fA-F])")  # not inside a UUID
 
 
+def _prefect_api(client: httpx.Client, method: str, path: str,
+                 json: dict | None = None) -> httpx.Response:
+    """Call the Prefect API as Prefect's own client does: a 503 is retried.
+
+    On SQLite the server answers 503 when its database is busy for a moment (a
+    background service writing); Prefect marks that retryable and its client retries it
+    (``PREFECT_CLIENT_MAX_RETRIES``), so a raw HTTP caller must too. Any other status,
+    or a 503 that outlasts the retries, is returned for the test to judge.
+    """
+    import time
+
+    for attempt in range(8):
+        resp = client.request(method, path, json=json)
+        if resp.status_code != 503:
+            return resp
+        time.sleep(min(0.5 * 2 ** attempt, 5.0))
+    return resp
+
+
 def test_no_personal_data_in_prefect(flow_env: Settings, storage: Storage,
                                      prefect_server: str) -> None:
     """Flow and task parameters, logs and artifacts hold ids and keys, never NIK or name."""
@@ -179,7 +198,7 @@ def test_no_personal_data_in_prefect(flow_env: Settings, storage: Storage,
         dumps = []
         for path in ("/flow_runs/filter", "/task_runs/filter", "/logs/filter",
                      "/artifacts/filter"):
-            resp = client.post(path, json={"limit": 200})
+            resp = _prefect_api(client, "POST", path, json={"limit": 200})
             resp.raise_for_status()
             dumps.append(resp.text)
     blob = "\n".join(dumps)
@@ -207,7 +226,7 @@ def test_deployment_is_served_with_typed_parameters_and_runs(
         with httpx.Client(base_url=prefect_server, timeout=30) as client:
             deadline = time.monotonic() + 120
             while True:
-                resp = client.get("/deployments/name/intake/inbox")
+                resp = _prefect_api(client, "GET", "/deployments/name/intake/inbox")
                 if resp.status_code == 200:
                     break
                 assert time.monotonic() < deadline, "deployment intake/inbox never appeared"
@@ -218,14 +237,17 @@ def test_deployment_is_served_with_typed_parameters_and_runs(
             assert props["max_applications"]["type"] == "integer"
             assert "service" in props
             # what the UI's "Run > Custom run" does: create a flow run with parameters
-            run = client.post(f"/deployments/{deployment['id']}/create_flow_run",
-                              json={"parameters": {"service": "polri.skck",
-                                                   "quiet_period_seconds": 5.0}})
+            run = _prefect_api(client, "POST",
+                               f"/deployments/{deployment['id']}/create_flow_run",
+                               json={"parameters": {"service": "polri.skck",
+                                                    "quiet_period_seconds": 5.0}})
             run.raise_for_status()
             run_id = run.json()["id"]
             deadline = time.monotonic() + 600
             while True:
-                state = client.get(f"/flow_runs/{run_id}").json()["state"]
+                flow_run = _prefect_api(client, "GET", f"/flow_runs/{run_id}")
+                flow_run.raise_for_status()
+                state = flow_run.json()["state"]
                 if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
                     break
                 assert time.monotonic() < deadline, f"flow run stuck in {state['name']}"
