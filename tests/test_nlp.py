@@ -328,6 +328,15 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("145/187/PMBNIII/2026", letter_month=8) == "145/187/PMB/VIII/2026"
     assert repair_letter_number("470/200/DS/NV/2026", letter_month=4) == "470/200/DS/IV/2026"
     assert repair_letter_number("12/ABCI2026", letter_month=4) == "12/ABCI2026"
+    # Phone photos (seeds 231, 237, 241): January's I read as a slash; the slash and the
+    # month blurred into other strokes after the unit code. Only the letter's own month, and
+    # only from about as many strokes as it has.
+    assert repair_letter_number("145/151/DS//2026", letter_month=1) == "145/151/DS/I/2026"
+    assert repair_letter_number("145/151/DS//2026", letter_month=2) == "145/151/DS/2026"
+    assert repair_letter_number("400/167/KELNIN/2026", letter_month=3) == "400/167/KEL/III/2026"
+    assert repair_letter_number("470/187/DSMVII/2026", letter_month=8) == "470/187/DS/VIII/2026"
+    assert repair_letter_number("470/187/DSM/2026", letter_month=8) == "470/187/DSM/2026"
+    assert repair_letter_number("470/187/DSABC/2026", letter_month=3) == "470/187/DSABC/2026"
     # Held-out seed 215: both slashes lost, the I between them blurred into a V.
     assert repair_letter_number("474.1/555/KELV2026", letter_month=1) == "474.1/555/KEL/I/2026"
     assert repair_letter_number("474.1/555/KELAB2026", letter_month=1) == "474.1/555/KELAB2026"
