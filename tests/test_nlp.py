@@ -455,6 +455,22 @@ def test_a_region_name_with_a_full_stop_or_a_line_break_inside_is_one_place() ->
     assert set(_values(fields["persons"])) == {"LINDA KURNIAWAN", "RIZKY SANTOSO"}
 
 
+def test_a_birth_place_the_ner_did_not_tag_is_still_one_of_the_letters_places() -> None:
+    letter = (  # held-out seed 237: the regency Agam, named bare, was no place to the NER
+        "PEMERINTAH KABUPATEN AGAM\nKECAMATAN TANJUNG RAYA\nKELURAHAN GUNUNGMAKMUR\n"
+        "SURAT KETERANGAN DOMISILI\nNomor: 400/167/KEL/III/2026\n"
+        "Lurah Gunungmakmur, Kecamatan Tanjung Raya, Kabupaten Agam, dengan ini menerangkan dengan "
+        "sebenarnya bahwa\nWAHYU SIREGAR, NIK 1306031007686225, lahir di Agam pada tanggal 10 Juli "
+        "1968, pekerjaan karyawan bumn, benar\nberdomisili di JL. CENDRAWASIH NO. 146 RT 002 RW 010 "
+        "Kelurahan Gunungmakmur sejak bulan Juli 2020.\nAgam, 14 Maret 2026\nLurah Gunungmakmur,\n"
+        "DIAN PUTRI PERMANA\n"
+    )
+    fields = extract_letter_fields(letter)
+    assert fields["subject_birth_place"]["value"] == "AGAM"
+    assert set(_values(fields["places"])) == {
+        "KABUPATEN AGAM", "TANJUNG RAYA", "GUNUNGMAKMUR", "AGAM"}
+
+
 def test_a_domicile_letter_read_with_slips_in_village_month_and_street() -> None:
     letter = (
         "PEMERINTAH KOTA LHOKSEUMAWE\nKECAMATAN MUARA SATU\nDESA GUNUNGREI!JO\n"
