@@ -831,3 +831,18 @@ def test_the_low_contrast_kk_of_seed_229_reads_every_birth_date(tmp_path: Path) 
     truth = json.loads(path.with_suffix(".json").read_text())["fields"]["members"]
     members = extract_file(path).fields["members"].value
     assert [(m["nik"], m["birth_date"]) for m in members] == [(m["nik"], m["birth_date"]) for m in truth]
+
+
+def test_a_phone_kk_date_the_shapes_read_not_quite_surely_still_counts_when_the_nik_agrees(
+        tmp_path: Path) -> None:
+    """A phone KK of seed 241: Tesseract read the head's NIK right (``311005``: born 31-10-2005)
+    and his date as 31-10-2065, after today; the figures' shapes read 31-10-2005, just under
+    sure. The NIK encodes that reading, so it is the date, and the NIK stays as read (both had
+    been turned to 1965 before)."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(241, tmp_path, 4, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["members"][0]
+    head = extract_file(path).fields["members"].value[0]
+    assert (head["nik"], head["birth_date"]) == (truth["nik"], truth["birth_date"]) == (
+        "7402153110050747", "2005-10-31")
