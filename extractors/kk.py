@@ -1134,6 +1134,46 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
             for m in members]
 
 
+#: Letters a KK header's district, regency or province may be read off the name of its KK
+#: number's region code (at most a quarter of the name's) and still be read as that name.
+CODED_NAME_SLIPS = 2
+
+
+def regions_by_kk_number(fields: dict[str, Field]) -> dict[str, Field]:
+    """A KK's header district, regency and province read a letter or two off the names its
+    number's region code gives (the number's first six digits are the district code of the
+    KK's address: DOMAIN.md) read as those names (``DANME`` for ``DANIME``, ``PINNG`` for
+    ``PINING``: phone photos of seeds 219 and 233, names too short to be snapped to the
+    gazetteer alone). A name further off stays as read, for the rules to flag."""
+    from rules.identifiers import regions
+
+    number = fields.get("kk_number")
+    code = number.value if number is not None else None
+    if not (isinstance(code, str) and re.fullmatch(r"\d{16}", code)):
+        return fields
+    table = regions()
+    regency = table.regencies.get(code[:4])
+    province = table.provinces.get(code[:2])
+    coded = {"district": [table.districts.get(code[:6])],
+             "province": [province, province.replace("Daerah Khusus Ibukota", "DKI").replace(
+                 "Daerah Istimewa", "DI")] if province else [],
+             "regency": [regency, regency.replace("Kota Administrasi ", "").replace(
+                 "Kabupaten Administrasi ", "Kabupaten ")] if regency else []}
+    out = dict(fields)
+    for key, names in coded.items():
+        field = fields.get(key)
+        if field is None or not isinstance(field.value, str):
+            continue
+        for name in (norm.clean_spaces(n.upper()) for n in names if n):
+            distance = Levenshtein.distance(field.value, name)
+            if 0 < distance <= min(CODED_NAME_SLIPS, len(name) // 4):
+                out[key] = field.model_copy(update={
+                    "value": name, "edit_distance": distance,
+                    "repairs": [*field.repairs, "name of the KK number's region code"]})
+                break
+    return out
+
+
 def head_name_by_members(head: Field | None, members: list[dict[str, object]]) -> Field | None:
     """The head of family's name above the tables with the words the member table's reading
     of it (the KEPALA KELUARGA's own name) spells as a name where the header's does not

@@ -846,3 +846,24 @@ def test_a_phone_kk_date_the_shapes_read_not_quite_surely_still_counts_when_the_
     head = extract_file(path).fields["members"].value[0]
     assert (head["nik"], head["birth_date"]) == (truth["nik"], truth["birth_date"]) == (
         "7402153110050747", "2005-10-31")
+
+
+def test_a_kk_header_region_read_a_letter_off_is_the_one_its_number_codes() -> None:
+    """A KK number's first six digits are the district code of its address: a district,
+    regency or province read a letter or two off the names of that code is read as them (phone
+    photos of seeds 219 and 233); one further off stays as read, for the rules to flag."""
+    from models.domain import Field
+
+    def header(district: str, regency: str, province: str) -> dict[str, Field]:
+        return {"kk_number": Field(value="9504392304176266"), "district": Field(value=district),
+                "regency": Field(value=regency), "province": Field(value=province)}
+
+    read = kk.regions_by_kk_number(header("DANME", "KABUPATEN TOLKARA", "PAPUA PEGUNUNGAM"))
+    assert [read[k].value for k in ("district", "regency", "province")] == [
+        "DANIME", "KABUPATEN TOLIKARA", "PAPUA PEGUNUNGAN"]
+    assert read["district"].edit_distance == 1
+    assert "name of the KK number's region code" in read["district"].repairs
+    other = kk.regions_by_kk_number(header("KARUBAGA", "KABUPATEN TOLIKARA", "PAPUA PEGUNUNGAN"))
+    assert other["district"].value == "KARUBAGA"  # another district of the regency: not a slip
+    yogya = {"kk_number": Field(value="3403101209150003"), "province": Field(value="DI YOGYAKARTN")}
+    assert kk.regions_by_kk_number(yogya)["province"].value == "DI YOGYAKARTA"
