@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,7 +155,7 @@ def _extract_bytes(data: bytes, source: str, limits: Limits | None,
     timings["extract"] = time.perf_counter() - started
     if images:
         started = time.perf_counter()
-        document.fields = reread_weak_fields(document.fields, document_type, service, images, limits)
+        document.fields = reread_weak_fields(document.fields, document_type, service, images, limits, photos)
         members = document.fields.get("members")
         if document_type == "kk" and "head_name" in document.fields and members is not None:
             from extractors.kk import head_name_by_members
@@ -455,12 +455,14 @@ def field_kinds(document_type: str, service: str | None) -> dict[str, str]:
 
 
 def reread_weak_fields(found: dict[str, Field], document_type: str, service: str | None,
-                       images: dict[int, tuple[np.ndarray, float]], limits: Limits) -> dict[str, Field]:
+                       images: dict[int, tuple[np.ndarray, float]], limits: Limits,
+                       photos: Set[int] = frozenset()) -> dict[str, Field]:
     """Read weak fields again from their region only (see ``extractors.reread``).
 
     Digit fields are read again from their box; a NIK is then chosen among its readings by
     how well it fits the card (``fields.card_agreement``); rows whose value is missing or outside
-    its list are read again from the strip where they should stand.
+    its list are read again from the strip where they should stand. On ``photos`` (page
+    numbers of phone photos) an RT/RW is read again by its figures' shapes.
     """
     kinds = field_kinds(document_type, service)
     out = dict(found)
@@ -513,6 +515,8 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
                 read = fields_mod.read_row_strip(strip, kinds.get(strip.key, "text"), image, scale, limits)
                 if read is not None:
                     out[strip.key] = read
+    if "rt_rw" in out and out["rt_rw"].page in photos and out["rt_rw"].page in images:
+        out["rt_rw"] = fields_mod.photo_figures(out["rt_rw"], "000/000", *images[out["rt_rw"].page])
     if "postal_code" in out:
         if out["postal_code"].page in images:
             out["postal_code"] = fields_mod.digits_by_figures(out["postal_code"], "00000",

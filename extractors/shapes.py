@@ -60,10 +60,14 @@ class DigitReading:
         return self.match >= SURE_MATCH
 
 
+#: Marks a pattern may hold besides figures (``0``): not read, each takes its own advance.
+MARKS = "-/"
+
+
 @functools.cache
-def _masters(font: str) -> tuple[list[np.ndarray], float, float]:
+def _masters(font: str) -> tuple[list[np.ndarray], float, dict[str, float]]:
     """The figures 0-9 of ``font``, ``MASTER_HEIGHT`` px high and one advance wide (ink 1),
-    and the advances of a figure and of a hyphen over the figures' height."""
+    and the advances of a figure and of each of ``MARKS`` over the figures' height."""
     size = MASTER_HEIGHT / FIGURE_HEIGHT_EM
     face = ImageFont.truetype(str(FONT_DIR / FONTS[font]), round(size))
     advance = face.getlength("0")
@@ -73,13 +77,13 @@ def _masters(font: str) -> tuple[list[np.ndarray], float, float]:
         canvas = Image.new("L", (int(np.ceil(advance)), int(size * 1.3)), 0)
         ImageDraw.Draw(canvas).text((0, 0), digit, font=face, fill=255)
         figures.append(np.asarray(canvas, np.float32)[top:top + MASTER_HEIGHT] / 255.0)
-    return figures, advance / MASTER_HEIGHT, face.getlength("-") / MASTER_HEIGHT
+    return figures, advance / MASTER_HEIGHT, {mark: face.getlength(mark) / MASTER_HEIGHT for mark in MARKS}
 
 
 def _line_advance(font: str, pattern: str) -> float:
     """How wide ``pattern`` is set in ``font``, over the figures' height."""
-    _, figure, hyphen = _masters(font)
-    return sum(figure if mark == "0" else hyphen for mark in pattern)
+    _, figure, marks = _masters(font)
+    return sum(figure if mark == "0" else marks[mark] for mark in pattern)
 
 
 @functools.lru_cache(maxsize=512)
@@ -129,8 +133,9 @@ def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5,
                 edge_share: float = 0.2) -> DigitReading | None:
     """The line printed as ``pattern`` nearest the middle of ``gray`` (a grayscale crop, dark
     figures on light paper, the line about level), read by the figures' shapes: ``pattern``
-    has ``0`` for each figure and ``-`` for a hyphen (``00-00-0000``: a date), which is not
-    read but takes its own advance. ``None`` when no such line is found. ``digits`` are the
+    has ``0`` for each figure and ``-`` for a hyphen (``00-00-0000``: a date) or ``/`` for a
+    slash (``000/000``: an RT/RW), which is not read but takes its own advance. ``None``
+    when no such line is found. ``digits`` are the
     figures only. The line is the rows with ``line_share`` of the inkiest row's ink: half
     suits blurred small figures; large crisp ones need less (a 7's bar holds half the ink).
     The line starts and ends at the columns with ``edge_share`` of the inkiest column's ink:
@@ -151,12 +156,12 @@ def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5,
     ink = ink / (ink[y0:y1].max() or 1.0)
     # The face whose figures, side by side, are as wide for their height as the line.
     font = min(FONTS, key=lambda f: abs(_line_advance(f, pattern) - (x1 - x0) / height))
-    _, figure_advance, hyphen_advance = _masters(font)
+    _, figure_advance, mark_advances = _masters(font)
     starts, at = [], 0.0
     for mark in pattern:
         if mark == "0":
             starts.append(at)
-        at += figure_advance if mark == "0" else hyphen_advance
+        at += figure_advance if mark == "0" else mark_advances[mark]
     count = len(starts)
     # Each slot's figure may sit an enlarged pixel or three off the grid (rounding, slant).
     reach = np.ones((1, 2 * ENLARGE + 1), np.uint8)

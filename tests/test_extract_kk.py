@@ -867,3 +867,15 @@ def test_a_kk_header_region_read_a_letter_off_is_the_one_its_number_codes() -> N
     assert other["district"].value == "KARUBAGA"  # another district of the regency: not a slip
     yogya = {"kk_number": Field(value="3403101209150003"), "province": Field(value="DI YOGYAKARTN")}
     assert kk.regions_by_kk_number(yogya)["province"].value == "DI YOGYAKARTA"
+
+
+def test_a_phone_kk_rt_rw_misread_is_read_by_its_figures_shapes(tmp_path: Path) -> None:
+    """A phone KK of seed 225: Tesseract read its RT/RW 003/011 as 100/011 (read alone again,
+    the same); the figures' shapes, in a crop hugging the value, read 003/011 surely."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(225, tmp_path, 8, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]
+    rt_rw = extract_file(path).fields["rt_rw"]
+    assert rt_rw.value == truth["rt_rw"] == "003/011"
+    assert "figures by shape" in rt_rw.repairs
