@@ -518,9 +518,10 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
     if "rt_rw" in out and out["rt_rw"].page in photos and out["rt_rw"].page in images:
         out["rt_rw"] = fields_mod.photo_figures(out["rt_rw"], "000/000", *images[out["rt_rw"].page])
     if "postal_code" in out:
-        if out["postal_code"].page in images:
-            out["postal_code"] = fields_mod.digits_by_figures(out["postal_code"], "00000",
-                                                              *images[out["postal_code"].page])
+        page = out["postal_code"].page
+        if page in images:
+            by_figures = fields_mod.photo_figures if page in photos else fields_mod.digits_by_figures
+            out["postal_code"] = by_figures(out["postal_code"], "00000", *images[page])
         out["postal_code"] = fields_mod.postal_code_by_zone(out["postal_code"], out.get("province"))
     return out
 

@@ -879,3 +879,13 @@ def test_a_phone_kk_rt_rw_misread_is_read_by_its_figures_shapes(tmp_path: Path) 
     rt_rw = extract_file(path).fields["rt_rw"]
     assert rt_rw.value == truth["rt_rw"] == "003/011"
     assert "figures by shape" in rt_rw.repairs
+
+
+def test_a_phone_kk_postal_code_misread_is_read_by_its_figures_shapes(tmp_path: Path) -> None:
+    """A phone KK of seed 237: its postal code 26578 read 28578; the scans' figure reader (crisp
+    figures) finds no sure line in a photo, the phone one reads 26578."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(237, tmp_path, 9, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]
+    assert extract_file(path).fields["postal_code"].value == truth["postal_code"] == "26578"
