@@ -681,17 +681,39 @@ NIK_FIGURES, DATE_FIGURES = "0" * 16, "00-00-0000"
 def _by_figures(image: np.ndarray, words: list[Word], pattern: str) -> str | None:
     """The figures of a cell printed as ``pattern`` (an NIK, a date) in a phone photo, read
     by their shapes (``shapes``) where the match is sure; else ``None`` (Tesseract's
-    reading stands). The crop reaches half a line beyond the cell's words above and below, a
-    line height to each side: the line nearest its middle is read."""
+    reading stands). The line nearest the crop's middle is read (``_figures_read``)."""
     read = _figures_read(image, words, pattern)
     return read.digits if read is not None and read.sure else None
 
 
+#: How far (in word heights) a cell's crop for its figures' shapes reaches beyond Tesseract's
+#: words to each side: ink beyond the figures (a rule's remains, a neighbour's letters) throws
+#: the line's ends, and the figure slots, off. A line height to each side of the cell's box
+#: left 65 values wrong on the phone KKs of seeds 203-215 and 241, and 170 on those of seeds
+#: 217-239; 0.1 leaves 54 and 147 (0.05: 57 and 151; about 0.25: 167 on 217-239); less than
+#: none cuts figures off (-0.14: 96 and 253). Only for a cell Tesseract read as about such
+#: figures: one read ``M1) O96AO81 7511)`` keeps the wide crop (close, three NIKs of a phone
+#: KK of seed 229 were read wrong, and surely).
+FIGURES_SIDE = 0.1
+
+
 def _figures_read(image: np.ndarray, words: list[Word], pattern: str) -> shapes_mod.DigitReading | None:
-    """The figures of a cell read by their shapes, sure or not (see ``_by_figures``)."""
-    x0, y0, x1, y1 = _cell_box(words)
-    height = y1 - y0
-    crop = image[max(0, y0 - height // 2):y1 + height // 2, max(0, x0 - height):x1 + height]
+    """The figures of a cell read by their shapes, sure or not (see ``_by_figures``). Where
+    Tesseract read about as many figures as ``pattern`` has (within one), the crop reaches
+    ``FIGURES_SIDE`` beyond its words to each side and a line height above and below; else
+    (its words need not end where the figures do) a line height beyond the cell's box to
+    each side and half of it above and below."""
+    figures = re.sub(r"\D", "", norm.repair_digits(" ".join(w.text for w in words))[0])
+    if abs(len(figures) - pattern.count("0")) <= 1:
+        height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+        side = FIGURES_SIDE * height
+        x0, x1 = min(w.bbox[0] for w in words) - side, max(w.bbox[2] for w in words) + side
+        y0, y1 = min(w.bbox[1] for w in words) - 1.1 * height, max(w.bbox[3] for w in words) + 1.1 * height
+        crop = image[int(max(0, y0)):int(y1), int(max(0, x0)):int(x1)]
+    else:
+        cx0, cy0, cx1, cy1 = _cell_box(words)
+        reach = cy1 - cy0
+        crop = image[max(0, cy0 - reach // 2):cy1 + reach // 2, max(0, cx0 - reach):cx1 + reach]
     if crop.ndim == 3:
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     return shapes_mod.read_digits(crop, pattern)

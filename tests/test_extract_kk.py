@@ -889,3 +889,15 @@ def test_a_phone_kk_postal_code_misread_is_read_by_its_figures_shapes(tmp_path: 
     path = generate_documents(237, tmp_path, 9, types=("kk",), renderings=("phone",))[-1]
     truth = json.loads(path.with_suffix(".json").read_text())["fields"]
     assert extract_file(path).fields["postal_code"].value == truth["postal_code"] == "26578"
+
+
+def test_a_phone_kk_nik_is_read_by_the_shapes_of_the_figures_tesseract_boxed(tmp_path: Path) -> None:
+    """A phone KK of seed 225: the head's NIK was read ...11700552 for ...11708552 when its
+    figures' crop reached a line height beyond the cell: other ink threw the line's ends off.
+    Cropped close to the figures Tesseract found, every member's NIK and date are read right."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(225, tmp_path, 1, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["members"]
+    members = extract_file(path).fields["members"].value
+    assert [(m["nik"], m["birth_date"]) for m in members] == [(m["nik"], m["birth_date"]) for m in truth]
