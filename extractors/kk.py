@@ -437,8 +437,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
         cells = read_in.get(position, {})
         if nik_factor > 1.0 and cells.get("nik"):
             member["nik"] = _by_figures(clean, cells["nik"], NIK_FIGURES) or member.get("nik")
-        confirmed = (isinstance(member.get("nik"), str) and isinstance(member.get("birth_date"), str)
-                     and norm.nik_encodes_date(str(member["nik"]), str(member["birth_date"]), member.get("sex"))
+        confirmed = (isinstance(member.get("birth_date"), str) and _encoded_by_nik(member, str(member["birth_date"]))
                      and EARLIEST_BIRTH <= str(member["birth_date"]) <= today)
         other_dates: list[str] = []
         if nik_factor > 1.0 and cells.get("birth_date") and not confirmed:
@@ -1174,23 +1173,21 @@ def regions_by_kk_number(fields: dict[str, Field]) -> dict[str, Field]:
     if not (isinstance(code, str) and re.fullmatch(r"\d{16}", code)):
         return fields
     table = regions()
-    regency = table.regencies.get(code[:4])
-    province = table.provinces.get(code[:2])
-    coded = {"district": [table.districts.get(code[:6])],
-             "province": [province, province.replace("Daerah Khusus Ibukota", "DKI").replace(
-                 "Daerah Istimewa", "DI")] if province else [],
-             "regency": [regency, regency.replace("Kota Administrasi ", "").replace(
-                 "Kabupaten Administrasi ", "Kabupaten ")] if regency else []}
+    registered = {key: norm.clean_spaces(name.upper()) for key, name in (
+        ("district", table.districts.get(code[:6])), ("province", table.provinces.get(code[:2])),
+        ("regency", table.regencies.get(code[:4]))) if name}
+    printed = {"district": lambda name: name, "province": norm.province_as_printed,
+               "regency": norm.regency_as_printed}
     out = dict(fields)
-    for key, names in coded.items():
+    for key, name in registered.items():
         field = fields.get(key)
         if field is None or not isinstance(field.value, str):
             continue
-        for name in (norm.clean_spaces(n.upper()) for n in names if n):
-            distance = Levenshtein.distance(field.value, name)
-            if 0 < distance <= min(CODED_NAME_SLIPS, len(name) // 4):
+        for spelling in dict.fromkeys((name, printed[key](name))):
+            distance = Levenshtein.distance(field.value, spelling)
+            if 0 < distance <= min(CODED_NAME_SLIPS, len(spelling) // 4):
                 out[key] = field.model_copy(update={
-                    "value": name, "edit_distance": distance,
+                    "value": spelling, "edit_distance": distance,
                     "repairs": [*field.repairs, "name of the KK number's region code"]})
                 break
     return out

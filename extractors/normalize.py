@@ -477,6 +477,26 @@ def region_names_by_letters() -> dict[str, tuple[str, ...]]:
     return {letters: tuple(names) for letters, names in by_letters.items()}
 
 
+def regency_as_printed(name: str) -> str:
+    """A Kemendagri regency or city name (upper case) as a card prints it: ``KOTA ADMINISTRASI
+    JAKARTA BARAT`` as ``JAKARTA BARAT``, ``KABUPATEN ADMINISTRASI KEPULAUAN SERIBU`` as
+    ``KABUPATEN KEPULAUAN SERIBU``."""
+    return name.removeprefix("KOTA ADMINISTRASI ").replace("KABUPATEN ADMINISTRASI ", "KABUPATEN ")
+
+
+#: Province name prefixes a card prints short.
+PROVINCE_SHORT = (("DAERAH KHUSUS IBUKOTA ", "DKI "), ("DAERAH ISTIMEWA ", "DI "))
+
+
+def province_as_printed(name: str) -> str:
+    """A Kemendagri province name (upper case) as a card prints it: ``DAERAH ISTIMEWA
+    YOGYAKARTA`` as ``DI YOGYAKARTA``."""
+    for long, short in PROVINCE_SHORT:
+        if name.startswith(long):
+            return short + name[len(long):]
+    return name
+
+
 @functools.cache
 def regency_names() -> frozenset[str]:
     """Kemendagri regency and city names, upper case, as registered and as a KTP header prints them.
@@ -490,7 +510,7 @@ def regency_names() -> frozenset[str]:
     for name in regions().regencies.values():
         name = clean_spaces(name.upper())
         names.add(name)
-        names.add(name.removeprefix("KOTA ADMINISTRASI ").replace("KABUPATEN ADMINISTRASI ", "KABUPATEN "))
+        names.add(regency_as_printed(name))
     return frozenset(names)
 
 
@@ -761,9 +781,9 @@ def province_codes() -> dict[str, str]:
         if match:
             code, name = match.group(1), match.group(2).upper()
             codes[name] = code
-            for long, short in (("DAERAH KHUSUS IBUKOTA ", "DKI "), ("DAERAH ISTIMEWA ", "DI ")):
+            for long, _ in PROVINCE_SHORT:
                 if name.startswith(long):
-                    codes[short + name[len(long):]] = code
+                    codes[province_as_printed(name)] = code
                     codes[name[len(long):]] = code
     from rules.identifiers import regions
 

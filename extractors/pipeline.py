@@ -162,11 +162,11 @@ def _extract_bytes(data: bytes, source: str, limits: Limits | None,
 
             document.fields["head_name"] = head_name_by_members(document.fields["head_name"],
                                                                 members.value)  # type: ignore[arg-type]
+        timings["ocr"] += time.perf_counter() - started
         if document_type == "kk":
             from extractors.kk import regions_by_kk_number
 
             document.fields = regions_by_kk_number(document.fields)
-        timings["ocr"] += time.perf_counter() - started
         kinds = field_kinds(document_type, service)
         document.fields = reread_mod.split_run_together_names(document.fields, kinds, images)
         document.fields = reread_mod.mark_faint_fields(document.fields, images)
