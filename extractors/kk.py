@@ -600,9 +600,10 @@ REGION_SLIPS = 3
 
 
 #: Letters a phone photo's blur makes Tesseract read for others in a KK's names, and what
-#: each may really be (``OWI`` for ``DWI``, ``MENDRA`` for ``HENDRA``, ``EXO`` for ``EKO``).
+#: each may really be (``OWI`` for ``DWI``, ``MENDRA`` for ``HENDRA``, ``EXO`` for ``EKO``, ``IREAN`` for ``IRFAN``:
+#: seed 249).
 NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH", "K": "HX", "X": "K",
-                              "E": "I", "I": "L", "J": "TIL", "U": "L", "L": "IU", "W": "V", "V": "W",
+                              "E": "IF", "F": "E", "I": "L", "J": "TIL", "U": "L", "L": "IU", "W": "V", "V": "W",
                               "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P"}
 #: Words read at least this surely are left as read.
 NAME_SURE = 0.85
@@ -1127,12 +1128,15 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
     and the words of a family's names recur. A name read run together (``NOVITAAYU
     WARDHANA``) takes the spacing of another reading of the same letters with more words;
     a word that splits in exactly one way into two words (three letters or more) read
-    alone in the table's other names, and is not itself one of them, is split there.
+    alone in the table's other names, and is not itself one of them, is split there; else,
+    a word no name word that splits in exactly one way into two name words is split there
+    (``SITIAYU``: a low-contrast KK of seed 249 whose other names hold neither).
     Else a word with a double A inside (three letters or more either side) is split between
     the A's: a name ending in A and the next beginning with A show no gap between their
     slanted sides (``RATNAAYU``), and a double A inside an Indonesian name word is rare.
     """
     names = [m[k] for m in members for k in NAME_KEYS if isinstance(m.get(k), str)]
+    lexicon = norm.name_words()
     spaced: dict[str, str] = {}
     for name in [*names, *([head] if head else [])]:
         letters = name.replace(" ", "")
@@ -1146,6 +1150,8 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
         out = []
         for word in name.split():
             cuts = [i for i in range(3, len(word) - 2) if word[:i] in known and word[i:] in known]
+            if not cuts and word not in known and word not in lexicon:
+                cuts = [i for i in range(3, len(word) - 2) if word[:i] in lexicon and word[i:] in lexicon]
             if not cuts and word not in known:
                 cuts = [i for i in range(3, len(word) - 2) if word[i - 1:i + 1] == "AA"]
             out.extend([word[:cuts[0]], word[cuts[0]:]] if len(cuts) == 1 and word not in known else [word])
@@ -1160,12 +1166,15 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
 CODED_NAME_SLIPS = 2
 
 
-def regions_by_kk_number(fields: dict[str, Field]) -> dict[str, Field]:
+def regions_by_kk_number(fields: dict[str, Field], pages: Sequence[Page] = ()) -> dict[str, Field]:
     """A KK's header district, regency and province read a letter or two off the names its
     number's region code gives (the number's first six digits are the district code of the
     KK's address: DOMAIN.md) read as those names (``DANME`` for ``DANIME``, ``PINNG`` for
     ``PINING``: phone photos of seeds 219 and 233, names too short to be snapped to the
-    gazetteer alone). A name further off stays as read, for the rules to flag."""
+    gazetteer alone). A name further off stays as read, for the rules to flag.
+
+    One whose label was read past matching (``Promosi SUMATERA SELATAN``: a phone KK of seed
+    249) is read where a header row of ``pages`` prints that name word for word."""
     from rules.identifiers import regions
 
     number = fields.get("kk_number")
@@ -1181,7 +1190,12 @@ def regions_by_kk_number(fields: dict[str, Field]) -> dict[str, Field]:
     out = dict(fields)
     for key, name in registered.items():
         field = fields.get(key)
-        if field is None or not isinstance(field.value, str):
+        if field is None:
+            found = _printed_on_header_row(pages, fields, printed[key](name), HEADER_KINDS[key])
+            if found is not None:
+                out[key] = found.model_copy(update={"repairs": ["name of the KK number's region code"]})
+            continue
+        if not isinstance(field.value, str):
             continue
         for spelling in dict.fromkeys((name, printed[key](name))):
             distance = Levenshtein.distance(field.value, spelling)
@@ -1191,6 +1205,30 @@ def regions_by_kk_number(fields: dict[str, Field]) -> dict[str, Field]:
                     "repairs": [*field.repairs, "name of the KK number's region code"]})
                 break
     return out
+
+
+#: The kinds (``layouts/kk.yaml``) of the header's region fields.
+HEADER_KINDS = {"district": "region_place", "regency": "regency", "province": "province"}
+#: Header fields whose rows a region name of the KK number may be found on.
+HEADER_ROW_KEYS = ("head_name", "address", "rt_rw", "village", "district", "regency", "postal_code")
+
+
+def _printed_on_header_row(pages: Sequence[Page], fields: dict[str, Field], name: str, kind: str
+                           ) -> Field | None:
+    """``name`` where a row of the KK header (a line that holds a header field read) prints
+    its words one after another, as a field with their box; ``None`` if no row does."""
+    rows = [(f.page, f.bbox) for key in HEADER_ROW_KEYS if (f := fields.get(key)) is not None and f.bbox]
+    wanted = name.split()
+    for page in pages:
+        for line in fields_mod.page_lines(page):
+            if not any(number == page.number and box[1] < line.words[0].bbox[3] and line.words[0].bbox[1] < box[3]
+                       for number, box in rows):
+                continue
+            texts = [re.sub(r"[^A-Z]", "", w.text.upper()) for w in line.words]
+            for i in range(len(texts) - len(wanted) + 1):
+                if texts[i:i + len(wanted)] == wanted:
+                    return fields_mod.make_field(kind, line.words[i:i + len(wanted)], page.number, page.source)
+    return None
 
 
 def head_name_by_members(head: Field | None, members: list[dict[str, object]]) -> Field | None:
@@ -1234,15 +1272,16 @@ def _agreed_names(members: list[dict[str, object]], head: str | None) -> list[di
     A KK prints one name several times: the head's (also above the tables, larger) as the
     children's father's, the wife's as their mother's. A name read once with a letter
     wrong (``LAGUS NUGROHO``) takes the reading that more of the readings within one
-    letter of it share (spaces aside), when one reading leads; a table reading the header
-    agrees with counts ``HEAD_NAME_WEIGHT`` times more (the header alone, read before its
-    own repairs, does not vote). A name one letter from another is rarely another person's
-    in one family, except a member's own and their parent's: a son's name is often his
+    letter of it share (spaces aside), when one reading leads and has no more words that are
+    no name words; a table reading the header agrees with counts ``HEAD_NAME_WEIGHT`` times
+    more (the header alone, read before its own repairs, does not vote). A name one letter
+    from another is rarely another person's in one family, except a member's own and their parent's: a son's name is often his
     father's with one letter changed (BUDI HAKIM, son of RUDI HAKIM: held-out seed 215), so
     a member's parents' names never take the member's own reading, nor the reverse.
     """
     read = [m[k] for m in members for k in NAME_KEYS if isinstance(m.get(k), str)]
     readings = Counter(read)
+    known = norm.name_words()
     if head in readings:
         readings[head] += HEAD_NAME_WEIGHT
 
@@ -1252,8 +1291,13 @@ def _agreed_names(members: list[dict[str, object]], head: str | None) -> list[di
                        if r not in others and Levenshtein.distance(r.replace(" ", ""), letters) <= 1),
                       reverse=True)
         if near and near[0][0] >= 2 and (len(near) == 1 or near[0][0] > near[1][0]):
-            return near[0][1]
+            # Not a reading with more words that are no name: INDRA read once stays INDRA
+            # against INORA read twice (a phone KK of seed 223).
+            return name if unknown_words(name) < unknown_words(near[0][1]) else near[0][1]
         return name
+
+    def unknown_words(name: str) -> int:
+        return sum(word not in known for word in name.split())
 
     def not_the_same_person(member: dict[str, object], key: str) -> set[object]:
         if key == "full_name":
@@ -1328,6 +1372,8 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
                 # More than half, or two or more against readings that all disagree
                 # (INDAH twice, INA and NOAH once each: a phone KK of held-out seed 247).
                 words.append(best)
+            elif (letters := _letters_voted([split[i] for split in splits])) is not None:
+                words.append(letters)
             else:
                 words = []
                 break
@@ -1335,6 +1381,22 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
             for m, k in cells:
                 m[k] = " ".join(words)
     return members
+
+
+def _letters_voted(readings: list[str]) -> str | None:
+    """Three or more readings of one word, each of the same length and with a different
+    letter wrong (MASIBUAN, HASISUAN, HASIBUAN: a phone KK of seed 249), voted on letter by
+    letter: the word whose every letter more than half of them read; ``None`` if any letter
+    has no such majority or the readings differ in length."""
+    if len(readings) < 3 or len({len(reading) for reading in readings}) != 1:
+        return None
+    letters = []
+    for column in zip(*readings, strict=True):
+        letter, count = Counter(column).most_common(1)[0]
+        if 2 * count <= len(readings):
+            return None
+        letters.append(letter)
+    return "".join(letters)
 
 
 def _read_table(image: np.ndarray, grid: table_mod.Table, number: int,

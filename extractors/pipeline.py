@@ -166,7 +166,7 @@ def _extract_bytes(data: bytes, source: str, limits: Limits | None,
         if document_type == "kk":
             from extractors.kk import regions_by_kk_number
 
-            document.fields = regions_by_kk_number(document.fields)
+            document.fields = regions_by_kk_number(document.fields, own_pages)
         kinds = field_kinds(document_type, service)
         document.fields = reread_mod.split_run_together_names(document.fields, kinds, images)
         document.fields = reread_mod.mark_faint_fields(document.fields, images)

@@ -181,7 +181,44 @@ def test_a_member_name_run_together_takes_the_spaces_of_the_head_name_above_the_
     spaced = kk._spaced_names(members, "DEDI ADI WIJAYA")
     assert [m["full_name"] for m in spaced] == ["DEDI ADI WIJAYA", "RINA WIJAYA"]
     assert spaced[1]["father_name"] == "DEDI ADI WIJAYA"
-    assert kk._spaced_names(members)[0]["full_name"] == "DEDIADI WIJAYA"  # nothing to take it from
+    # Without the header, the name lexicon splits it: DEDI and ADI are name words, DEDIADI none.
+    assert kk._spaced_names(members)[0]["full_name"] == "DEDI ADI WIJAYA"
+
+
+def test_a_name_word_run_together_of_two_name_words_is_split_where_no_other_name_shows_how() -> None:
+    """A low-contrast KK of seed 249: ``SITIAYU MANURUNG``, and no other name of the KK holds
+    SITI or AYU. A word that is a name word stays whole (``KURNIAWAN``), and so does one that
+    splits into name words in no way or in two ways."""
+    members = [{"full_name": "SITIAYU MANURUNG", "father_name": "BUDI MANURUNG", "mother_name": "RINA WIJAYA"},
+               {"full_name": "KURNIAWAN WARDHANA", "father_name": "WAROHANA", "mother_name": None}]
+    spaced = kk._spaced_names(members)
+    assert spaced[0]["full_name"] == "SITI AYU MANURUNG"
+    assert (spaced[1]["full_name"], spaced[1]["father_name"]) == ("KURNIAWAN WARDHANA", "WAROHANA")
+
+
+def test_a_name_read_once_with_its_name_words_is_not_outvoted_by_a_misreading() -> None:
+    """A phone KK of seed 223: the head IRFAN INDRA HUTAGALUNG in his row; INORA as his
+    child's father and above the tables. The reading with more name words is kept, and the
+    word vote then takes INDRA for the other readings too."""
+    family = [_member("IRFAN INDRA HUTAGALUNG", "KEPALA KELUARGA", "LAKI-LAKI", "FERDI NURUL HUTAGALUNG", "SITI"),
+              _member("TUTI NASUTION", "ISTRI", "PEREMPUAN", "EKO NASUTION", "RINA"),
+              _member("GILANG HUTAGALUNG", "ANAK", "LAKI-LAKI", "IRFAN INORA HUTAGALUNG", "TUTI NASUTION")]
+    agreed = kk._agreed_names(family, "IRFAN INORA HUTAGALUNG")
+    assert (agreed[0]["full_name"], agreed[2]["father_name"]) == ("IRFAN INDRA HUTAGALUNG",) * 2
+
+
+def test_three_readings_of_a_surname_each_a_letter_off_are_voted_letter_by_letter() -> None:
+    """A phone KK of seed 249: the head HENDRA HASIBUAN read HENDRA MASIBUAN in his row and
+    HENDRA HASISUAN as his child's father; above the tables, HENDRA HASIBUAN. No reading of
+    the surname leads, and HASIBUAN is in no name lexicon; letter by letter, it wins."""
+    family = [_member("HENDRA MASIBUAN", "KEPALA KELUARGA", "LAKI-LAKI", "EKO HASIBUAN", "SITI AYU"),
+              _member("RINA LUBIS", "ISTRI", "PEREMPUAN", "JOKO LUBIS", "AYU LESTARI"),
+              _member("DIMAS HASIBUAN", "ANAK", "LAKI-LAKI", "HENDRA HASISUAN", "RINA LUBIS")]
+    agreed = kk._agreed_names(family, "HENDRA HASIBUAN")
+    assert (agreed[0]["full_name"], agreed[2]["father_name"]) == ("HENDRA HASIBUAN", "HENDRA HASIBUAN")
+    # Two readings only: no letter has more than half of them; each stays as read.
+    agreed = kk._agreed_names(family, None)
+    assert (agreed[0]["full_name"], agreed[2]["father_name"]) == ("HENDRA MASIBUAN", "HENDRA HASISUAN")
 
 
 def test_a_birth_place_read_run_together_is_the_registered_place() -> None:
@@ -744,6 +781,7 @@ def test_a_relationship_too_garbled_for_its_letters_is_told_by_the_parents_names
 
 @pytest.mark.parametrize(("read", "value"), [
     ("OWI", "DWI"), ("MENDRA", "HENDRA"), ("RAMMAN", "RAHMAN"), ("EXO", "EKO"),  # phone KKs
+    ("IREAN", "IRFAN"),  # an F read as E (a phone KK of seed 249)
     ("HENDRA", "HENDRA"),  # a name word stays
     ("IRFAN", "IRFAN"),  # no name word one slip away from it (ERFAN would be an I read for E)
     ("WAROHANA", "WAROHANA"),  # nor from this one: left for review
@@ -887,6 +925,28 @@ def test_a_kk_header_region_read_a_letter_off_is_the_one_its_number_codes() -> N
     assert other["district"].value == "KARUBAGA"  # another district of the regency: not a slip
     yogya = {"kk_number": Field(value="3403101209150003"), "province": Field(value="DI YOGYAKARTN")}
     assert kk.regions_by_kk_number(yogya)["province"].value == "DI YOGYAKARTA"
+
+
+def test_a_kk_header_region_whose_label_was_misread_is_found_on_a_header_row() -> None:
+    """A phone KK of seed 249 read ``Desa/Kelurahan CIPTARAHAYU Promosi SUMATERA SELATAN``: the
+    province label too far off to match, the name its KK number codes printed word for word on
+    the village's row. A name on no header row (a member's birth place below) is not taken."""
+    from models.domain import Field, Page, Word
+
+    def word(text: str, x: float, y: float) -> Word:
+        return Word(text=text, confidence=0.9, bbox=(x, y, x + 10.0 * len(text), y + 12.0), line=int(y))
+
+    row = [word("Desa/Kelurahan", 10, 100), word("CIPTARAHAYU", 200, 100), word("Promosi", 500, 100),
+           word("SUMATERA", 600, 100), word("SELATAN", 700, 100)]
+    page = Page(number=1, width=1000, height=400, words=row)
+    fields = {"kk_number": Field(value="1671061209215709"),
+              "village": Field(value="CIPTARAHAYU", page=1, bbox=(200.0, 100.0, 310.0, 112.0))}
+    province = kk.regions_by_kk_number(fields, [page])["province"]
+    assert province.value == "SUMATERA SELATAN"
+    assert province.bbox == (600.0, 100.0, 770.0, 112.0)
+    below = Page(number=1, width=1000, height=400, words=[*row[:3], *(
+        word(w.text, w.bbox[0], 300) for w in row[3:])])
+    assert "province" not in kk.regions_by_kk_number(fields, [below])
 
 
 def test_a_phone_kk_rt_rw_misread_is_read_by_its_figures_shapes(tmp_path: Path) -> None:
