@@ -465,6 +465,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
         member["birth_date"] = _possible_birth_year(member, today)
     if nik_factor > 1.0:
         members = [_names_by_lexicon(member, read_in.get(position, {})) for position, member in enumerate(members)]
+        members = _words_by_family(members, read_in)
     members = [m for m in members if any(v is not None for v in m.values())]
     if not members:
         return None
@@ -633,6 +634,42 @@ def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -
         unsure = {w.text.upper() for w in cells.get(key, []) if w.confidence < NAME_SURE}
         out[key] = _joined_name_words(" ".join(_name_word(word) if word in unsure else word
                                                for word in value.split()))
+    return out
+
+
+#: A phone photo's name word read below this confidence may be a word the family's other
+#: names print, read surely (``NAME_SURE``) elsewhere in the KK.
+FAMILY_WORD_UNSURE = 0.6
+
+
+def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[str, list[Word]]]
+                     ) -> list[dict[str, object]]:
+    """Members whose name words read unsurely (below ``FAMILY_WORD_UNSURE``), and no name word,
+    read as the one word a letter (two, in a word of six letters or more; its length within
+    one) away from them that the KK's names read surely elsewhere (not a part of a word read
+    apart, ``SE TIADI``): a family's names repeat their words (the
+    head's father IRFAN SETIAN, 0.41, in a KK of GALIH NURUL SETIADI, 0.89, and ILHAM NURUL
+    SETIADI; a mother SUHENORA, 0.47, whose own row reads SUHENDRA: a phone KK of seed 227)."""
+    known = norm.name_words()
+    sure = {w.text.upper() for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
+            if w.confidence >= NAME_SURE and w.text.isalpha() and len(w.text) >= 4}
+    out = []
+    for position, member in enumerate(members):
+        member = dict(member)
+        cells = read_in.get(position, {})
+        for key in NAME_KEYS:
+            value = member.get(key)
+            if not isinstance(value, str):
+                continue
+            unsure = {w.text.upper() for w in cells.get(key, []) if w.confidence < FAMILY_WORD_UNSURE}
+            words = []
+            for word in value.split():
+                near = [other for other in sure if abs(len(other) - len(word)) <= 1
+                        and Levenshtein.distance(word, other) <= (2 if len(other) >= 6 else 1)]
+                take = word in unsure and word not in known and word not in sure and len(near) == 1
+                words.append(near[0] if take else word)
+            member[key] = " ".join(words)
+        out.append(member)
     return out
 
 

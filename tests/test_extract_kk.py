@@ -207,6 +207,30 @@ def test_a_name_read_once_with_its_name_words_is_not_outvoted_by_a_misreading() 
     assert (agreed[0]["full_name"], agreed[2]["father_name"]) == ("IRFAN INDRA HUTAGALUNG",) * 2
 
 
+def test_an_unsure_name_word_is_the_word_the_familys_names_read_surely_elsewhere() -> None:
+    """A phone KK of seed 227: the head's father read IRFAN SETIAN (SETIAN at 0.41), in a KK
+    whose head GALIH NURUL SETIADI and child ILHAM NURUL SETIADI read SETIADI surely. A sure
+    word stays; so does an unsure one near no sure word, or near two."""
+    def cell(*words: tuple[str, float]) -> list[kk.Word]:
+        return [kk.Word(text=t, confidence=c, bbox=(0, 0, 1, 1)) for t, c in words]
+
+    members = [{"full_name": "GALIH NURUL SETIADI", "father_name": "IRFAN SETIAN", "mother_name": "AYU"},
+               {"full_name": "ILHAM NURUL SETIADI", "father_name": "GALIH NURUL SETIAOI", "mother_name": "INTAN"}]
+    read_in = {0: {"full_name": cell(("GALIH", 0.92), ("NURUL", 0.93), ("SETIADI", 0.89)),
+                   "father_name": cell(("IRFAN", 0.9), ("SETIAN", 0.41))},
+               1: {"full_name": cell(("ILHAM", 0.96), ("NURUL", 0.93), ("SETIADI", 0.66)),
+                   "father_name": cell(("GALIH", 0.74), ("NURUL", 0.92), ("SETIAOI", 0.76))}}
+    fixed = kk._words_by_family(members, read_in)
+    assert fixed[0]["father_name"] == "IRFAN SETIADI"
+    assert fixed[1]["father_name"] == "GALIH NURUL SETIAOI"  # read at 0.76: left to the votes
+    read_in[0]["father_name"] = cell(("IRFAN", 0.9), ("SETIAN", 0.95))
+    assert kk._words_by_family(members, read_in)[0]["father_name"] == "IRFAN SETIAN"  # read surely
+    # Part of a word read apart is not the whole word (seed 229: HENDRA SE TIADI).
+    members[0]["father_name"] = "HENDRA SE TIADI"
+    read_in[0]["father_name"] = cell(("HENDRA", 0.93), ("SE", 0.59), ("TIADI", 0.59))
+    assert kk._words_by_family(members, read_in)[0]["father_name"] == "HENDRA SE TIADI"
+
+
 def test_three_readings_of_a_surname_each_a_letter_off_are_voted_letter_by_letter() -> None:
     """A phone KK of seed 249: the head HENDRA HASIBUAN read HENDRA MASIBUAN in his row and
     HENDRA HASISUAN as his child's father; above the tables, HENDRA HASIBUAN. No reading of
