@@ -930,6 +930,25 @@ def test_a_phone_kk_date_the_shapes_read_not_quite_surely_still_counts_when_the_
         "7402153110050747", "2005-10-31")
 
 
+def test_a_figure_the_shapes_barely_told_from_another_is_the_one_tesseract_read_surely() -> None:
+    """Phone KK NIK cells: the shapes read each slot's figure with a margin over the next;
+    where that margin is a close call (under 0.02) and Tesseract read the cell figure for
+    figure at 0.6 or more, Tesseract's figure stands. Else the shapes' reading does."""
+    from extractors.shapes import DigitReading
+
+    margins = (0.2,) * 12 + (0.008, 0.2, 0.2, 0.2)
+    read = DigitReading(digits="7310112002900190", match=0.9, margins=margins)
+
+    def cell(text: str, confidence: float) -> list[kk.Word]:
+        return [kk.Word(text=text, confidence=confidence, bbox=(0, 0, 1, 1))]
+
+    assert kk._with_surer_tesseract_figures(read, cell("7310112002903190", 0.63)) == "7310112002903190"
+    assert kk._with_surer_tesseract_figures(read, cell("7310112002903190", 0.4)) == "7310112002900190"
+    assert kk._with_surer_tesseract_figures(read, cell("731011200290319", 0.9)) == "7310112002900190"
+    sure = DigitReading(digits="7310112002900190", match=0.9, margins=(0.2,) * 16)
+    assert kk._with_surer_tesseract_figures(sure, cell("7310112002903190", 0.9)) == "7310112002900190"
+
+
 def test_a_kk_header_region_read_a_letter_off_is_the_one_its_number_codes() -> None:
     """A KK number's first six digits are the district code of its address: a district,
     regency or province read a letter or two off the names of that code is read as them (phone
