@@ -700,7 +700,8 @@ def strip_colon_read_as_letter(words: list[Word], colon_x: float | None, height:
 def name_after_colon_read_twice(words: list[Word]) -> tuple[list[Word], str]:
     """A name whose colon was read as itself and again as a letter (``:HIRFAN`` for ``:
     IRFAN``, a clean KTP of held-out seed 247): the letter dropped when the word is no name
-    word and the rest is one. Returns the words and the letter dropped (``""`` if none)."""
+    word and the rest is one. Returns the words and what was read for the colon besides the
+    colon itself: that letter, else ``:`` (the colon alone, as before)."""
     first = words[0]
     rest = first.text[1:]
     known = norm.name_words()

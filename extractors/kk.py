@@ -601,8 +601,8 @@ REGION_SLIPS = 3
 
 
 #: Letters a phone photo's blur makes Tesseract read for others in a KK's names, and what
-#: each may really be (``OWI`` for ``DWI``, ``MENDRA`` for ``HENDRA``, ``EXO`` for ``EKO``, ``IREAN`` for ``IRFAN``:
-#: seed 249).
+#: each may really be (``OWI`` for ``DWI``, ``MENDRA`` for ``HENDRA``, ``EXO`` for ``EKO``;
+#: ``IREAN`` for ``IRFAN``: seed 249).
 NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH", "K": "HX", "X": "K",
                               "E": "IF", "F": "E", "I": "L", "J": "TIL", "U": "L", "L": "IU", "W": "V", "V": "W",
                               "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P"}
@@ -647,9 +647,9 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
     """Members whose name words read unsurely (below ``FAMILY_WORD_UNSURE``), and no name word,
     read as the one word a letter (two, in a word of six letters or more; its length within
     one) away from them that the KK's names read surely elsewhere (not a part of a word read
-    apart, ``SE TIADI``): a family's names repeat their words (the
-    head's father IRFAN SETIAN, 0.41, in a KK of GALIH NURUL SETIADI, 0.89, and ILHAM NURUL
-    SETIADI; a mother SUHENORA, 0.47, whose own row reads SUHENDRA: a phone KK of seed 227)."""
+    apart, ``SE TIADI``): a family's names repeat their words (the head's father IRFAN
+    SETIAN, 0.41, in a KK of GALIH NURUL SETIADI, 0.89, and ILHAM NURUL SETIADI; a mother
+    SUHENORA, 0.47, whose own row reads SUHENDRA: a phone KK of seed 227)."""
     known = norm.name_words()
     sure = {w.text.upper() for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
             if w.confidence >= NAME_SURE and w.text.isalpha() and len(w.text) >= 4}
@@ -1332,9 +1332,10 @@ def _agreed_names(members: list[dict[str, object]], head: str | None) -> list[di
     letter of it share (spaces aside), when one reading leads and has no more words that are
     no name words; a table reading the header agrees with counts ``HEAD_NAME_WEIGHT`` times
     more (the header alone, read before its own repairs, does not vote). A name one letter
-    from another is rarely another person's in one family, except a member's own and their parent's: a son's name is often his
-    father's with one letter changed (BUDI HAKIM, son of RUDI HAKIM: held-out seed 215), so
-    a member's parents' names never take the member's own reading, nor the reverse.
+    from another is rarely another person's in one family, except a member's own and their
+    parent's: a son's name is often his father's with one letter changed (BUDI HAKIM, son
+    of RUDI HAKIM: held-out seed 215), so a member's parents' names never take the member's
+    own reading, nor the reverse.
     """
     read = [m[k] for m in members for k in NAME_KEYS if isinstance(m.get(k), str)]
     readings = Counter(read)
@@ -1393,9 +1394,11 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
     letters, of the parent's own reading: a child of another marriage is not joined) vote word by word: where exactly one
     spelling read is a name word (``SITI`` against ``SIM`` read twice: seed 215; ``INDRA``
     against ``INORA`` read once: seed 223) it is taken, else a spelling with more than half
-    the votes, or read twice or more where each other spelling was read fewer times (two
-    readings that disagree, neither a name word, stay as read). Only these: other names a few letters
-    apart in a KK are often two people (the head's mother AULIA, his wife NADIA).
+    the votes, or read twice or more where each other spelling was read fewer times, else
+    the spelling three or more readings of one length give letter by letter
+    (``_letters_voted``); two readings that disagree, neither a name word, stay as read.
+    Only these: other names a few letters apart in a KK are often two people (the head's
+    mother AULIA, his wife NADIA).
     ``header``: the head's name as read above the tables (larger), a reading of the head's
     name that votes too when it is alike (``RAHMAT PRATAMA`` above, ``RAHMAT PSIATAMA``,
     ``RAPAT PERTAMA`` and ``RAPBUAT PRATAMA`` in the tables: a phone KK of seed 229).

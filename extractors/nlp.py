@@ -1711,8 +1711,10 @@ _CAPITALS_WITH_L_RE = re.compile(r"\b(?=\w*[A-Z]\w*[A-Z])[A-Z]*l[A-Zl]*\b")
 
 def capitals_l_as_i(text: str) -> str:
     """``text`` with a lower-case l inside a word of capitals read as the I it is
-    (``SEMIDANG AJl``: the gazetteer then knows the place). Same length, so offsets hold;
-    ``Jl.`` (one capital) is left alone."""
+    (``SEMIDANG AJl``: the gazetteer then knows the place), and the l and i of a Roman
+    numeral after a capitalised name too (``Banyuasin li``: ``_NUMERAL_WITH_L_RE``). Same
+    length, so offsets hold; ``Jl.`` (one capital) is left alone. A numeral read with a
+    capital L or a 1 is mended in the place's value instead (``_numeral_mended``)."""
     text = _CAPITALS_WITH_L_RE.sub(lambda m: m.group(0).replace("l", "I"), text)
     return _NUMERAL_WITH_L_RE.sub(lambda m: m.group(1) + re.sub("[li]", "I", m.group(2)), text)
 

@@ -241,7 +241,8 @@ def _month_number(word: str) -> tuple[int | None, int]:
     return (best, best_distance) if best_distance <= limit else (None, best_distance)
 
 
-#: Figures a blurred day can be read as, as letters (a 7 as T, a 2 as Z).
+#: Figures a blurred day can be read as, as letters (a 7 as T, a 2 as Z): the capitals of
+#: ``DIGIT_REPAIRS`` that a day's figure is read as, and T, which no other number needs.
 DAY_FIGURE_AS_LETTER = {"T": "7", "Z": "2", "S": "5", "B": "8", "O": "0", "G": "6", "I": "1", "L": "1"}
 
 
@@ -333,10 +334,6 @@ def numbered_place_at_end(raw: str) -> str:
     return raw
 
 
-#: Letters a house number's figures are read as.
-HOUSE_FIGURES = str.maketrans({"O": "0", "S": "5", "I": "1", "L": "1"})
-
-
 def normalize_text(raw: str) -> Normalized:
     """Free text (address, occupation as printed, purpose): upper case, separators cleaned."""
     text = clean_spaces(strip_separator(numbered_place_at_end(raw)).replace("!", "").replace("|", "")).upper()
@@ -363,7 +360,7 @@ def normalize_text(raw: str) -> Normalized:
     # A house number's figures read as letters beside a figure: ``NO. S5`` is ``NO. 55`` (a
     # phone letter of seed 249), ``NO. S1`` is ``NO. 51`` (a phone KK of seed 225).
     text = re.sub(r"\bNO\.\s*(?=[0-9OSIL]*\d)([0-9OSIL]{2,4})\b",
-                  lambda m: "NO. " + m.group(1).translate(HOUSE_FIGURES), text)
+                  lambda m: "NO. " + repair_digits(m.group(1))[0], text)
     # The space lost after an abbreviation's dot: ``JL.ANGGREK``, ``NO.7``, ``GG.MELATI``.
     text = re.sub(r"\b(JL|JLN|GG|NO)\.(?=[A-Z0-9])", r"\1. ", text)
     # A lane's house number run into its name: ``GG. MELATI6`` is ``GG. MELATI 6``.

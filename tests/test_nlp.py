@@ -877,6 +877,11 @@ def test_a_districts_numeral_read_with_a_small_l_is_the_numbered_district() -> N
     text = text.replace("Kecamatan Bathin II Pelayang,", "Kecamatan Bathin li Pelayang,")
     assert set(_values(extract_letter_fields(text)["places"])) == {
         "KABUPATEN BUNGO", "BATHIN II PELAYANG", "SARIAGUNG", "BUNGO"}
+    # In capitals (the letterhead), with an L or a 1 for an I: the Kemendagri name it spells.
+    for misread in ("BATHIN LI PELAYANG", "BATHIN 1I PELAYANG"):
+        head = text.replace("KECAMATAN BATHIN II PELAYANG", f"KECAMATAN {misread}")
+        assert set(_values(extract_letter_fields(head)["places"])) == {
+            "KABUPATEN BUNGO", "BATHIN II PELAYANG", "SARIAGUNG", "BUNGO"}
     birth = BANYUASIN_BIRTH_LETTER
     assert set(_values(extract_letter_fields(birth)["places"])) == {
         "KABUPATEN BANYUASIN", "BANYUASIN", "MEKARREJO", "TEGALJAYA", "BANYUASIN II"}
