@@ -928,3 +928,14 @@ def _domicile_letter(regency: str, district: str, office_village: str, subject: 
         f"sopir, benar\nberdomisili di JL. SEROJA NO. 66 RT 002 RW 010 {office} {village} sejak "
         f"bulan Juli 2020.\n{signed}\n{head} {village},\nDIAN PUTRI PERMANA\n"
     )
+
+
+def test_a_parents_nik_read_with_a_space_inside_is_the_nik() -> None:
+    """A letter of seed 253, clean and low contrast: ``(NIK`` / ``7324024908066 786)``."""
+    text = BANYUASIN_BIRTH_LETTER.replace("(NIK\n1607024203820114)", "(NIK\n1607024203820 114)")
+    fields = extract_letter_fields(text)
+    assert fields["mother_nik"]["value"] == "1607024203820114"
+    assert fields["father_nik"]["value"] == "1607022905874123"
+    # Two numbers that are not sixteen figures together are no NIK.
+    assert "mother_nik" not in extract_letter_fields(text.replace("1607024203820 114", "160702420382 114"))
+
