@@ -737,6 +737,8 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
                 start = skip_marks_before_colon(line, match.end, stop, colon_x)
             words = _value_words(line, start, stop, match.remainder,
                                  keep_dash=match.spec.kind == "blood_type", keep_day=match.spec.kind == "date")
+            if match.spec.kind == "time" and match.remainder is None:
+                words = _time_with_its_one(line.words[start:stop], words)
             colon_letter = ""
             if (match.remainder is None and not any(_is_separator(w.text) for w in line.words[match.end:match.end + 1])
                     and not (match.spec.kind == "time" and _time_keeps_its_one(words))):
@@ -773,6 +775,19 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
         if signed is not None:
             fields[layout.signature_date] = signed
     return fields
+
+
+def _time_with_its_one(after_label: list[Word], words: list[Word]) -> list[Word]:
+    """A time's words with a 1 taken for the colon put back where only then the words are a
+    time: ``Pukul 1 158`` is 11:58, its colon lost and the hour's 1s read apart (a phone
+    form of seed 251); ``158`` is no time."""
+    if not words or norm.normalize("time", " ".join(w.text for w in words)).valid:
+        return words
+    kept = after_label[max(0, after_label.index(words[0]) - 1):] if words[0] in after_label else []
+    if kept and kept[0] is not words[0] and kept[0].text in ("1", "l", "I") and norm.normalize(
+            "time", " ".join(w.text for w in kept[:len(words) + 1])).valid:
+        return kept[:len(words) + 1]
+    return words
 
 
 def _time_keeps_its_one(words: list[Word]) -> bool:

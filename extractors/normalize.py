@@ -681,6 +681,8 @@ def normalize_email(raw: str) -> Normalized:
     """E-mail address in lower case."""
     text = strip_separator(raw).replace(" ", "").lower()
     text = text.replace("(at)", "@").replace("[at]", "@")
+    # An e read as the euro sign (``€ko27@``: a phone form of seed 251); no address holds one.
+    text = text.replace("€", "e")
     match = re.search(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}", text)
     if match:
         return Normalized(match.group(0))

@@ -436,6 +436,10 @@ def to_original_scale(page: Page, scale: float) -> Page:
                 text=page.text, words=words, source=page.source, angle=page.angle)
 
 
+#: The NIKs a letter may state (``extractors.nlp``).
+LETTER_NIK_KEYS = ("subject_nik", "mother_nik", "father_nik")
+
+
 def field_kinds(document_type: str, service: str | None) -> dict[str, str]:
     """Kind of each field key of a layout (``place_date`` split into place and date)."""
     layout = fields_mod.layout_for(document_type, service)
@@ -469,6 +473,16 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
     timeout = min(30.0, limits.ocr_timeout_seconds)
     for key, item in found.items():
         kind = kinds.get(key, "")
+        if document_type == "letter" and key in LETTER_NIK_KEYS and item.page in images and (
+                item.bbox is not None and not norm.normalize("nik", str(item.value)).valid):
+            # A letter has no layout, but a NIK it states read with figures too few (``NIK :
+            # M06102502074736``, two 1s read as an M: a phone letter of seed 251) is read again
+            # from its box, and taken only as a whole NIK.
+            image, scale = images[item.page]
+            again = reread_mod.reread(item.model_copy(update={"confidence": 0.0}), "nik", image, scale,
+                                      timeout=timeout)
+            out[key] = again if again.value != item.value else item
+            continue
         if item.page in images and reread_mod.needs_reread(item, kind):
             image, scale = images[item.page]
             again = reread_mod.reread(item, kind, image, scale, timeout=timeout)

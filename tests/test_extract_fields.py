@@ -235,3 +235,37 @@ def test_a_card_edge_read_as_a_line_is_not_the_regency_and_a_colon_read_twice_no
     rows[4] = [("Nama", 10.0), (":HADI", 200.0), ("WARDHANA", 300.0)]
     found = fields.extract_fields([_ktp_page(rows)], fields.layout_for("ktp"))
     assert found["full_name"].value == "HADI WARDHANA"
+
+
+def test_a_letters_nik_read_with_figures_too_few_is_read_again_from_its_box(tmp_path: Path) -> None:
+    """A phone letter of seed 251: ``NIK : M06102502074736``, the NIK's two 1s read as an M.
+    Fourteen figures are no NIK: the NIK's box is read again and the whole NIK taken."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(251, tmp_path, 11, types=("letter",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["subject_nik"]
+    nik = extract_file(path).fields["subject_nik"]
+    assert nik.value == truth == "1106102502074736"
+    assert "reread" in nik.repairs
+
+
+def test_a_time_whose_colon_was_lost_keeps_the_hours_one_and_a_ktp_expiry_its_label() -> None:
+    """A phone form of seed 251 read ``Pukul 1 158`` (11:58: its colon lost, the hour's 1s
+    read apart): the 1 taken for the colon is put back, as only then the words are a time. A
+    phone KTP read its expiry's label ``ag Hingga``: Hingga alone is the label."""
+    from extractors import fields
+    from models.domain import Word
+
+    def words(*texts: str) -> list[Word]:
+        return [Word(text=t, confidence=0.9, bbox=(100.0 * i, 0.0, 100.0 * i + 50, 20.0)) for i, t in enumerate(texts)]
+
+    after = words(":", "1", "158")
+    assert [w.text for w in fields._time_with_its_one(after, after[2:])] == ["1", "158"]
+    kept = words("1", "11:58")
+    assert [w.text for w in fields._time_with_its_one(kept, kept[1:])] == ["11:58"]  # a time already
+    rows = [[("NIK", 10.0), (":", 200.0), ("3302231107823252", 215.0)],
+            [("Agama", 10.0), (":", 200.0), ("ISLAM", 215.0)],
+            [("Pekerjaan", 10.0), (":", 200.0), ("PERAWAT", 215.0)],
+            [("ag", 10.0), ("Hingga", 60.0), (":", 200.0), ("SEUMUR", 215.0), ("HIDUP", 320.0)]]
+    found = fields.extract_fields([_ktp_page(rows)], fields.layout_for("ktp"))
+    assert found["valid_until"].value == "SEUMUR HIDUP"

@@ -59,3 +59,8 @@ def test_a_house_numbers_dot_read_as_a_colon_is_a_dot() -> None:
 ])
 def test_a_house_numbers_figures_read_as_letters_are_figures(raw: str, value: str) -> None:
     assert norm.normalize("text", raw).value == value
+
+
+def test_an_e_read_as_the_euro_sign_in_an_email_is_an_e() -> None:
+    # A phone form of seed 251: ``€ko27@surel.example``.
+    assert norm.normalize("email", "€ko27@surel.example").value == "eko27@surel.example"
