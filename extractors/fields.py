@@ -14,6 +14,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -713,6 +714,22 @@ def name_after_colon_read_twice(words: list[Word]) -> tuple[list[Word], str]:
     return words, ":"
 
 
+#: A label read no surer than this and starting with a small letter is a label only as
+#: printed: a phone photo's speckled edge read ``naa an`` at 0.0 is no ``Nama`` (a KTP of
+#: seed 257, whose name was then lost to ``AN``). Labels are printed capitalised: a noisy
+#: form's ``No. KK`` and a phone KK's ``Rlamat`` and ``Desa/Kekuahan``, read at 0.0, are labels.
+LABEL_LEAST_CONFIDENCE = 0.05
+
+
+def _surely_a_label(line: Line, match: LabelMatch) -> bool:
+    """Whether ``match`` is a label: read at ``LABEL_LEAST_CONFIDENCE`` or more, or starting
+    with a capital, or spelt as one of its labels is."""
+    words = line.words[match.start:match.end] or line.words[match.start:match.start + 1]
+    if max(w.confidence for w in words) >= LABEL_LEAST_CONFIDENCE or words[0].text[:1].isupper():
+        return True
+    return key_of("".join(w.text for w in words)) in {key_of(label) for label in match.spec.labels}
+
+
 def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
     """Extract the fields ``layout`` lists from ``pages`` (first occurrence of each key wins)."""
     lines = [line for page in pages for line in page_lines(page)]
@@ -727,7 +744,7 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
         if layout.sections:
             section = _section_of(line, layout.sections) or section
         specs = tuple(s for s in layout.fields if s.section in (None, section))
-        matches = [m for s in _label_starts(line) if (m := match_label_at(line, s, specs))]
+        matches = [m for s in _label_starts(line) if (m := match_label_at(line, s, specs)) and _surely_a_label(line, m)]
         matches = _drop_overlapping(matches)
         for n, match in enumerate(matches):
             stop = matches[n + 1].start if n + 1 < len(matches) else len(line.words)
@@ -1455,6 +1472,52 @@ def photo_figures(item: Field, pattern: str, image: np.ndarray, scale: float) ->
         return item
     figures = iter(read.digits)
     return read_by_ink(item, "".join(next(figures) if mark == "0" else mark for mark in pattern), FIGURES_REPAIR)
+
+
+#: Keys of an RT/RW label as phone photos read it (the slash lost, or read as I).
+RT_RW_LABEL_KEYS = frozenset({"RTRW", "RTIRW", "RTLRW", "RT1RW"})
+#: The repair of an RT/RW Tesseract read as no RT/RW, read by its figures' shapes.
+UNREAD_FIGURES_REPAIR = "figures by shape where OCR read none"
+
+
+def unread_rt_rw(pages: Sequence[Page], images: dict[int, tuple[np.ndarray, float]],
+                 photos: Set[int], pattern: str = "000/000") -> Field | None:
+    """An RT/RW whose label a phone photo's reading shows but whose value made no RT/RW
+    (``RTRW 00008`` for 004/008, ``RTIRW : 0ny010`` for 003/010: the slash and a figure lost,
+    phone KKs of seeds 251 and 253), read by its figures' shapes from a crop hugging the
+    words after the label, where the match is sure and its figures differ from those
+    Tesseract read by at most ``FIGURES_MAX_CHANGES`` edits (a figure lost counts one);
+    else ``None``."""
+    for page in pages:
+        if page.number not in photos or page.number not in images:
+            continue
+        for line in page_lines(page):
+            starts = [i for i, w in enumerate(line.words) if key_of(w.text) in RT_RW_LABEL_KEYS]
+            if not starts:
+                continue
+            words: list[Word] = []
+            for word in line.words[starts[0] + 1:]:
+                if len(re.sub(r"[^A-Za-z]", "", word.text)) >= 3:
+                    break  # the next label (``Kode Pos``)
+                if key_of(word.text):
+                    words.append(word)
+            digits = re.sub(r"\D", "", norm.repair_digits(" ".join(w.text for w in words))[0])
+            if not digits:
+                return None
+            image, scale = images[page.number]
+            box = (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
+                   max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
+            crop = _figures_crop(image, tuple(v * scale for v in box), 0.1, 4)  # type: ignore[arg-type]
+            read = shapes_mod.read_digits(crop, pattern) if crop is not None else None
+            if (read is None or not read.sure or len(read.digits) != pattern.count("0")
+                    or Levenshtein.distance(read.digits, digits) > FIGURES_MAX_CHANGES):
+                return None
+            figures = iter(read.digits)
+            raw = " ".join(w.text for w in words)
+            return Field(value="".join(next(figures) if mark == "0" else mark for mark in pattern), raw=raw,
+                         confidence=round(min(0.8, min(w.confidence for w in words)), 4), page=page.number,
+                         bbox=box, source=page.source, repairs=[UNREAD_FIGURES_REPAIR])
+    return None
 
 
 #: The repair of a postal code whose first digit, a confusable one, names another zone.

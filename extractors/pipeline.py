@@ -155,7 +155,8 @@ def _extract_bytes(data: bytes, source: str, limits: Limits | None,
     timings["extract"] = time.perf_counter() - started
     if images:
         started = time.perf_counter()
-        document.fields = reread_weak_fields(document.fields, document_type, service, images, limits, photos)
+        document.fields = reread_weak_fields(document.fields, document_type, service, images, limits, photos,
+                                             own_pages)
         members = document.fields.get("members")
         if document_type == "kk" and "head_name" in document.fields and members is not None:
             from extractors.kk import head_name_by_members
@@ -460,13 +461,14 @@ def field_kinds(document_type: str, service: str | None) -> dict[str, str]:
 
 def reread_weak_fields(found: dict[str, Field], document_type: str, service: str | None,
                        images: dict[int, tuple[np.ndarray, float]], limits: Limits,
-                       photos: Set[int] = frozenset()) -> dict[str, Field]:
+                       photos: Set[int] = frozenset(), pages: Sequence[Page] = ()) -> dict[str, Field]:
     """Read weak fields again from their region only (see ``extractors.reread``).
 
     Digit fields are read again from their box; a NIK is then chosen among its readings by
     how well it fits the card (``fields.card_agreement``); rows whose value is missing or outside
     its list are read again from the strip where they should stand. On ``photos`` (page
-    numbers of phone photos) an RT/RW is read again by its figures' shapes.
+    numbers of phone photos) an RT/RW is read again by its figures' shapes, and one its
+    label in ``pages`` shows but OCR read as none is read by them (``unread_rt_rw``).
     """
     kinds = field_kinds(document_type, service)
     out = dict(found)
@@ -531,6 +533,10 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
                     out[strip.key] = read
     if "rt_rw" in out and out["rt_rw"].page in photos and out["rt_rw"].page in images:
         out["rt_rw"] = fields_mod.photo_figures(out["rt_rw"], "000/000", *images[out["rt_rw"].page])
+    elif "rt_rw" not in out and "rt_rw" in kinds and photos:
+        unread = fields_mod.unread_rt_rw(pages, images, photos)
+        if unread is not None:
+            out["rt_rw"] = unread
     if "postal_code" in out:
         page = out["postal_code"].page
         if page in images:

@@ -205,14 +205,16 @@ def test_a_times_first_one_in_the_colon_column_is_kept_when_it_is_the_hours(text
     assert fields._time_keeps_its_one([word]) is kept
 
 
-def _ktp_page(rows: list[list[tuple[str, float]]]):  # noqa: ANN202
-    """A KTP page of word rows, each word ``(text, x)``, one row per 30 pixels."""
+def _ktp_page(rows: list[list[tuple]]):  # noqa: ANN202
+    """A KTP page of word rows, each word ``(text, x)`` or ``(text, x, confidence)``, one row
+    per 30 pixels."""
     from models.domain import Page, Word
 
-    words = [Word(text=text, confidence=0.9, line=i, bbox=(x, 30.0 * i, x + 14.0 * len(text), 30.0 * i + 18))
-             for i, row in enumerate(rows) for text, x in row]
+    words = [Word(text=text, confidence=rest[0] if rest else 0.9, line=i,
+                  bbox=(x, 30.0 * i, x + 14.0 * len(text), 30.0 * i + 18))
+             for i, row in enumerate(rows) for text, x, *rest in row]
     return Page(number=1, width=1000, height=30 * len(rows), words=words,
-                text="\n".join(" ".join(t for t, _ in row) for row in rows))
+                text="\n".join(" ".join(word[0] for word in row) for row in rows))
 
 
 def test_a_card_edge_read_as_a_line_is_not_the_regency_and_a_colon_read_twice_not_the_name() -> None:
@@ -269,3 +271,21 @@ def test_a_time_whose_colon_was_lost_keeps_the_hours_one_and_a_ktp_expiry_its_la
             [("ag", 10.0), ("Hingga", 60.0), (":", 200.0), ("SEUMUR", 215.0), ("HIDUP", 320.0)]]
     found = fields.extract_fields([_ktp_page(rows)], fields.layout_for("ktp"))
     assert found["valid_until"].value == "SEUMUR HIDUP"
+
+
+def test_a_speck_read_like_a_label_at_no_confidence_is_no_label() -> None:
+    """A phone KTP of seed 257: the photo's speckled edge read ``r naa an`` (0.13, 0.0, 0.0)
+    above the name; ``naa`` matched Nama and the name was read ``AN``. A label read at no
+    confidence is none; the real Nama line gives the name."""
+    from extractors import fields
+
+    rows = [[("PROVINSI", 400.0), ("MALUKU", 530.0)], [("r", 600.0, 0.13), ("naa", 650.0, 0.0), ("an", 720.0, 0.0)],
+            [("NIK", 10.0), (":", 200.0), ("8105055301942390", 215.0)],
+            [("Nama", 10.0), (":", 200.0), ("DEWI", 215.0), ("SAPUTRA", 290.0)],
+            [("Agama", 10.0), (":", 200.0), ("ISLAM", 215.0)],
+            [("Rlamat", 10.0, 0.0), (":", 200.0), ("JL.", 215.0), ("MAWAR", 260.0)]]
+    found = fields.extract_fields([_ktp_page(rows)], fields.layout_for("ktp"))
+    assert found["full_name"].value == "DEWI SAPUTRA"
+    # A capitalised label read with a slip at 0.0 is a label (a phone KK of seed 231).
+    assert found["address"].value == "JL. MAWAR"
+

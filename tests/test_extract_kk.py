@@ -1024,3 +1024,17 @@ def test_a_phone_kk_nik_is_read_by_the_shapes_of_the_figures_tesseract_boxed(tmp
     truth = json.loads(path.with_suffix(".json").read_text())["fields"]["members"]
     members = extract_file(path).fields["members"].value
     assert [(m["nik"], m["birth_date"]) for m in members] == [(m["nik"], m["birth_date"]) for m in truth]
+
+
+def test_a_phone_kk_rt_rw_ocr_read_as_no_rt_rw_is_read_by_its_figures_shapes(tmp_path: Path) -> None:
+    """A phone KK of seed 251: Tesseract read ``RTRW 00008`` for 004/008 (the slash and a 4
+    lost), no RT/RW; the figures' shapes in the box after the label read it surely, one
+    figure off what Tesseract read."""
+    from extractors import fields
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(251, tmp_path, 12, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["rt_rw"]
+    rt_rw = extract_file(path).fields["rt_rw"]
+    assert rt_rw.value == truth == "004/008"
+    assert fields.UNREAD_FIGURES_REPAIR in rt_rw.repairs
