@@ -800,7 +800,8 @@ def _time_with_its_one(after_label: list[Word], words: list[Word]) -> list[Word]
     form of seed 251); ``158`` is no time."""
     if not words or norm.normalize("time", " ".join(w.text for w in words)).valid:
         return words
-    kept = after_label[max(0, after_label.index(words[0]) - 1):] if words[0] in after_label else []
+    first = next((i for i, word in enumerate(after_label) if word is words[0]), None)
+    kept = after_label[max(0, first - 1):] if first is not None else []
     if kept and kept[0] is not words[0] and kept[0].text in ("1", "l", "I") and norm.normalize(
             "time", " ".join(w.text for w in kept[:len(words) + 1])).valid:
         return kept[:len(words) + 1]
@@ -1470,8 +1471,13 @@ def photo_figures(item: Field, pattern: str, image: np.ndarray, scale: float) ->
     if (read is None or not read.sure or read.digits == digits or len(read.digits) != len(digits)
             or sum(a != b for a, b in zip(read.digits, digits)) > FIGURES_MAX_CHANGES):
         return item
-    figures = iter(read.digits)
-    return read_by_ink(item, "".join(next(figures) if mark == "0" else mark for mark in pattern), FIGURES_REPAIR)
+    return read_by_ink(item, _in_pattern(read.digits, pattern), FIGURES_REPAIR)
+
+
+def _in_pattern(digits: str, pattern: str) -> str:
+    """``digits`` written as ``pattern`` prints them (``004008``, ``000/000``: ``004/008``)."""
+    figures = iter(digits)
+    return "".join(next(figures) if mark == "0" else mark for mark in pattern)
 
 
 #: Keys of an RT/RW label as phone photos read it (the slash lost, or read as I).
@@ -1512,9 +1518,8 @@ def unread_rt_rw(pages: Sequence[Page], images: dict[int, tuple[np.ndarray, floa
             if (read is None or not read.sure or len(read.digits) != pattern.count("0")
                     or Levenshtein.distance(read.digits, digits) > FIGURES_MAX_CHANGES):
                 return None
-            figures = iter(read.digits)
             raw = " ".join(w.text for w in words)
-            return Field(value="".join(next(figures) if mark == "0" else mark for mark in pattern), raw=raw,
+            return Field(value=_in_pattern(read.digits, pattern), raw=raw,
                          confidence=round(min(0.8, min(w.confidence for w in words)), 4), page=page.number,
                          bbox=box, source=page.source, repairs=[UNREAD_FIGURES_REPAIR])
     return None
