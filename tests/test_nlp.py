@@ -968,3 +968,17 @@ def test_a_label_block_with_colons_lost_around_one_kept_is_read() -> None:
     assert repair_letter_number("039/RT.006!!11/2026", 3) == "039/RT.006/III/2026"
     assert repair_letter_number("039/RT.006!!11/2026", 2) == "039/RT.006!!11/2026"  # not February's
 
+
+def test_a_jakarta_city_named_across_a_line_break_is_one_place() -> None:
+    """A cover letter of seed 261: ``Kecamatan Koja, Jakarta`` / ``Utara, menerangkan``. The
+    city is KOTA ADMINISTRASI JAKARTA UTARA to Kemendagri and prints as Jakarta Utara: one
+    place, not JAKARTA UTARA and a stray JAKARTA."""
+    text = RT_LETTER.replace(
+        "Kelurahan Sukamaju, Kota Bandung,\nmenerangkan bahwa:",
+        "Kelurahan Margajaya, Kecamatan Koja, Jakarta\nUtara, menerangkan bahwa:").replace(
+        "Bandung, 02/04/2026", "Jakarta Utara, 02/04/2026")
+    assert "Jakarta\nUtara" in text
+    places = set(_values(extract_letter_fields(text)["places"]))
+    assert {"MARGAJAYA", "KOJA", "JAKARTA UTARA"} <= places
+    assert "JAKARTA" not in places
+
