@@ -42,6 +42,14 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def _ephemeral_ports_start() -> int:
+    """The first port of the kernel's range for outgoing connections (32768 if unknown)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings for this test session: a temporary ``var/`` and free ports.
@@ -50,9 +58,13 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     environment for the whole session, so ``get_settings()`` and subprocesses agree.
     """
     var_dir = tmp_path_factory.mktemp("var")
-    start = 20000 + (os.getpid() % 300) * 60
-    s3_port = free_port_block(len(WEED_PORT_OFFSETS), start=start)
-    prefect_port = free_port_block(1, start=s3_port + len(WEED_PORT_OFFSETS))
+    # Below the kernel's ephemeral range: a port chosen there can be taken as the source port
+    # of any outgoing connection before the service binds it (``Port 33930 is already in
+    # use``: Prefect failed to start once in a fresh clone).
+    stop = _ephemeral_ports_start()
+    start = 20000 + (os.getpid() % max(1, (stop - 20000) // 60 - 4)) * 60
+    s3_port = free_port_block(len(WEED_PORT_OFFSETS), start=start, stop=stop)
+    prefect_port = free_port_block(1, start=s3_port + len(WEED_PORT_OFFSETS), stop=stop)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("INTAKE_VAR_DIR", str(var_dir))
         mp.setenv("INTAKE_S3_PORT", str(s3_port))
