@@ -1343,6 +1343,9 @@ def _agreed_names(members: list[dict[str, object]], head: str | None) -> list[di
     if head in readings:
         readings[head] += HEAD_NAME_WEIGHT
 
+    def unknown_words(name: str) -> int:
+        return sum(word not in known for word in name.split())
+
     def agreed(name: str, others: set[object]) -> str:
         letters = name.replace(" ", "")
         near = sorted(((count, r) for r, count in readings.items()
@@ -1353,9 +1356,6 @@ def _agreed_names(members: list[dict[str, object]], head: str | None) -> list[di
             # against INORA read twice (a phone KK of seed 223).
             return name if unknown_words(name) < unknown_words(near[0][1]) else near[0][1]
         return name
-
-    def unknown_words(name: str) -> int:
-        return sum(word not in known for word in name.split())
 
     def not_the_same_person(member: dict[str, object], key: str) -> set[object]:
         if key == "full_name":

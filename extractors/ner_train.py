@@ -30,6 +30,7 @@ from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as spacy_train
 from thinc.api import Config
 
+from extractors import normalize as norm
 from extractors.nlp import MODEL_DIR, TOKENIZER_NAME
 from models.errors import ConfigurationError
 
@@ -408,6 +409,12 @@ def region_names(regions_csv: Path) -> list[tuple[str, str]]:
                 prefix, _, rest = name.partition(" ")
                 kind = "city" if prefix.lower() == "kota" else "regency"
                 name = rest if prefix.lower() in ("kota", "kabupaten", "kab.") else name
+                # Also as a card or letter prints it: Jakarta Utara, not only Administrasi
+                # Jakarta Utara (``normalize.regency_as_printed``; a letter of seed 261).
+                printed = norm.without_regency_prefix(norm.regency_as_printed(
+                    " ".join(row["nama_terakhir"].upper().split())))
+                if printed.lower() != name.lower():
+                    names.add((kind, printed.title()))
             else:
                 kind = _REGION_KINDS.get(row["level"], "")
             if kind and name:

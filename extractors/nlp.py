@@ -257,13 +257,7 @@ def load_regions(path: Path) -> Regions:
     for line in path.read_text(encoding="utf-8").splitlines():
         kind, _, name = line.partition("\t")
         if name:
-            name = " ".join(name.lower().split())
-            by_kind.setdefault(kind, set()).add(name)
-            if name.startswith("administrasi "):
-                # Jakarta's cities are KOTA ADMINISTRASI JAKARTA UTARA to Kemendagri and print
-                # as Jakarta Utara (``normalize.regency_as_printed``): a letter of seed 261 named
-                # ``Jakarta`` / ``Utara`` across a line break, read as JAKARTA alone.
-                by_kind[kind].add(name.removeprefix("administrasi "))
+            by_kind.setdefault(kind, set()).add(" ".join(name.lower().split()))
     bare = {
         name for kind in _BARE_NAME_KINDS for name in by_kind.get(kind, set())
         if len(name) >= 4 and name not in _NOT_BARE_PLACES
