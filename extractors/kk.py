@@ -602,10 +602,11 @@ REGION_SLIPS = 3
 
 #: Letters a phone photo's blur makes Tesseract read for others in a KK's names, and what
 #: each may really be (``OWI`` for ``DWI``, ``MENDRA`` for ``HENDRA``, ``EXO`` for ``EKO``;
-#: ``IREAN`` for ``IRFAN``: seed 249).
+#: ``IREAN`` for ``IRFAN``: seed 249; ``DYAN`` for ``DIAN``, which must not be taken for
+#: ``DYAH`` alone: seed 231).
 NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH", "K": "HX", "X": "K",
                               "E": "IF", "F": "E", "I": "L", "J": "TIL", "U": "L", "L": "IU", "W": "V", "V": "W",
-                              "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P"}
+                              "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P", "Y": "I"}
 #: Words read at least this surely are left as read.
 NAME_SURE = 0.85
 
@@ -727,9 +728,12 @@ def _by_figures(image: np.ndarray, words: list[Word], pattern: str) -> str | Non
 #: figure Tesseract read in its slot, where Tesseract read the cell's figures one for one at
 #: ``TESSERACT_SURE_FIGURES`` or above. On the phone KK NIK cells of seeds 203-241 (715 read
 #: surely by their shapes): 12 NIKs right that the shapes had one figure wrong in, 1 made
-#: wrong (0.01: 8 and 1; 0.03: 18 and 6).
+#: wrong (0.01: 8 and 1; 0.03: 18 and 6). Tesseract's word confidence as the floor, on the
+#: 764 NIK cells of the phone KKs of seeds 203-241 read by both, figure for figure: at 0.6,
+#: 708 NIKs right; 0.5, 711; 0.4, 714; 0.3, 716 (23 put right, 4 made wrong against the
+#: shapes alone); 0.2, 715; none, 710.
 SHAPES_CLOSE_CALL = 0.02
-TESSERACT_SURE_FIGURES = 0.6
+TESSERACT_SURE_FIGURES = 0.3
 
 
 def _with_surer_tesseract_figures(read: shapes_mod.DigitReading, words: list[Word]) -> str:
@@ -1428,6 +1432,8 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
             (best, count), *rest = votes.most_common()
             if len(names) == 1 and len(votes) > 1:
                 words.append(names[0])
+            elif (fuller := _with_thin_letter(names)) is not None:
+                words.append(fuller)
             elif 2 * count > len(splits) or (count >= 2 and count > rest[0][1]):
                 # More than half, or two or more against readings that all disagree
                 # (INDAH twice, INA and NOAH once each: a phone KK of held-out seed 247).
@@ -1441,6 +1447,17 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
             for m, k in cells:
                 m[k] = " ".join(words)
     return members
+
+
+def _with_thin_letter(names: list[str]) -> str | None:
+    """Of two or more spellings of one word that are all name words, the one that every
+    other is with one I lost (``NADIA`` against ``NADA``: a phone KK of seed 239), else
+    ``None``: the blur drops a thin letter far more often than it prints one."""
+    if len(names) < 2:
+        return None
+    fuller = [n for n in names if all(o == n or (len(o) == len(n) - 1 and any(
+        n[:i] + n[i + 1:] == o for i, letter in enumerate(n) if letter == "I")) for o in names)]
+    return fuller[0] if len(fuller) == 1 else None
 
 
 def _letters_voted(readings: list[str]) -> str | None:

@@ -385,19 +385,21 @@ def without_regency_prefix(name: str) -> str:
     return re.sub(r"^(KABUPATEN|KAB\.|KOTA ADMINISTRASI|KOTA ADM\.|KOTA)\s+", "", name)
 
 
-#: Words of common Indonesian first names and surnames, beside the NER model.
+#: Words of common Indonesian first names and surnames, beside the NER model: Faker's and
+#: faker-js's (see the model's README).
 COMMON_NAMES_FILE = "common_names.txt"
+COMMON_NAMES_FAKER_JS_FILE = "common_names_faker_js.txt"
 
 
 @functools.cache
 def name_words() -> frozenset[str]:
     """Words of person names as the NER corpora spell them (``ner_model/name_words.txt``)
-    and of common Indonesian names (``ner_model/common_names.txt``, from Faker; see the
-    model's README)."""
+    and of common Indonesian names (``ner_model/common_names.txt`` from Faker and
+    ``ner_model/common_names_faker_js.txt`` from faker-js; see the model's README)."""
     from extractors.ner_train import MODEL_DIR, NAME_WORDS_FILE
 
     words: set[str] = set()
-    for name in (NAME_WORDS_FILE, COMMON_NAMES_FILE):
+    for name in (NAME_WORDS_FILE, COMMON_NAMES_FILE, COMMON_NAMES_FAKER_JS_FILE):
         path = MODEL_DIR / name
         if path.is_file():
             words.update(path.read_text(encoding="utf-8").split())
