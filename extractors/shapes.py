@@ -49,11 +49,13 @@ SURE_MATCH = 0.92
 @dataclass(frozen=True)
 class DigitReading:
     """A line read as ``digits``; ``match`` is the mean correlation of its slots (1 = the
-    figures exactly), ``margins`` per slot how much better its figure matched than the next."""
+    figures exactly), ``margins`` per slot how much better its figure matched than the next,
+    ``runners_up`` per slot that next figure."""
 
     digits: str
     match: float
     margins: tuple[float, ...]
+    runners_up: str = ""
 
     @property
     def sure(self) -> bool:
@@ -167,8 +169,9 @@ def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5,
     reach = np.ones((1, 2 * ENLARGE + 1), np.uint8)
     line = (x0, (x1 - x0) / at, (y0 + y1) / 2)
 
-    def fit(sigma: float, factor: float) -> tuple[float, np.ndarray, np.ndarray] | None:
-        """The best advance's (total match, figures, slot scores sorted) for one blur and height."""
+    def fit(sigma: float, factor: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+        """The best advance's (total match, figures, slot scores sorted, runners-up) for one
+        blur and height."""
         figures = _templates(font, round(height * factor), sigma * ENLARGE)
         tall, wide = figures[0].shape
         top = int(round(line[2] - tall / 2))
@@ -187,7 +190,7 @@ def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5,
             scores = maps[:, xs]  # figure x slot
             total = float(scores.max(axis=0).sum())
             if found is None or total > found[0]:
-                found = (total, scores.argmax(axis=0), np.sort(scores, axis=0))
+                found = (total, scores.argmax(axis=0), np.sort(scores, axis=0), np.argsort(scores, axis=0)[-2])
         return found
 
     # The blur first at the measured height, then the height at that blur.
@@ -197,4 +200,5 @@ def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5,
         return None
     best = max(known.values(), key=lambda f: f[0])
     digits = "".join(str(d) for d in best[1])
-    return DigitReading(digits, best[0] / count, tuple(float(m) for m in best[2][-1] - best[2][-2]))
+    return DigitReading(digits, best[0] / count, tuple(float(m) for m in best[2][-1] - best[2][-2]),
+                        "".join(str(d) for d in best[3]))

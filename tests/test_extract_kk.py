@@ -968,6 +968,31 @@ def test_a_figure_the_shapes_barely_told_from_another_is_the_one_tesseract_read_
     assert kk._with_surer_tesseract_figures(sure, cell("7310112002903190", 0.9)) == "7310112002900190"
 
 
+def test_a_nik_and_birth_date_that_disagree_agree_by_a_figure_the_shapes_nearly_read() -> None:
+    """A phone KK of seed 233: the head's date read 08-03-1906, its NIK 0803 86: the year's
+    8 was a close call (0.01) against the 0 read. One figure of either cell that its shapes
+    nearly read, and that alone makes the two agree, is taken; a figure read surely, or two
+    such figures that would each do, leave both as read (the two may differ in fact)."""
+    from extractors.shapes import DigitReading
+
+    today = "2026-12-07"
+    member = {"nik": "1102010803860001", "birth_date": "1906-03-08", "sex": "LAKI-LAKI"}
+    close = (0.2,) * 6 + (0.01, 0.2)
+    date_read = DigitReading(digits="08031906", match=0.95, margins=close, runners_up="00000986")
+    assert kk._agreed_by_runners_up(member, None, date_read, today) == (member["nik"], "1986-03-08")
+    sure = DigitReading(digits="08031906", match=0.95, margins=(0.2,) * 8, runners_up="00000986")
+    assert kk._agreed_by_runners_up(member, None, sure, today) == (member["nik"], "1906-03-08")
+    # The NIK's year digit nearly read 0 as well: two ways to agree, neither taken.
+    nik_margins = (0.2,) * 10 + (0.01,) + (0.2,) * 5
+    nik_read = DigitReading(digits=member["nik"], match=0.95, margins=nik_margins, runners_up="0" * 16)
+    assert kk._agreed_by_runners_up(member, nik_read, date_read, today) == (member["nik"], "1906-03-08")
+    # The NIK alone nearly read the date's figure: its figure is taken.
+    assert kk._agreed_by_runners_up(member, nik_read, sure, today) == ("1102010803060001", "1906-03-08")
+    # A date the NIK already encodes is left alone.
+    agreed = {**member, "birth_date": "1986-03-08"}
+    assert kk._agreed_by_runners_up(agreed, nik_read, date_read, today) == (member["nik"], "1986-03-08")
+
+
 def test_a_kk_header_region_read_a_letter_off_is_the_one_its_number_codes() -> None:
     """A KK number's first six digits are the district code of its address: a district,
     regency or province read a letter or two off the names of that code is read as them (phone
