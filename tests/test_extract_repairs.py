@@ -273,6 +273,21 @@ def test_kk_header_region_is_snapped_like_the_ktp_header(row: list, key: str, va
     assert F.extract_fields([line_page([row])], layout)[key].value == value
 
 
+@pytest.mark.parametrize(("label", "value", "address"), [
+    ("Mamat", ["GG.", "DIPONEGORO", "27"], "GG. DIPONEGORO 27"),  # Al run into an M (seed 221)
+    ("Amat", ["4.", "BOUGENVILLE", "NO.", "72"], "JL. BOUGENVILLE NO. 72"),  # la lost; JL. read 4. (seed 219)
+])
+def test_a_kk_address_label_a_phone_photo_blurred_past_one_slip_is_still_read(
+        label: str, value: list[str], address: str) -> None:
+    layout = F.layout_for("kk")
+    assert layout is not None
+    row = [(label, 50)] + [(word, 240 + 60 * i) for i, word in enumerate(value)] + [
+        ("Kabupaten/Kota", 600), (":", 760), ("KOTA", 780), ("SOLOK", 840)]
+    found = F.extract_fields([line_page([row])], layout)
+    assert found["address"].value == address
+    assert found["regency"].value == "KOTA SOLOK"
+
+
 def test_colon_column_of_the_other_label_column_does_not_eat_a_value() -> None:
     """A KK header: the colons found are those of the right column; the left value stays whole."""
     layout = F.layout_for("kk")
