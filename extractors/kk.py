@@ -614,13 +614,15 @@ NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH
 NAME_SURE = 0.85
 
 
-def _name_word(word: str) -> str:
+def _name_word(word: str, sure: bool = False) -> str:
     """``word`` (read unsurely) as the one name word one slip (``NAME_SLIPS``, or a thin I
-    lost) away from it, when it is no name word itself and exactly one such word exists."""
+    lost) away from it, when it is no name word itself and exactly one such word exists.
+    A word read ``sure``ly is only read with a thin I lost (``DEW`` for ``DEWI``)."""
     known = norm.name_words()
     if len(word) < 2 or word in known or not word.isalpha():
         return word
-    near = {word[:i] + other + word[i + 1:] for i, letter in enumerate(word) for other in NAME_SLIPS.get(letter, "")}
+    near = set() if sure else {word[:i] + other + word[i + 1:] for i, letter in enumerate(word)
+                               for other in NAME_SLIPS.get(letter, "")}
     near |= {word[:i] + "I" + word[i:] for i in range(1, len(word) + 1)}
     found = sorted(near & known)
     return found[0] if len(found) == 1 else word
@@ -629,14 +631,16 @@ def _name_word(word: str) -> str:
 def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -> dict[str, object]:
     """A phone-photo member whose name words read unsurely (below ``NAME_SURE``) and known as
     no name are read as the name word one blur slip away (``_name_word``). On the phone KKs
-    of seeds 171, 181, 195 and 199: 16 words put right, none made wrong."""
+    of seeds 171, 181, 195 and 199: 16 words put right, none made wrong. Words read surely
+    are read again only for a thin I lost (on the phone KKs of seeds 203-241 and 262-264: 4
+    words put right, none made wrong)."""
     out = dict(member)
     for key in NAME_KEYS:
         value = member.get(key)
         if not isinstance(value, str):
             continue
         unsure = {w.text.upper() for w in cells.get(key, []) if w.confidence < NAME_SURE}
-        out[key] = _joined_name_words(" ".join(_name_word(word) if word in unsure else word
+        out[key] = _joined_name_words(" ".join(_name_word(word, sure=word not in unsure)
                                                for word in value.split()))
     return out
 

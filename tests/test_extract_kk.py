@@ -832,6 +832,16 @@ def test_a_name_word_a_phone_photo_blurred_into_no_name_is_the_name_word_one_sli
     assert kk._name_word(read) == value
 
 
+def test_a_name_word_read_surely_is_only_read_again_with_a_thin_i_it_lost() -> None:
+    """Phone KKs of seeds 233 and 264: ANI read AN, surely; Tesseract drops a thin I without
+    doubt. A sure word is read with that slip alone: MERU stays MERU (HERU is one blur slip
+    away, but read surely the M stands)."""
+    assert kk._name_word("AN", sure=True) == "ANI"
+    assert kk._name_word("AN") == "AN"  # unsure, AH is one slip away too
+    assert kk._name_word("MERU", sure=True) == "MERU"
+    assert kk._name_word("MERU") == "HERU"
+
+
 def test_only_unsure_words_of_a_members_names_are_read_as_name_words() -> None:
     member = {"full_name": "RINA OWI SIREGAR", "father_name": "OWI SANTOSO", "mother_name": None}
     cells = {"full_name": [kk.Word(text="RINA", confidence=0.9, bbox=(0, 0, 1, 1)),
@@ -841,6 +851,9 @@ def test_only_unsure_words_of_a_members_names_are_read_as_name_words() -> None:
                              kk.Word(text="SANTOSO", confidence=0.9, bbox=(0, 0, 1, 1))]}
     read = kk._names_by_lexicon(member, cells)
     assert read == {"full_name": "RINA DWI SIREGAR", "father_name": "OWI SANTOSO", "mother_name": None}
+    cells["father_name"][0] = kk.Word(text="AN", confidence=0.95, bbox=(0, 0, 1, 1))
+    member["father_name"] = "AN SANTOSO"
+    assert kk._names_by_lexicon(member, cells)["father_name"] == "ANI SANTOSO"  # a thin I lost
 
 
 @pytest.mark.parametrize(("read", "religion"), [
