@@ -632,7 +632,7 @@ def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -
     """A phone-photo member whose name words read unsurely (below ``NAME_SURE``) and known as
     no name are read as the name word one blur slip away (``_name_word``). On the phone KKs
     of seeds 171, 181, 195 and 199: 16 words put right, none made wrong. Words read surely
-    are read again only for a thin I lost (on the phone KKs of seeds 203-241 and 262-264: 4
+    are read again only for a thin I lost (on the phone KKs of seeds 203-241 and 262-264: 3
     words put right, none made wrong)."""
     out = dict(member)
     for key in NAME_KEYS:
