@@ -1492,8 +1492,10 @@ def unread_rt_rw(pages: Sequence[Page], images: dict[int, tuple[np.ndarray, floa
     (``RTRW 00008`` for 004/008, ``RTIRW : 0ny010`` for 003/010: the slash and a figure lost,
     phone KKs of seeds 251 and 253), read by its figures' shapes from a crop hugging the
     words after the label, where the match is sure and its figures differ from those
-    Tesseract read by at most ``FIGURES_MAX_CHANGES`` edits (a figure lost counts one);
-    else ``None``."""
+    Tesseract read by at most ``FIGURES_MAX_CHANGES`` edits (a figure lost counts one), or
+    Tesseract read the value's capitals as letters alone (``cupu``, ``wu``; ``coso11``: phone
+    KKs of seeds 229 and 264); else ``None``. The value is the words up to the next label,
+    a capitalised word (``Kode``)."""
     for page in pages:
         if page.number not in photos or page.number not in images:
             continue
@@ -1503,20 +1505,21 @@ def unread_rt_rw(pages: Sequence[Page], images: dict[int, tuple[np.ndarray, floa
                 continue
             words: list[Word] = []
             for word in line.words[starts[0] + 1:]:
-                if len(re.sub(r"[^A-Za-z]", "", word.text)) >= 3:
-                    break  # the next label (``Kode Pos``)
+                letters = re.sub(r"[^A-Za-z]", "", word.text)
+                if len(letters) >= 3 and not re.search(r"\d", word.text) and letters.istitle():
+                    break  # the next label (``Kode Pos``); the value's capitals may read ``cupu``
                 if key_of(word.text):
                     words.append(word)
-            digits = re.sub(r"\D", "", norm.repair_digits(" ".join(w.text for w in words))[0])
-            if not digits:
+            if not words:
                 return None
+            digits = re.sub(r"\D", "", norm.repair_digits(" ".join(w.text for w in words))[0])
             image, scale = images[page.number]
             box = (min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
                    max(w.bbox[2] for w in words), max(w.bbox[3] for w in words))
             crop = _figures_crop(image, tuple(v * scale for v in box), 0.1, 4)  # type: ignore[arg-type]
             read = shapes_mod.read_digits(crop, pattern) if crop is not None else None
             if (read is None or not read.sure or len(read.digits) != pattern.count("0")
-                    or Levenshtein.distance(read.digits, digits) > FIGURES_MAX_CHANGES):
+                    or (digits and Levenshtein.distance(read.digits, digits) > FIGURES_MAX_CHANGES)):
                 return None
             raw = " ".join(w.text for w in words)
             return Field(value=_in_pattern(read.digits, pattern), raw=raw,

@@ -1095,3 +1095,22 @@ def test_a_phone_kk_rt_rw_ocr_read_as_no_rt_rw_is_read_by_its_figures_shapes(tmp
     rt_rw = extract_file(path).fields["rt_rw"]
     assert rt_rw.value == truth == "004/008"
     assert fields.UNREAD_FIGURES_REPAIR in rt_rw.repairs
+
+
+@pytest.mark.parametrize(("seed", "position", "rt_rw"), [
+    (229, 8, "006/011"),  # read ``coso11``: letters beside its figures
+    (264, 11, "004/011"),  # read ``wu``: no figure at all
+])
+def test_a_phone_kk_rt_rw_read_as_letters_is_read_by_its_figures_shapes(
+        tmp_path: Path, seed: int, position: int, rt_rw: str) -> None:
+    """Phone KKs whose RT/RW value Tesseract read as letters in small type: the value is
+    every word up to the next label (a capitalised word, ``Kode``), and its figures' shapes
+    read it surely."""
+    from extractors import fields
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(seed, tmp_path, position, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["rt_rw"]
+    read = extract_file(path).fields["rt_rw"]
+    assert read.value == truth == rt_rw
+    assert fields.UNREAD_FIGURES_REPAIR in read.repairs
