@@ -222,6 +222,9 @@ def _education(raw: str) -> object | None:
     is as near SLTP's letters as SLTA's: on the phone KKs of seeds 203-215 that reading was
     SLTA's six times in six, and no SLTP was read with an N."""
     raw = re.sub(r"^(\s*S[LUI][TI1])N/?(?=\s*SEDERAJAT)", r"\1A/", raw.upper())
+    # Or into a W, past a thin letter or a speck (``SLTINSEDERAJAT``, ``SLIWSEDERAJAT``,
+    # ``Sx TNSEDERAJAT``: phone KKs of seeds 203-241, each SLTA's); no SLTP lost its P so.
+    raw = re.sub(r"^\s*S[^\sP/]{0,2}\s?[^\sP/]?[NW]\s*/?\s*(?=SEDERAJAT)", "SLTA/", raw)
     found = _by_letters(raw, EDUCATIONS, 80)
     if found:
         return found
@@ -237,20 +240,24 @@ def _education(raw: str) -> object | None:
 STRATA_NUMERALS = ("STRATA II", "STRATA III")
 #: Width of a ``III`` over that of the ``STRATA`` before it, at least (its three bars blur
 #: into two or into ``Wi``, ``Ill``, ``M``; the box keeps their width). Phone KKs of seeds
-#: 171 and 181: ``II`` measured 0.137-0.153, ``III`` 0.191-0.350.
-STRATA_III_WIDTH = 0.17
+#: 171 and 181: ``II`` measured 0.137-0.153, ``III`` 0.191-0.350; of seeds 203-241 (126
+#: cells): ``II`` 0.121-0.182 but for two, ``III`` 0.187-0.326 (0.17 took five II's for III):
+#: ``STRATA_III_WIDTH_PHOTO``. A scan's crisp ``III`` measures less (0.185 took 20 for II on
+#: the KK scans of seeds 221, 229 and 237).
+STRATA_III_WIDTH, STRATA_III_WIDTH_PHOTO = 0.17, 0.185
 
 
-def _strata_by_width(words: list[Word]) -> str | None:
+def _strata_by_width(words: list[Word], photo: bool = False) -> str | None:
     """``STRATA II`` or ``STRATA III`` by the width of the numeral's word against that of
-    ``STRATA`` (in the same cell, so in the same scale and slant); ``None`` unless the cell
-    was read as those two words."""
+    ``STRATA`` (in the same cell, so in the same scale and slant; a ``photo``'s table has
+    its own bar); ``None`` unless the cell was read as those two words."""
     if len(words) != 2 or len(re.sub(r"[^A-Za-z]", "", words[0].text)) < 5:
         return None
     strata, numeral = (w.bbox[2] - w.bbox[0] for w in words)
     if strata <= 0:
         return None
-    return "STRATA III" if numeral / strata >= STRATA_III_WIDTH else "STRATA II"
+    return "STRATA III" if numeral / strata >= (STRATA_III_WIDTH_PHOTO if photo else STRATA_III_WIDTH) else (
+        "STRATA II")
 
 
 def _occupation(raw: str) -> object | None:
@@ -381,7 +388,7 @@ def _member_grids(image: np.ndarray, bodies: list[table_mod.Box] | None = None
 
 
 def members_from_grid(page: Page, image: np.ndarray, scale: float,
-                      bodies: list[table_mod.Box] | None = None) -> Field | None:
+                      bodies: list[table_mod.Box] | None = None, photo: bool = False) -> Field | None:
     """The ``members`` field read from the ruled member tables of a scanned KK page.
 
     ``image`` is the page as OCR saw it (``scale`` times the size of ``page``'s boxes).
@@ -390,7 +397,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
     rules, column names from the header cells, or the standard KK column order when a
     header is unreadable. Rows: in a scan, Tesseract's text lines; where the table text is
     small (a phone photo) and slanted lines run into the next row, the bands between the
-    row rules (``_banded_rows``).
+    row rules (``_banded_rows``). ``photo``: the page is a phone photo.
     """
     tables, bodies = _member_grids(image, bodies)
     if not tables and bodies:
@@ -426,7 +433,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
                 key, kind = target
                 members[position][key] = _normalise(kind, " ".join(w.text for w in ws))
                 if key == "education" and members[position][key] in STRATA_NUMERALS:
-                    members[position][key] = _strata_by_width(ws) or members[position][key]
+                    members[position][key] = _strata_by_width(ws, photo) or members[position][key]
                 read_in.setdefault(position, {})[key] = ws
                 words_used.extend(ws)
     region = _region_code(page, tables[0].box[1] / scale, members)

@@ -143,7 +143,7 @@ def _extract_bytes(data: bytes, source: str, limits: Limits | None,
     started = time.perf_counter()
     document.fields = extract_document_fields(own_pages, document_type, service)
     if document_type == "kk" and images:
-        document.fields = scanned_kk_members(document.fields, own_pages, images, masked)
+        document.fields = scanned_kk_members(document.fields, own_pages, images, masked, photos)
         if "members" not in document.fields and masked:
             # The grid was too broken to read by cells: the member rows as the page reads them.
             pages = _read_tables_with_pages(pages, images, masked, options, limits, timings)
@@ -566,16 +566,19 @@ def extract_document_fields(pages: Sequence[Page], document_type: str, service: 
 
 def scanned_kk_members(found: dict[str, Field], pages: list[Page],
                        images: dict[int, tuple[np.ndarray, float]],
-                       masked: dict[int, list[table_mod.Box]] | None = None) -> dict[str, Field]:
+                       masked: dict[int, list[table_mod.Box]] | None = None,
+                       photos: Set[int] = frozenset()) -> dict[str, Field]:
     """Read a scanned KK's member tables from their ruled grid (``extractors.kk``); ``masked``:
-    the table bodies each page's reading left out (found once, not again here)."""
+    the table bodies each page's reading left out (found once, not again here); ``photos``:
+    the numbers of the pages that are phone photos."""
     from extractors.kk import members_from_grid
 
     for page in pages:
         if page.number not in images:
             continue
         image, scale = images[page.number]
-        members = members_from_grid(page, image, scale, (masked or {}).get(page.number))
+        members = members_from_grid(page, image, scale, (masked or {}).get(page.number),
+                                    photo=page.number in photos)
         if members is not None:
             return {**found, "members": members}
     return found
