@@ -1678,7 +1678,6 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
         place for place in merge_places(named, listed, text)
         if is_place_name(str(place["value"]), fields["persons"]) and not names_a_street(text, place)
     ]))
-    fields.update(one_spelling_per_place(fields, text, known))
     fields["dates"] = entities_by_label(doc, "DATE")
     if letter_type is not None and letter_type["value"] == "keterangan_lahir":
         fields.update(extract_birth_fields(text, doc))
@@ -1692,6 +1691,9 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     signed_at = signing_place(text, letter_date)
     if signed_at is not None:
         fields["places"] = _with_place(fields["places"], signed_at)
+    # (After the places a letter is signed at and its births are at: ``WONGGIRI, 12 Agustus
+    # 2026`` under a letterhead of WONOGIRI, a noisy letter of seed 266.)
+    fields.update(one_spelling_per_place(fields, text, known))
     if "address" in fields and isinstance(fields["address"]["value"], str):
         fields["address"] = {**fields["address"], "value": address_value(fields["address"]["value"])}
     return fields
@@ -1796,6 +1798,12 @@ def canonical_places(places: list[LetterField]) -> list[LetterField]:
             # Kemendagri name (``KARANGJAYA`` is no district KARANG JAYA: seed 219).
             spelt = region_names_by_letters().get(value.replace(" ", ""), ())
             value = spelt[0] if len(spelt) == 1 else value
+            # A regency's name with a space lost after its KABUPATEN or KOTA (``KABUPATEN
+            # MUARAENIM``: a low-contrast letter of seed 266): the one regency or city so spelt.
+            prefixed = re.fullmatch(r"(KABUPATEN|KOTA) (\S+(?: \S+)*)", value)
+            if prefixed and prefixed.group(2) not in _known_region_names():
+                spelt = region_names_by_letters().get(prefixed.group(2).replace(" ", ""), ())
+                value = f"{prefixed.group(1)} {spelt[0]}" if len(spelt) == 1 else value
         value = _numeral_mended(value)
         if value and value not in seen:
             seen.add(value)

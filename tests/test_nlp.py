@@ -993,3 +993,26 @@ def test_a_jakarta_city_named_across_a_line_break_is_one_place() -> None:
     assert {"MARGAJAYA", "KOJA", "JAKARTA UTARA"} <= places
     assert "JAKARTA" not in places
 
+
+
+def test_a_regency_read_with_the_space_in_its_name_lost_is_the_regency() -> None:
+    """A low-contrast letter of seed 266 read KABUPATEN MUARAENIM beside KABUPATEN MUARA ENIM:
+    one place. A village's run-together name is no regency's and stays (KARANGJAYA)."""
+    from extractors.nlp import canonical_places
+
+    places = canonical_places([{"value": "KABUPATEN MUARAENIM"}, {"value": "KABUPATEN MUARA ENIM"},
+                               {"value": "KARANGJAYA"}])
+    assert [p["value"] for p in places] == ["KABUPATEN MUARA ENIM", "KARANGJAYA"]
+
+
+@pytest.mark.parametrize("rendering", ["noisy", "phone"])
+def test_a_letters_signing_place_misread_is_the_place_the_letter_names(tmp_path, rendering: str) -> None:  # noqa: ANN001
+    """A letter of seed 266 signed ``WONGGIRI, ...`` (an O read as G) under a letterhead of
+    KABUPATEN WONOGIRI: its places are the letter's places, the misreading not among them."""
+    from extractors.pipeline import extract_file
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(266, tmp_path, 7, types=("letter",), renderings=(rendering,))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["places"]
+    places = extract_file(path).fields["places"].value
+    assert "WONOGIRI" in truth and set(places) == set(truth)
