@@ -1645,7 +1645,7 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     letters the ``SUBJECT_KEYS``. Offsets index ``text`` so the caller can map values to word
     boxes.
     """
-    text = capitals_l_as_i(text)
+    text = stray_letter_in_nik(capitals_l_as_i(text))
     doc = get_nlp()(text)
     fields: dict[str, Any] = {}
     letter_type = extract_letter_type(text)
@@ -1722,6 +1722,18 @@ def _with_place(places: list[LetterField], place: LetterField) -> list[LetterFie
     if any(str(kept["value"]) == place["value"] for kept in places):
         return places
     return sorted([*places, place], key=lambda field: field["start_char"])
+
+
+_STRAY_LETTER_IN_NIK_RE = re.compile(r"(?<![\dA-Za-z])(\d{1,15})[A-Za-z](\d{1,15})(?![\dA-Za-z])")
+
+
+def stray_letter_in_nik(text: str) -> str:
+    """``text`` with a letter read inside a NIK's sixteen figures made a space
+    (``121704230799834T7``: a 7 read twice, as T and as 7, in a clean letter of seed 266), so
+    that the figures on both sides are read as one NIK split by a space (``RULER_PATTERNS``).
+    Only where the figures around the letter are sixteen; the text keeps its length."""
+    return _STRAY_LETTER_IN_NIK_RE.sub(
+        lambda m: f"{m.group(1)} {m.group(2)}" if len(m.group(1)) + len(m.group(2)) == 16 else m.group(), text)
 
 
 _CAPITALS_WITH_L_RE = re.compile(r"\b(?=\w*[A-Z]\w*[A-Z])[A-Z]*l[A-Zl]*\b")

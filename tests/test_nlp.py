@@ -19,6 +19,7 @@ from extractors.nlp import (
     parse_date,
     parse_time,
     repair_letter_number,
+    stray_letter_in_nik,
     strip_titles,
 )
 
@@ -1016,3 +1017,16 @@ def test_a_letters_signing_place_misread_is_the_place_the_letter_names(tmp_path,
     truth = json.loads(path.with_suffix(".json").read_text())["fields"]["places"]
     places = extract_file(path).fields["places"].value
     assert "WONOGIRI" in truth and set(places) == set(truth)
+
+
+def test_a_letter_read_inside_a_nik_is_no_part_of_it() -> None:
+    """A clean letter of seed 266: the father's NIK read ``121704230799834T7`` (a 7 read
+    twice, as T and as 7). Sixteen figures around one letter are the NIK; a letter among
+    other figures (a letter number's ``12A3``) is left as read."""
+    text = ("SURAT KETERANGAN KELAHIRAN\\nBayi tersebut adalah anak dari seorang ibu bernama WULAN NURUL "
+            "WIJAYA (NIK 1217044502950915) dan ayah bernama RUDI\\nMANURUNG (NIK 121704230799834T7), "
+            "beralamat di JL. SEROJA NO. 11.\\nSamosir, 21 Februari 2026\\n")
+    fields = extract_letter_fields(text)
+    assert fields["father_nik"]["value"] == "1217042307998347"
+    assert fields["mother_nik"]["value"] == "1217044502950915"
+    assert stray_letter_in_nik("No. 474.1/12A3/2026") == "No. 474.1/12A3/2026"
