@@ -617,6 +617,9 @@ REGION_SLIPS = 3
 NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH", "K": "HX", "X": "K",
                               "E": "IF", "F": "E", "I": "L", "J": "TIL", "U": "L", "L": "IU", "W": "V", "V": "W",
                               "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P", "Y": "I"}
+#: Two thin letters a phone photo's blur runs into one (``WUAYA`` for ``WIJAYA``, ``UNDA``
+#: for ``LINDA``, ``SIM`` for ``SITI``).
+NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI"), "M": ("TI",), "N": ("TI",)}
 #: Words read at least this surely are left as read.
 NAME_SURE = 0.85
 
@@ -629,9 +632,12 @@ def _name_word(word: str, sure: bool = False) -> str:
     if len(word) < 2 or word in known or not word.isalpha():
         return word
     near = set() if sure else {word[:i] + other + word[i + 1:] for i, letter in enumerate(word)
-                               for other in NAME_SLIPS.get(letter, "")}
+                               for other in (*NAME_SLIPS.get(letter, ""), *NAME_PAIR_SLIPS.get(letter, ()))}
     near |= {word[:i] + "I" + word[i:] for i in range(1, len(word) + 1)}
     found = sorted(near & known)
+    if len(found) > 1:
+        # A common name before words the news corpora name people by (``SIM``: SITI, not SIN).
+        found = sorted(set(found) & norm.common_name_words())
     return found[0] if len(found) == 1 else word
 
 

@@ -395,16 +395,25 @@ COMMON_NAMES_FAKER_JS_FILE = "common_names_faker_js.txt"
 @functools.cache
 def name_words() -> frozenset[str]:
     """Words of person names as the NER corpora spell them (``ner_model/name_words.txt``)
-    and of common Indonesian names (``ner_model/common_names.txt`` from Faker and
-    ``ner_model/common_names_faker_js.txt`` from faker-js; see the model's README)."""
-    from extractors.ner_train import MODEL_DIR, NAME_WORDS_FILE
+    and of common Indonesian names (``common_name_words``)."""
+    from extractors.ner_train import NAME_WORDS_FILE
 
-    words: set[str] = set()
-    for name in (NAME_WORDS_FILE, COMMON_NAMES_FILE, COMMON_NAMES_FAKER_JS_FILE):
-        path = MODEL_DIR / name
-        if path.is_file():
-            words.update(path.read_text(encoding="utf-8").split())
-    return frozenset(words)
+    return _model_words(NAME_WORDS_FILE) | common_name_words()
+
+
+@functools.cache
+def common_name_words() -> frozenset[str]:
+    """Words of common Indonesian names (``ner_model/common_names.txt`` from Faker and
+    ``ner_model/common_names_faker_js.txt`` from faker-js; see the model's README)."""
+    return _model_words(COMMON_NAMES_FILE) | _model_words(COMMON_NAMES_FAKER_JS_FILE)
+
+
+def _model_words(name: str) -> frozenset[str]:
+    """The words of a word list beside the NER model (none if it is missing)."""
+    from extractors.ner_train import MODEL_DIR
+
+    path = MODEL_DIR / name
+    return frozenset(path.read_text(encoding="utf-8").split()) if path.is_file() else frozenset()
 
 
 @functools.cache
