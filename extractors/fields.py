@@ -58,6 +58,9 @@ class FieldSpec:
     """Whether the value may continue on the next lines (addresses)."""
     section: str | None = None
     """Only match under this section heading (see ``Layout.sections``)."""
+    blurred: tuple[str, ...] = ()
+    """Readings of a label a blur made further off than fuzzy matching allows; each matches
+    a word read exactly so, case and all (``Mamat`` is a label, ``MAPAT`` a district)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ def _layout_from_yaml(path: Path) -> Layout:
                 also=f.get("also"),
                 multiline=bool(f.get("multiline", False)),
                 section=f.get("section"),
+                blurred=tuple(f.get("blurred", ())),
             )
             for f in data.get("fields", ())
         )
@@ -299,7 +303,16 @@ def match_label_at(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> Labe
     ``8. NIK``) counts too, if it is then read exactly and a colon follows it.
     """
     return (_match_label_at(line, start, specs) or _match_label_after_marks(line, start, specs)
-            or _match_label_cut_short(line, start, specs))
+            or _match_label_cut_short(line, start, specs) or _match_blurred_label(line, start, specs))
+
+
+def _match_blurred_label(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> LabelMatch | None:
+    """A label read as one of its ``blurred`` readings, exactly (a colon after it aside)."""
+    if start >= len(line.words):
+        return None
+    text = line.words[start].text.rstrip(":;")
+    spec = next((spec for spec in specs if text in spec.blurred), None)
+    return LabelMatch(spec, start, start + 1, distance=2) if spec is not None else None
 
 
 def _match_label_cut_short(line: Line, start: int, specs: tuple[FieldSpec, ...]) -> LabelMatch | None:

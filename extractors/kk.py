@@ -625,9 +625,10 @@ NAME_SURE = 0.85
 
 
 def _name_word(word: str, sure: bool = False) -> str:
-    """``word`` (read unsurely) as the one name word one slip (``NAME_SLIPS``, or a thin I
-    lost) away from it, when it is no name word itself and exactly one such word exists.
-    A word read ``sure``ly is only read with a thin I lost (``DEW`` for ``DEWI``)."""
+    """``word`` (read unsurely) as the one name word one slip (``NAME_SLIPS``,
+    ``NAME_PAIR_SLIPS``, or a thin I lost) away from it, when it is no name word itself and
+    exactly one such word exists, or exactly one of several is a common name. A word read
+    ``sure``ly is only read with a thin I lost (``DEW`` for ``DEWI``)."""
     known = norm.name_words()
     if len(word) < 2 or word in known or not word.isalpha():
         return word
@@ -758,8 +759,8 @@ def _agreed_by_runners_up(member: dict[str, object], nik_read: shapes_mod.DigitR
     """A phone KK member's NIK and birth date that still disagree, made to agree by one
     figure of either cell that its shapes matched nearly as well (``RUNNER_UP_MARGIN``) as
     the figure read: the NIK's date digits (7-12) as read by their shapes, or the date cell's
-    as read by theirs (``1996`` whose 6 was a close call against 5, in a NIK encoding 95: a
-    phone KK of seed 217). Each figure taken is one the cell's own ink nearly read; the other
+    as read by theirs (``1906`` whose 0 was a close call against 8, in a NIK encoding 86: a
+    phone KK of seed 233). Each figure taken is one the cell's own ink nearly read; the other
     cell only chooses among them, and only where exactly one such figure makes the two agree
     (else both stay as read, for the rules to flag: the two may differ in fact)."""
     nik, date, sex = member.get("nik"), member.get("birth_date"), member.get("sex")

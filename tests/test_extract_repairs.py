@@ -288,6 +288,22 @@ def test_a_kk_address_label_a_phone_photo_blurred_past_one_slip_is_still_read(
     assert found["regency"].value == "KOTA SOLOK"
 
 
+def test_a_district_value_like_a_blurred_address_label_is_no_label() -> None:
+    """A phone KK of seed 14: the district MAPAT TUNGGUL SELATAN, a letter from the address
+    label's blurred reading ``Mamat``, is no label: that reading matches only as read."""
+    layout = F.layout_for("kk")
+    assert layout is not None
+    page = line_page([
+        [("Nama", 50), ("Kepala", 110), ("Keluarga", 180), ("YUSUF", 260), ("TANJUNG", 330),
+         ("Kecamatan", 600), ("MAPAT", 780), ("TUNGGUL", 850), ("SELATAN", 940)],
+        [("Alamat", 50), ("DUSUN", 260), ("TAMANJAYA", 330), ("Kabupaten/Kota:", 600), ("KABUPATEN", 780),
+         ("PASAMAN", 880)],
+    ])
+    found = F.extract_fields([page], layout)
+    assert found["address"].value == "DUSUN TAMANJAYA"
+    assert found["district"].value == "MAPAT TUNGGUL SELATAN"
+
+
 def test_colon_column_of_the_other_label_column_does_not_eat_a_value() -> None:
     """A KK header: the colons found are those of the right column; the left value stays whole."""
     layout = F.layout_for("kk")
