@@ -190,7 +190,8 @@ def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5,
             scores = maps[:, xs]  # figure x slot
             total = float(scores.max(axis=0).sum())
             if found is None or total > found[0]:
-                found = (total, scores.argmax(axis=0), np.sort(scores, axis=0), np.argsort(scores, axis=0)[-2])
+                order = np.argsort(scores, axis=0)
+                found = (total, scores.argmax(axis=0), np.take_along_axis(scores, order, axis=0), order[-2])
         return found
 
     # The blur first at the measured height, then the height at that blur.
