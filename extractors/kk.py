@@ -454,7 +454,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
             # NIK holds two digits of the year: a birth in 2124 or 1392 is read again all the same.)
             read = date_read = _figures_read(clean, cells["birth_date"], DATE_FIGURES)
             printed = read.digits if read is not None else None
-            date = norm.normalize("date", f"{printed[:2]}-{printed[2:4]}-{printed[4:]}") if printed else None
+            date = _printed_date(printed) if printed else None
             if date is not None and date.valid and EARLIEST_BIRTH <= str(date.value) <= today:
                 # Either reading may be the one wrong (a sure 1980 of 1983, a 2065 read by
                 # Tesseract where the shapes, not quite sure, read 2005: held-out seed 241):
@@ -737,6 +737,11 @@ def _possible_birth_year(member: dict[str, object], today: str) -> object:
 NIK_FIGURES, DATE_FIGURES = "0" * 16, "00-00-0000"
 
 
+def _printed_date(printed: str) -> norm.Normalized:
+    """A date cell's eight figures as printed (``DDMMYYYY``, read as ``DATE_FIGURES``), normalised."""
+    return norm.normalize("date", f"{printed[:2]}-{printed[2:4]}-{printed[4:]}")
+
+
 def _by_figures(read: shapes_mod.DigitReading | None, words: list[Word]) -> str | None:
     """The figures of a cell (an NIK) in a phone photo as ``read`` by their shapes (the line
     nearest the crop's middle: ``_figures_read``) where the match is sure; else ``None``
@@ -779,7 +784,7 @@ def _agreed_by_runners_up(member: dict[str, object], nik_read: shapes_mod.DigitR
         for i in range(8):
             if date_read.margins[i] < RUNNER_UP_MARGIN:
                 printed = date_read.digits[:i] + date_read.runners_up[i] + date_read.digits[i + 1:]
-                again = norm.normalize("date", f"{printed[:2]}-{printed[2:4]}-{printed[4:]}")
+                again = _printed_date(printed)
                 if (again.valid and EARLIEST_BIRTH <= str(again.value) <= today
                         and norm.nik_encodes_date(nik, str(again.value), sex)):  # type: ignore[arg-type]
                     agreeing.add((nik, str(again.value)))
@@ -856,7 +861,7 @@ def _disagreement_by_figures(image: np.ndarray, member: dict[str, object],
     if cells.get("birth_date"):
         printed = fields_mod.crisp_figures(image, _cell_box(cells["birth_date"]), DATE_FIGURES,
                                            date[8:] + date[5:7] + date[:4])
-        again = norm.normalize("date", f"{printed[:2]}-{printed[2:4]}-{printed[4:]}") if printed else None
+        again = _printed_date(printed) if printed else None
         if again is not None and again.valid and norm.nik_encodes_date(nik, str(again.value), sex):  # type: ignore[arg-type]
             return nik, again.value
     if cells.get("nik"):

@@ -1812,10 +1812,10 @@ def canonical_places(places: list[LetterField]) -> list[LetterField]:
             value = spelt[0] if len(spelt) == 1 else value
             # A regency's name with a space lost after its KABUPATEN or KOTA (``KABUPATEN
             # MUARAENIM``: a low-contrast letter of seed 266): the one regency or city so spelt.
-            prefixed = re.fullmatch(r"(KABUPATEN|KOTA) (\S+(?: \S+)*)", value)
-            if prefixed and prefixed.group(2) not in _known_region_names():
-                spelt = region_names_by_letters().get(prefixed.group(2).replace(" ", ""), ())
-                value = f"{prefixed.group(1)} {spelt[0]}" if len(spelt) == 1 else value
+            bare = without_regency_prefix(value)
+            if bare != value and bare not in _known_region_names():
+                spelt = region_names_by_letters().get(bare.replace(" ", ""), ())
+                value = value[: len(value) - len(bare)] + spelt[0] if len(spelt) == 1 else value
         value = _numeral_mended(value)
         if value and value not in seen:
             seen.add(value)
