@@ -620,6 +620,9 @@ NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH
 #: Two thin letters a phone photo's blur runs into one (``WUAYA`` for ``WIJAYA``, ``UNDA``
 #: for ``LINDA``, ``SIM`` for ``SITI``).
 NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI"), "M": ("TI",), "N": ("TI",)}
+#: Slips a word read surely is read again for, beside a thin I lost and ``NAME_PAIR_SLIPS``:
+#: a D whose stem the blur took, read surely as O (SUHENORA for SUHENDRA, FEROI for FERDI).
+SURE_NAME_SLIPS: dict[str, str] = {"O": "D"}
 #: Words read at least this surely are left as read.
 NAME_SURE = 0.85
 
@@ -628,12 +631,15 @@ def _name_word(word: str, sure: bool = False) -> str:
     """``word`` (read unsurely) as the one name word one slip (``NAME_SLIPS``,
     ``NAME_PAIR_SLIPS``, or a thin I lost) away from it, when it is no name word itself and
     exactly one such word exists, or exactly one of several is a common name. A word read
-    ``sure``ly is only read with a thin I lost (``DEW`` for ``DEWI``)."""
+    ``sure``ly is only read with a thin I lost (``DEW`` for ``DEWI``), two thin letters run
+    into one (``SIM`` for ``SITI``) or a D's stem lost (``SUHENORA`` for ``SUHENDRA``:
+    ``SURE_NAME_SLIPS``)."""
     known = norm.name_words()
     if len(word) < 2 or word in known or not word.isalpha():
         return word
-    near = set() if sure else {word[:i] + other + word[i + 1:] for i, letter in enumerate(word)
-                               for other in (*NAME_SLIPS.get(letter, ""), *NAME_PAIR_SLIPS.get(letter, ()))}
+    slips = SURE_NAME_SLIPS if sure else NAME_SLIPS
+    near = {word[:i] + other + word[i + 1:] for i, letter in enumerate(word)
+            for other in (*slips.get(letter, ""), *NAME_PAIR_SLIPS.get(letter, ()))}
     near |= {word[:i] + "I" + word[i:] for i in range(1, len(word) + 1)}
     found = sorted(near & known)
     if len(found) > 1:
@@ -647,7 +653,8 @@ def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -
     no name are read as the name word one blur slip away (``_name_word``). On the phone KKs
     of seeds 171, 181, 195 and 199: 16 words put right, none made wrong. Words read surely
     are read again only for a thin I lost (on the phone KKs of seeds 203-241 and 262-264: 3
-    words put right, none made wrong)."""
+    words put right, none made wrong), two thin letters run into one or a D read as O (on the
+    phone KKs of seeds 217-239: 5 words put right, none made wrong)."""
     out = dict(member)
     for key in NAME_KEYS:
         value = member.get(key)
@@ -671,7 +678,10 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
     one) away from them that the KK's names read surely elsewhere (not a part of a word read
     apart, ``SE TIADI``): a family's names repeat their words (the head's father IRFAN
     SETIAN, 0.41, in a KK of GALIH NURUL SETIADI, 0.89, and ILHAM NURUL SETIADI; a mother
-    SUHENORA, 0.47, whose own row reads SUHENDRA: a phone KK of seed 227)."""
+    SUHENORA, 0.47, whose own row reads SUHENDRA: a phone KK of seed 227). A word no name
+    word, read surely or not, that is a word the KK reads surely elsewhere with one O read
+    for a D is that word: the blur takes a D's stem, it does not add one (YOGA BAGUS WAROHANA
+    at 0.91 in a KK whose head's child's father reads ILHAM WARDHANA at 0.92: seed 237)."""
     known = norm.name_words()
     sure = {w.text.upper() for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
             if w.confidence >= NAME_SURE and w.text.isalpha() and len(w.text) >= 4}
@@ -689,10 +699,16 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
                 near = [other for other in sure if abs(len(other) - len(word)) <= 1
                         and Levenshtein.distance(word, other) <= (2 if len(other) >= 6 else 1)]
                 take = word in unsure and word not in known and word not in sure and len(near) == 1
-                words.append(near[0] if take else word)
+                slipped = [] if word in known else sorted(_with_d_for_o(word) & sure)
+                words.append(near[0] if take else slipped[0] if len(slipped) == 1 else word)
             member[key] = " ".join(words)
         out.append(member)
     return out
+
+
+def _with_d_for_o(word: str) -> set[str]:
+    """``word`` with one of its O read as D."""
+    return {word[:i] + "D" + word[i + 1:] for i, letter in enumerate(word) if letter == "O"}
 
 
 def _joined_name_words(name: str) -> str:
