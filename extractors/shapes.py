@@ -131,6 +131,24 @@ def _middle_line(ink: np.ndarray, share: float) -> tuple[int, int] | None:
     return min(runs, key=lambda run: abs((run[0] + run[1]) / 2 - middle)) if runs else None
 
 
+#: A leading blob of ink whose columns ink less than this share of the line's rows, apart
+#: from the rest by a gap, is a mark (a colon) and no figure: every figure, even a 1, inks
+#: its full height.
+MARK_ROWS = 0.6
+
+
+def _without_leading_mark(line: np.ndarray, xs: np.ndarray) -> int:
+    """The first column of ``xs`` (the inked columns of ``line``) that belongs to a figure:
+    past a colon read with the value (``: 003/012``, phone KKs of seed 227)."""
+    gaps = np.flatnonzero(np.diff(xs) > 1)
+    if len(gaps) == 0:
+        return int(xs[0])
+    first = line[:, xs[0]:xs[gaps[0]] + 1].max(axis=1)
+    if np.count_nonzero(first > 0.2 * line.max()) < MARK_ROWS * line.shape[0]:
+        return int(xs[gaps[0] + 1])
+    return int(xs[0])
+
+
 def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5,
                 edge_share: float = 0.2) -> DigitReading | None:
     """The line printed as ``pattern`` nearest the middle of ``gray`` (a grayscale crop, dark
@@ -154,7 +172,7 @@ def read_digits(gray: np.ndarray, pattern: str, line_share: float = 0.5,
     height = y1 - y0
     if len(xs) == 0 or height < 4:
         return None
-    x0, x1 = int(xs[0]), int(xs[-1]) + 1
+    x0, x1 = _without_leading_mark(ink[y0:y1], xs), int(xs[-1]) + 1
     ink = ink / (ink[y0:y1].max() or 1.0)
     # The face whose figures, side by side, are as wide for their height as the line.
     font = min(FONTS, key=lambda f: abs(_line_advance(f, pattern) - (x1 - x0) / height))

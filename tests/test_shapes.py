@@ -42,6 +42,15 @@ def test_a_date_is_read_with_its_hyphens_taking_their_own_width() -> None:
     assert read.digits == "23092003"
 
 
+@pytest.mark.parametrize("value", ["003/012", "100/011"])
+def test_a_colon_read_with_the_figures_is_no_figure(value: str) -> None:
+    """Phone KKs of seed 227: an RT/RW cropped with the colon before it (``: 003/012``) was
+    read 008912, the figures one slot off; every figure, even a leading 1, inks its full height."""
+    read = dt.read_digits(_photographed(f": {value}", "sans", 9.0, 1.0, seed=4), "000/000")
+    assert read is not None and read.sure
+    assert read.digits == value.replace("/", "")
+
+
 def test_a_line_of_letters_is_never_a_sure_reading_of_figures() -> None:
     read = dt.read_digits(_photographed("PEREMPUAN JAYAWIJAYA", "sans", 9.0, 0.8, seed=3), "0" * 16)
     assert read is None or not read.sure
