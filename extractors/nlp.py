@@ -239,6 +239,10 @@ _REGION_PREFIXES = {
 _BARE_NAME_KINDS = ("province", "regency", "city")
 _NOT_BARE_PLACES = {"bima", "agam", "batu", "barat", "timur", "tengah", "selatan", "utara", "baru"}
 _MAX_REGION_WORDS = 5
+#: A district name of this many words or more is matched without ``Kecamatan`` too: no prose
+#: runs so many capitalised words that spell one (``Buay Pematang Ribu Ranau Tengah`` in an
+#: address, over a line break: a letter of seed 268).
+_BARE_DISTRICT_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -248,7 +252,8 @@ class Regions:
     by_kind: dict[str, frozenset[str]]
     """``province``/``regency``/``city``/``district`` to names, lower case."""
     bare: frozenset[str]
-    """Province, regency and city names matched without ``Kabupaten``/``Kota`` in front."""
+    """Province, regency and city names matched without ``Kabupaten``/``Kota`` in front, and
+    district names of ``_BARE_DISTRICT_WORDS`` words or more without ``Kecamatan``."""
 
 
 def load_regions(path: Path) -> Regions:
@@ -261,7 +266,7 @@ def load_regions(path: Path) -> Regions:
     bare = {
         name for kind in _BARE_NAME_KINDS for name in by_kind.get(kind, set())
         if len(name) >= 4 and name not in _NOT_BARE_PLACES
-    }
+    } | {name for name in by_kind.get("district", set()) if len(name.split()) >= _BARE_DISTRICT_WORDS}
     return Regions({k: frozenset(v) for k, v in by_kind.items()}, frozenset(bare))
 
 
@@ -1645,7 +1650,7 @@ def extract_letter_fields(text: str) -> dict[str, Any]:
     letters the ``SUBJECT_KEYS``. Offsets index ``text`` so the caller can map values to word
     boxes.
     """
-    text = stray_letter_in_nik(capitals_l_as_i(text))
+    text = parenthesis_read_as_letter(stray_letter_in_nik(capitals_l_as_i(text)))
     doc = get_nlp()(text)
     fields: dict[str, Any] = {}
     letter_type = extract_letter_type(text)
@@ -1734,6 +1739,18 @@ def stray_letter_in_nik(text: str) -> str:
     Only where the figures around the letter are sixteen; the text keeps its length."""
     return _STRAY_LETTER_IN_NIK_RE.sub(
         lambda m: f"{m.group(1)} {m.group(2)}" if len(m.group(1)) + len(m.group(2)) == 16 else m.group(), text)
+
+
+#: ``(NIK 3509312405870748)`` with its parenthesis read as a capital (``ANIK 35…48)``).
+_PARENTHESIS_AS_LETTER_RE = re.compile(r"(?<![\w(])[A-Z1l|](NIK[ \t]*:?[ \t]*\d{16}\))")
+
+
+def parenthesis_read_as_letter(text: str) -> str:
+    """``text`` with the opening parenthesis of ``(NIK …)`` read as a letter made the
+    parenthesis again (``IWAN NUGROHO ANIK 3509312405870748)``: a clean letter of seed 268,
+    whose father was read IWAN NUGROHO ANIK). Only where the NIK's sixteen figures are closed
+    by a parenthesis; the text keeps its length."""
+    return _PARENTHESIS_AS_LETTER_RE.sub(lambda m: "(" + m.group(1), text)
 
 
 _CAPITALS_WITH_L_RE = re.compile(r"\b(?=\w*[A-Z]\w*[A-Z])[A-Z]*l[A-Zl]*\b")

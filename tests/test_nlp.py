@@ -17,6 +17,7 @@ from extractors.nlp import (
     get_nlp,
     one_spelling_per_place,
     parse_date,
+    parenthesis_read_as_letter,
     parse_time,
     repair_letter_number,
     stray_letter_in_nik,
@@ -1030,3 +1031,28 @@ def test_a_letter_read_inside_a_nik_is_no_part_of_it() -> None:
     assert fields["father_nik"]["value"] == "1217042307998347"
     assert fields["mother_nik"]["value"] == "1217044502950915"
     assert stray_letter_in_nik("No. 474.1/12A3/2026") == "No. 474.1/12A3/2026"
+
+
+def test_a_nik_whose_opening_parenthesis_was_read_as_a_letter_is_no_part_of_the_name() -> None:
+    """A clean letter of seed 268: ``IWAN NUGROHO ANIK 3509312405870748)``, the ``(`` of
+    ``(NIK`` read as A; the father is IWAN NUGROHO. ANIK stays a name where no closing
+    parenthesis shows the NIK was in one."""
+    text = ("SURAT KETERANGAN KELAHIRAN\nBayi tersebut adalah anak dari seorang ibu bernama SRI HASIBUAN (NIK\n"
+            "3509315502902979) dan ayah bernama IWAN NUGROHO ANIK 3509312405870748),\n"
+            "beralamat di JL. MELATI NO. 66 RT/RW 004/001, Wonosari, Sumberjambe, Jember.\nJember, 3 Januari 2026\n")
+    fields = extract_letter_fields(text)
+    assert fields["father_name"]["value"] == "IWAN NUGROHO"
+    assert fields["father_nik"]["value"] == "3509312405870748"
+    assert parenthesis_read_as_letter("bernama ANIK 3509312405870748,") == "bernama ANIK 3509312405870748,"
+
+
+def test_a_long_district_in_an_address_is_a_place_without_its_kecamatan() -> None:
+    """A letter of seed 268: ``Sarijaya, Buay Pematang Ribu Ranau`` / ``Tengah, Ogan Komering Ulu
+    Selatan``: the district of five words, wrapped at the line end, is one of its places."""
+    text = ("SURAT KETERANGAN KELAHIRAN\nBayi tersebut adalah anak dari seorang ibu bernama SITI KARTIKA "
+            "SURYADI (NIK\n1609126010009763) dan ayah bernama BAMBANG SURYADI (NIK 1609122412952498),\n"
+            "beralamat di JL. KENANGA NO. 96 RT/RW 004/008, Sarijaya, Buay Pematang Ribu Ranau\n"
+            "Tengah, Ogan Komering Ulu Selatan.\nOgan Komering Ulu Selatan, 24 Juni 2026\n")
+    places = [place["value"] for place in extract_letter_fields(text)["places"]]
+    assert "BUAY PEMATANG RIBU RANAU TENGAH" in places
+    assert "TENGAH" not in places
