@@ -1467,17 +1467,24 @@ def crisp_figures(image: np.ndarray, box: tuple[float, float, float, float], pat
     return read.digits
 
 
-def photo_figures(item: Field, pattern: str, image: np.ndarray, scale: float) -> Field:
+#: Room beside a phone photo's figures, over their height, where no label or colon is near:
+#: Tesseract's box of a blurred postal code often ends inside its first or last figure
+#: (phone KKs of seeds 217, 239 and 270).
+PHOTO_FIGURES_ROOM = 0.3
+
+
+def photo_figures(item: Field, pattern: str, image: np.ndarray, scale: float, room: float = 0.1) -> Field:
     """``item`` (figures printed as ``pattern``, e.g. ``000/000``) in a phone photo read again
     by the figures' shapes (``shapes.read_digits``, its settings for blurred small figures)
-    from a crop hugging the value's box (a colon beside it throws the line's ends off).
+    from a crop hugging the value's box (a colon beside it throws the line's ends off), or
+    ``room`` of its height beside it where nothing is near (``PHOTO_FIGURES_ROOM``).
     Taken where the match is sure and at most ``FIGURES_MAX_CHANGES`` figures change: a
     phone KK's RT/RW read ``008/910`` for 006/010, ``100/011`` for 003/011 (seeds 231, 225)."""
     value = item.value
     digits = re.sub(r"\D", "", value) if isinstance(value, str) else ""
     if item.bbox is None or len(digits) != pattern.count("0"):
         return item
-    crop = _figures_crop(image, tuple(v * scale for v in item.bbox), 0.1, 4)  # type: ignore[arg-type]
+    crop = _figures_crop(image, tuple(v * scale for v in item.bbox), room, 4)  # type: ignore[arg-type]
     if crop is None:
         return item
     read = shapes_mod.read_digits(crop, pattern)

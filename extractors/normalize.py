@@ -344,8 +344,8 @@ def normalize_text(raw: str) -> Normalized:
     # before the value is read as 1 or a mark (``1 JL.``, ``1.JL.``, ``£.JL.``).
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s+(?=(?:XL|LX)\.)", "", text)  # ``1 XL.``: held-out seed 233
     # (Or its L into a K: ``JK. NUSANTARA``; a speck read as a second dot: ``JX.. GAJAH MADA``:
-    # phone KKs of seeds 205 and 211.)
-    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|X\.)(?:\.+|\s)\s*(?=[A-Z])", "JL. ", text)
+    # phone KKs of seeds 205 and 211; the dot read as a comma: ``LX, DIPONEGORO``, seed 268.)
+    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)
     text = re.sub(r"^[1I](?:XL|LX)\s+(?=[A-Z]{3})", "JL. ", text)  # the colon's 1 glued on: seed 237
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL(?=[A-Z]{3})", "JL. ", text)

@@ -540,8 +540,11 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
     if "postal_code" in out:
         page = out["postal_code"].page
         if page in images:
-            by_figures = fields_mod.photo_figures if page in photos else fields_mod.digits_by_figures
-            out["postal_code"] = by_figures(out["postal_code"], "00000", *images[page])
+            if page in photos:
+                out["postal_code"] = fields_mod.photo_figures(out["postal_code"], "00000", *images[page],
+                                                              room=fields_mod.PHOTO_FIGURES_ROOM)
+            else:
+                out["postal_code"] = fields_mod.digits_by_figures(out["postal_code"], "00000", *images[page])
         out["postal_code"] = fields_mod.postal_code_by_zone(out["postal_code"], out.get("province"))
     return out
 

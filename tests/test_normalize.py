@@ -56,6 +56,7 @@ def test_a_house_numbers_dot_read_as_a_colon_is_a_dot() -> None:
     ("1XL IMAM BONJOL NO. 100", "JL. IMAM BONJOL NO. 100"),  # the colon's 1 glued to XL (seed 237)
     ("JK. NUSANTARA NO. 141", "JL. NUSANTARA NO. 141"),  # JL.'s L blurred into a K (seed 205)
     ("JX.. GAJAH MADA NO. 124", "JL. GAJAH MADA NO. 124"),  # and a speck read as a dot (seed 211)
+    ("LX, DIPONEGORO NO. 35", "JL. DIPONEGORO NO. 35"),  # the dot read as a comma (seed 268)
 ])
 def test_a_house_numbers_figures_read_as_letters_are_figures(raw: str, value: str) -> None:
     assert norm.normalize("text", raw).value == value

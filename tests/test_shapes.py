@@ -113,6 +113,17 @@ def test_a_header_postal_code_whose_seven_tesseract_read_as_one_is_read_by_its_f
     assert digits_by_figures(far, "00000", image, 1.0) == far
 
 
+def test_a_phone_kks_postal_code_whose_box_ends_inside_its_last_figure_is_read_whole(tmp_path: Path) -> None:
+    """Seed 239's tenth phone KK: Tesseract read 53604 for 53694, and its box ended inside
+    the 4, so the figures cropped to it matched unsurely; with room beside them, surely."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(239, tmp_path, 10, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["postal_code"]
+    assert truth == "53694"
+    assert extract_file(path).fields["postal_code"].value == truth
+
+
 def test_a_low_contrast_header_postal_code_is_read_by_its_figures_on_grey_paper() -> None:
     """Held-out seed 213, a low-contrast KK: 53209 read as 58209. Enlarged cubically, the
     crisp figures' edges overshot the grey paper, which then read as ink everywhere."""
