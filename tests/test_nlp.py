@@ -1056,3 +1056,33 @@ def test_a_long_district_in_an_address_is_a_place_without_its_kecamatan() -> Non
     places = [place["value"] for place in extract_letter_fields(text)["places"]]
     assert "BUAY PEMATANG RIBU RANAU TENGAH" in places
     assert "TENGAH" not in places
+
+
+def test_a_town_named_like_a_person_right_before_the_birth_is_its_place() -> None:
+    """A clean letter of seed 265: ``di Praktik Mandiri Bidan Siti Harahap, Bima telah lahir``.
+    The NER took the town Bima for a person; named right before the birth, after the
+    facility and a comma, it is the birth's place and no person."""
+    text = ("PRAKTIK MANDIRI BIDAN SITI HARAHAP\nJl. Kenanga No. 69, Raba, Bima\nSURAT KETERANGAN KELAHIRAN\n"
+            "Yang bertanda tangan di bawah ini menerangkan bahwa pada hari Selasa tanggal 15\n"
+            "September 2026 pukul 22.42 WIB di Praktik Mandiri Bidan Siti Harahap, Bima telah lahir\n"
+            "seorang bayi perempuan bernama DIAN NURUL NASUTION dengan berat badan 3759\n"
+            "gram dan panjang badan 53 cm.\nBayi tersebut adalah anak dari seorang ibu bernama SRI NASUTION.\n"
+            "beralamat di DUSUN CIPTAMAKMUR RT/RW 015/003, Tamanmulya, Raba, Bima.\nBima, 16 September 2026\n")
+    fields = extract_letter_fields(text)
+    assert fields["birth_place"]["value"] == "BIMA"
+    assert "Bima" not in [person["value"] for person in fields["persons"]]
+
+
+def test_a_short_word_of_a_place_one_letter_off_the_gazetteers_spelling_is_mended() -> None:
+    """A clean letter of seed 265: born in ``Njas Utara`` under a letterhead of KABUPATEN NIAS
+    UTARA. NJAS is a four-letter word, too short for two unknown spellings to be one; beside
+    a spelling the gazetteer knows, it is the same place, as a place and as the birth place."""
+    text = ("RUKUN TETANGGA 004 RUKUN WARGA 003\nKELURAHAN BANJARMAKMUR KECAMATAN LAHEWA\n"
+            "KABUPATEN NIAS UTARA\nSURAT PENGANTAR\nNomor: 126/RT.004/I/2026\n"
+            "Yang bertanda tangan di bawah ini, Ketua RT 004 RW 003 Kelurahan Banjarmakmur,\n"
+            "Kecamatan Lahewa, Kabupaten Nias Utara, menerangkan bahwa:\nNama : EKO SURYADI\n"
+            "NIK : 1224101401823298\nTempat/Tgl Lahir : Njas Utara, 14 Januari 1982\n"
+            "Nias Utara, 20 Januari 2026\nKetua RT 004,\nRUDI MANURUNG\n")
+    fields = extract_letter_fields(text)
+    assert fields["subject_birth_place"]["value"] == "NIAS UTARA"
+    assert "NJAS UTARA" not in [place["value"] for place in fields["places"]]
