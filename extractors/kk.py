@@ -679,10 +679,14 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
     apart, ``SE TIADI``): a family's names repeat their words (the head's father IRFAN
     SETIAN, 0.41, in a KK of GALIH NURUL SETIADI, 0.89, and ILHAM NURUL SETIADI; a mother
     SUHENORA, 0.47, whose own row reads SUHENDRA: a phone KK of seed 227). A word no name
-    word, read surely or not, that is a word the KK reads surely elsewhere with one O read
-    for a D is that word: the blur takes a D's stem, it does not add one (YOGA BAGUS WAROHANA
-    at 0.91 in a KK whose head's child's father reads ILHAM WARDHANA at 0.92: seed 237)."""
+    word, read surely or not, that is a word the KK reads elsewhere (surely or not) with one
+    O read for a D is that word, and a D is never taken for an O: the blur takes a D's stem,
+    it does not add one (YOGA BAGUS WAROHANA at 0.91 in a KK whose head's child's father
+    reads ILHAM WARDHANA at 0.92: seed 237; WARDHANA at 0.59 and 0.65, WAROHANA at up to
+    0.9: seed 268)."""
     known = norm.name_words()
+    read = {w.text.upper() for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
+            if w.text.isalpha() and len(w.text) >= 4}
     sure = {w.text.upper() for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
             if w.confidence >= NAME_SURE and w.text.isalpha() and len(w.text) >= 4}
     out = []
@@ -697,9 +701,10 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
             words = []
             for word in value.split():
                 near = [other for other in sure if abs(len(other) - len(word)) <= 1
-                        and Levenshtein.distance(word, other) <= (2 if len(other) >= 6 else 1)]
+                        and Levenshtein.distance(word, other) <= (2 if len(other) >= 6 else 1)
+                        and word not in _with_d_for_o(other)]  # a D is never an O read as D
                 take = word in unsure and word not in known and word not in sure and len(near) == 1
-                slipped = [] if word in known else sorted(_with_d_for_o(word) & sure)
+                slipped = [] if word in known else sorted(_with_d_for_o(word) & read)
                 words.append(near[0] if take else slipped[0] if len(slipped) == 1 else word)
             member[key] = " ".join(words)
         out.append(member)
@@ -1379,7 +1384,8 @@ def head_name_by_members(head: Field | None, members: list[dict[str, object]]) -
     """The head of family's name above the tables with the words the member table's reading
     of it (the KEPALA KELUARGA's own name) spells as a name where the header's does not
     (``IRFAN INORA HUTAGALUNG`` above, ``IRFAN INDRA HUTAGALUNG`` in the table: a phone KK
-    of held-out seed 223)."""
+    of held-out seed 223), or spells with a D where the header's, no name word, has an O
+    (WARDHANA in the table, WAROHANA above: a phone KK of seed 268)."""
     if head is None or not isinstance(head.value, str):
         return head
     own = next((m.get("full_name") for m in members if m.get("relationship") == "KEPALA KELUARGA"), None)
@@ -1387,8 +1393,8 @@ def head_name_by_members(head: Field | None, members: list[dict[str, object]]) -
     if not isinstance(own, str) or own == head.value or not _readings_alike(head.value, own):
         return head
     known = norm.name_words()
-    agreed = [theirs if mine != theirs and theirs in known and mine not in known else mine
-              for mine, theirs in zip(words, own.split())]
+    agreed = [theirs if mine != theirs and mine not in known and (theirs in known or theirs in _with_d_for_o(mine))
+              else mine for mine, theirs in zip(words, own.split())]
     if agreed == words:
         return head
     return head.model_copy(update={"value": " ".join(agreed), "repairs": [*head.repairs, "name words by the members"]})
@@ -1491,7 +1497,7 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
     ``RAPAT PERTAMA`` and ``RAPBUAT PRATAMA`` in the tables: a phone KK of seed 229).
     """
     members = [dict(m) for m in members]
-    known = norm.name_words()
+    known, common = norm.name_words(), norm.common_name_words()
     head = next((m for m in members if m.get("relationship") == "KEPALA KELUARGA"), None)
     if head is None:
         return members
@@ -1513,7 +1519,9 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
             votes = Counter(split[i] for split in splits)
             names = [w for w in votes if w in known]
             (best, count), *rest = votes.most_common()
-            if len(names) == 1 and len(votes) > 1:
+            if len(names) == 1 and len(votes) > 1 and (names[0] in common or 2 * count <= len(splits)):
+                # (A word only the news corpora name people by does not outvote a majority:
+                # ARIF read three times, ARIE once, in a phone KK of seed 268.)
                 words.append(names[0])
             elif (fuller := _with_thin_letter(names)) is not None:
                 words.append(fuller)
