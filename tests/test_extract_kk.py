@@ -986,7 +986,8 @@ def test_a_head_name_read_with_a_slip_on_both_sides_of_the_table_takes_the_name_
     assert kk.head_name_by_members(above.model_copy(update={"value": "ARIF DWI WARDHANA"}),
                                    family).value == "ARIF DWI WARDHANA"  # and the header's D too
     assert kk._joined_name_words("MAYA HUTAGAL UNG") == "MAYA HUTAGALUNG"
-    assert kk._joined_name_words("NUR AINI") == "NUR AINI"  # two name words stay two
+    assert kk._joined_name_words("NUR AINI") == "NUR AINI"  # a common name and another word stay two
+    assert kk._joined_name_words("TEGUH LE SMANA") == "TEGUH LESMANA"  # LE: a news name, no common one
 
 
 def _printed_cell(text: str, ink: int = 120, paper: int = 225) -> tuple[np.ndarray, list]:

@@ -57,6 +57,10 @@ def test_a_house_numbers_dot_read_as_a_colon_is_a_dot() -> None:
     ("JK. NUSANTARA NO. 141", "JL. NUSANTARA NO. 141"),  # JL.'s L blurred into a K (seed 205)
     ("JX.. GAJAH MADA NO. 124", "JL. GAJAH MADA NO. 124"),  # and a speck read as a dot (seed 211)
     ("LX, DIPONEGORO NO. 35", "JL. DIPONEGORO NO. 35"),  # the dot read as a comma (seed 268)
+    ("JM. NUSANTARA NO. 3", "JL. NUSANTARA NO. 3"),  # the L blurred into an M (seed 276)
+    ("JL. DPONEGORO NO. 142", "JL. DIPONEGORO NO. 142"),  # no word begins DP: an I lost (seed 278)
+    ("DKI JAKARTA", "DKI JAKARTA"),  # a short word that does stays
+    ("DPRD KOTA", "DPRD KOTA"),
 ])
 def test_a_house_numbers_figures_read_as_letters_are_figures(raw: str, value: str) -> None:
     assert norm.normalize("text", raw).value == value
