@@ -178,7 +178,7 @@ def _birth_place(value: str) -> str:
     close.
     """
     by_letters = _places_by_letters()
-    letters = value.replace(" ", "")
+    letters = norm.place_letters(value)
     if letters in by_letters:
         return by_letters[letters]
     words = value.split()
@@ -210,7 +210,7 @@ LONG_PLACE_LETTERS, LONG_PLACE_MARGIN = 18, 3
 
 @functools.cache
 def _places_by_letters() -> dict[str, str]:
-    """Kemendagri regency and kecamatan names by their letters alone (spaces dropped); of two
+    """Kemendagri regency and kecamatan names by their letters alone (``norm.place_letters``); of two
     names with the same letters, the later in sort order."""
     return {letters: names[-1] for letters, names in norm.region_names_by_letters().items()}
 

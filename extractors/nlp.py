@@ -31,7 +31,7 @@ from spacy.util import (
 )
 
 from extractors.fields import CONFUSABLE_DIGITS
-from extractors.normalize import normalize_text, region_names_by_letters, without_regency_prefix
+from extractors.normalize import normalize_text, place_letters, region_names_by_letters, without_regency_prefix
 from models.errors import ConfigurationError
 from rules import identifiers as ids
 
@@ -1835,13 +1835,13 @@ def canonical_places(places: list[LetterField]) -> list[LetterField]:
             # A space read inside a name (``BAN YUASIN II``: held-out seed 223): the one
             # Kemendagri name with the same letters. Not a space lost: a village's name is no
             # Kemendagri name (``KARANGJAYA`` is no district KARANG JAYA: seed 219).
-            spelt = region_names_by_letters().get(value.replace(" ", ""), ())
+            spelt = region_names_by_letters().get(place_letters(value), ())
             value = spelt[0] if len(spelt) == 1 else value
             # A regency's name with a space lost after its KABUPATEN or KOTA (``KABUPATEN
             # MUARAENIM``: a low-contrast letter of seed 266): the one regency or city so spelt.
             bare = without_regency_prefix(value)
             if bare != value and bare not in _known_region_names():
-                spelt = region_names_by_letters().get(bare.replace(" ", ""), ())
+                spelt = region_names_by_letters().get(place_letters(bare), ())
                 value = value[: len(value) - len(bare)] + spelt[0] if len(spelt) == 1 else value
         value = _numeral_mended(value)
         if value and value not in seen:

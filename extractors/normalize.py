@@ -472,6 +472,10 @@ def region_place_names() -> frozenset[str]:
     return frozenset(clean_spaces(name) for name in names)
 
 
+#: Letters a place name read must have for a thin I it lost to be put back.
+THIN_I_PLACE_LETTERS = 2
+
+
 def normalize_region_place(raw: str) -> Normalized:
     """A regency, city or kecamatan name (birth place, Kecamatan): a place, one slip snapped.
 
@@ -485,12 +489,17 @@ def normalize_region_place(raw: str) -> Normalized:
         # A Roman numeral ending the name (``LUBUK LINGGAU TIMUR I``) read as ``|``.
         return Normalized(f"{value} {'I' * len(numeral.group(0))}", [*result.repairs, "|->I"])
     if isinstance(value, str) and value not in region_place_names():
-        spelt = region_names_by_letters().get(value.replace(" ", ""), ())
+        spelt = region_names_by_letters().get(place_letters(value), ())
         spaced = spelt[0] if len(spelt) == 1 else None
         if spaced is not None:
-            # A space lost or read where there is none (``VKOTO`` for ``V KOTO``): only the
-            # spaces differ from exactly one Kemendagri name.
+            # A space lost or read where there is none (``VKOTO`` for ``V KOTO``), or an
+            # apostrophe lost (``SADAN`` for ``SA''DAN``: a phone KK of seed 278): only the
+            # marks differ from exactly one Kemendagri name.
             return Normalized(spaced, [*result.repairs, "region name spaces"])
+        thin = {value[:i] + "I" + value[i:] for i in range(1, len(value) + 1)} & region_place_names()
+        if len(value.replace(" ", "")) >= THIN_I_PLACE_LETTERS and len(thin) == 1:
+            # A thin I lost from a short name (``OB`` for ``OBI``: a phone KK of seed 274).
+            return Normalized(thin.pop(), [*result.repairs, "region name"], edit_distance=1)
     if not isinstance(value, str) or len(value.replace(" ", "")) < 8:
         return result
     names = region_place_names()
@@ -503,13 +512,18 @@ def normalize_region_place(raw: str) -> Normalized:
     return Normalized(close[0], [*result.repairs, "region name"], edit_distance=1)
 
 
+def place_letters(name: str) -> str:
+    """A place name's letters alone (``SA''DAN``: ``SADAN``; ``TAMAN SARI``: ``TAMANSARI``)."""
+    return re.sub(r"[^A-Z]", "", name.upper())
+
+
 @functools.cache
 def region_names_by_letters() -> dict[str, tuple[str, ...]]:
-    """Kemendagri region names by their letters alone (spaces dropped), sorted: most letters
-    spell one name, a few two (``TAMAN SARI`` and ``TAMANSARI``)."""
+    """Kemendagri region names by their letters alone (spaces and marks dropped), sorted: most
+    letters spell one name, a few two (``TAMAN SARI`` and ``TAMANSARI``)."""
     by_letters: dict[str, list[str]] = {}
     for name in sorted(region_place_names()):
-        by_letters.setdefault(name.replace(" ", ""), []).append(name)
+        by_letters.setdefault(place_letters(name), []).append(name)
     return {letters: tuple(names) for letters, names in by_letters.items()}
 
 
