@@ -1436,14 +1436,14 @@ def digits_by_figures(item: Field, pattern: str, image: np.ndarray, scale: float
 
 
 def _figures_crop(image: np.ndarray, box: tuple[float, float, float, float], across: float,
-                  least_height: float) -> np.ndarray | None:
+                  least_height: float, after: float | None = None) -> np.ndarray | None:
     """The grey crop of a line of figures in ``box`` (``image`` pixels): half its height above
-    and below, ``across`` of its height to each side; ``None`` if empty or lower than
-    ``least_height``."""
+    and below, ``across`` of its height to each side (``after`` of it to the right, if
+    given); ``None`` if empty or lower than ``least_height``."""
     x0, y0, x1, y1 = box
     height = y1 - y0
     crop = image[int(max(0.0, y0 - height / 2)):int(y1 + height / 2),
-                 int(max(0.0, x0 - across * height)):int(x1 + across * height)]
+                 int(max(0.0, x0 - across * height)):int(x1 + (across if after is None else after) * height)]
     if crop.size == 0 or height < least_height:
         return None
     return cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
@@ -1471,6 +1471,11 @@ def crisp_figures(image: np.ndarray, box: tuple[float, float, float, float], pat
 #: Tesseract's box of a blurred postal code often ends inside its first or last figure
 #: (phone KKs of seeds 217, 239 and 270).
 PHOTO_FIGURES_ROOM = 0.3
+#: Room after them (nothing follows a header value on its line): an RT/RW's box too ends
+#: inside its last figure (``003/001`` for 003/003; a postal code ``71750`` for 27750: phone
+#: KKs of seed 272). An RT/RW Tesseract read as none keeps its tight crop (``unread_rt_rw``:
+#: wider, two such of seeds 276 and 278 no longer matched surely).
+PHOTO_FIGURES_AFTER = 0.4
 
 
 def photo_figures(item: Field, pattern: str, image: np.ndarray, scale: float, room: float = 0.1) -> Field:
@@ -1484,7 +1489,8 @@ def photo_figures(item: Field, pattern: str, image: np.ndarray, scale: float, ro
     digits = re.sub(r"\D", "", value) if isinstance(value, str) else ""
     if item.bbox is None or len(digits) != pattern.count("0"):
         return item
-    crop = _figures_crop(image, tuple(v * scale for v in item.bbox), room, 4)  # type: ignore[arg-type]
+    crop = _figures_crop(image, tuple(v * scale for v in item.bbox), room, 4,  # type: ignore[arg-type]
+                         max(room, PHOTO_FIGURES_AFTER))
     if crop is None:
         return item
     read = shapes_mod.read_digits(crop, pattern)

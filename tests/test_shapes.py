@@ -124,6 +124,18 @@ def test_a_phone_kks_postal_code_whose_box_ends_inside_its_last_figure_is_read_w
     assert extract_file(path).fields["postal_code"].value == truth
 
 
+def test_a_phone_kks_rt_rw_whose_box_ends_inside_its_last_figure_is_read_whole(tmp_path: Path) -> None:
+    """Seed 272's first phone KK: Tesseract read the RT/RW 003/003 as 001003; cropped to its
+    box, which ended inside the last 3, the figures read 003/001. With room after them
+    (nothing follows a header value on its line), 003/003."""
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(272, tmp_path, 1, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["rt_rw"]
+    assert truth == "003/003"
+    assert extract_file(path).fields["rt_rw"].value == truth
+
+
 def test_a_low_contrast_header_postal_code_is_read_by_its_figures_on_grey_paper() -> None:
     """Held-out seed 213, a low-contrast KK: 53209 read as 58209. Enlarged cubically, the
     crisp figures' edges overshot the grey paper, which then read as ink everywhere."""
