@@ -685,10 +685,10 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
     reads ILHAM WARDHANA at 0.92: seed 237; WARDHANA at 0.59 and 0.65, WAROHANA at up to
     0.9: seed 268)."""
     known = norm.name_words()
-    read = {w.text.upper() for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
-            if w.text.isalpha() and len(w.text) >= 4}
-    sure = {w.text.upper() for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
-            if w.confidence >= NAME_SURE and w.text.isalpha() and len(w.text) >= 4}
+    words_read = [w for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
+                  if w.text.isalpha() and len(w.text) >= 4]
+    read = {w.text.upper() for w in words_read}
+    sure = {w.text.upper() for w in words_read if w.confidence >= NAME_SURE}
     out = []
     for position, member in enumerate(members):
         member = dict(member)

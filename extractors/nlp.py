@@ -270,9 +270,16 @@ def load_regions(path: Path) -> Regions:
     return Regions({k: frozenset(v) for k, v in by_kind.items()}, frozenset(bare))
 
 
+#: ``…, Bima telah lahir``: the place of a birth, after the facility's name and a comma, named
+#: right before the birth. Any region's name there is the place, even one that is also a
+#: person's (``Bima``, a town: the NER took it for a person, a clean letter of seed 265).
+_PLACE_OF_BIRTH_RE = re.compile(r",[ \t]+([A-Z][A-Za-z]+(?:[ \t]+[A-Z][A-Za-z]+){0,3})\s+telah\s+lahir\b")
+
+
 def find_regions(doc: Doc, regions: Regions) -> list[Span]:
     """Spans naming a known region: ``Kabupaten Sleman``, ``Kec. Depok`` in any case, or a
-    bare ``Sleman``/``SLEMAN`` (Title or UPPER case only, so prose words are left alone)."""
+    bare ``Sleman``/``SLEMAN`` (Title or UPPER case only, so prose words are left alone), or
+    any region's name where a birth's place stands (``_PLACE_OF_BIRTH_RE``)."""
     found: list[Span] = []
     for start, token in enumerate(doc):
         kind = _REGION_PREFIXES.get(token.lower_)
@@ -291,12 +298,6 @@ def find_regions(doc: Doc, regions: Regions) -> list[Span]:
             span = doc.char_span(place.start(1), place.end(1), label="LOC", span_id="region")
             found += [span] if span is not None else []
     return filter_spans(found)
-
-
-#: ``…, Bima telah lahir``: the place of a birth, after the facility's name and a comma, named
-#: right before the birth. Any region's name there is the place, even one that is also a
-#: person's (``Bima``, a town: the NER took it for a person, a clean letter of seed 265).
-_PLACE_OF_BIRTH_RE = re.compile(r",[ \t]+([A-Z][A-Za-z]+(?:[ \t]+[A-Z][A-Za-z]+){0,3})\s+telah\s+lahir\b")
 
 
 def _longest_name(doc: Doc, start: int, names: frozenset[str], *, need_case: bool) -> Span | None:

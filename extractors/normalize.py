@@ -496,8 +496,9 @@ def normalize_region_place(raw: str) -> Normalized:
             # apostrophe lost (``SADAN`` for ``SA''DAN``: a phone KK of seed 278): only the
             # marks differ from exactly one Kemendagri name.
             return Normalized(spaced, [*result.repairs, "region name spaces"])
-        thin = {value[:i] + "I" + value[i:] for i in range(1, len(value) + 1)} & region_place_names()
-        if len(value.replace(" ", "")) >= THIN_I_PLACE_LETTERS and len(thin) == 1:
+        thin = ({value[:i] + "I" + value[i:] for i in range(1, len(value) + 1)} & region_place_names()
+                if len(value.replace(" ", "")) >= THIN_I_PLACE_LETTERS else set())
+        if len(thin) == 1:
             # A thin I lost from a short name (``OB`` for ``OBI``: a phone KK of seed 274).
             return Normalized(thin.pop(), [*result.repairs, "region name"], edit_distance=1)
     if not isinstance(value, str) or len(value.replace(" ", "")) < 8:
