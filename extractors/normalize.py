@@ -501,6 +501,11 @@ def normalize_region_place(raw: str) -> Normalized:
         if len(thin) == 1:
             # A thin I lost from a short name (``OB`` for ``OBI``: a phone KK of seed 274).
             return Normalized(thin.pop(), [*result.repairs, "region name"], edit_distance=1)
+        as_i = {value[:i] + "I" + value[i + 1:] for i, letter in enumerate(value) if letter == "L"}
+        if len(value.replace(" ", "")) >= THIN_I_PLACE_LETTERS and len(as_i & region_place_names()) == 1:
+            # An I read as L in a short name (``JUAL`` for ``JUAI``: a noisy KTP of seed 269).
+            return Normalized((as_i & region_place_names()).pop(), [*result.repairs, "region name"],
+                              edit_distance=1)
     if not isinstance(value, str) or len(value.replace(" ", "")) < 8:
         return result
     names = region_place_names()

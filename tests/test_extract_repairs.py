@@ -599,9 +599,11 @@ def test_a_postal_code_outside_its_provinces_zone_is_read_by_its_confusable_firs
     ("VKOTO", "V KOTO"), ("SUMBATIMUR", "SUMBA TIMUR"), ("V KOTO", "V KOTO"), ("KOTO", "KOTO"),
     ("SADAN", "SA''DAN"),  # its apostrophes lost (a phone KK of seed 278)
     ("OB", "OBI"),  # a short name's thin I lost (a phone KK of seed 274)
+    ("JUAL", "JUAI"),  # its I read as L (a noisy KTP of seed 269)
+    ("PALU", "PALU"), ("MALANG", "MALANG"),  # names with an L stay
     ("BIMA", "BIMA"), ("NGAM", "NGAM"),  # a name stays; no name is this with an I
 ])
-def test_a_region_read_with_a_space_or_mark_lost_is_the_one_name_with_those_letters(raw: str, value: str) -> None:
+def test_a_region_read_with_a_space_a_mark_or_a_thin_letter_slipped_is_the_one_name_it_can_be(raw: str, value: str) -> None:
     assert norm.normalize("region_place", raw).value == value
 
 
