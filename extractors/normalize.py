@@ -496,16 +496,14 @@ def normalize_region_place(raw: str) -> Normalized:
             # apostrophe lost (``SADAN`` for ``SA''DAN``: a phone KK of seed 278): only the
             # marks differ from exactly one Kemendagri name.
             return Normalized(spaced, [*result.repairs, "region name spaces"])
-        thin = ({value[:i] + "I" + value[i:] for i in range(1, len(value) + 1)} & region_place_names()
-                if len(value.replace(" ", "")) >= THIN_I_PLACE_LETTERS else set())
-        if len(thin) == 1:
-            # A thin I lost from a short name (``OB`` for ``OBI``: a phone KK of seed 274).
-            return Normalized(thin.pop(), [*result.repairs, "region name"], edit_distance=1)
-        as_i = {value[:i] + "I" + value[i + 1:] for i, letter in enumerate(value) if letter == "L"}
-        if len(value.replace(" ", "")) >= THIN_I_PLACE_LETTERS and len(as_i & region_place_names()) == 1:
-            # An I read as L in a short name (``JUAL`` for ``JUAI``: a noisy KTP of seed 269).
-            return Normalized((as_i & region_place_names()).pop(), [*result.repairs, "region name"],
-                              edit_distance=1)
+        long_enough = len(value.replace(" ", "")) >= THIN_I_PLACE_LETTERS
+        # A thin I lost from a short name (``OB`` for ``OBI``: a phone KK of seed 274), or
+        # read as L (``JUAL`` for ``JUAI``: a noisy KTP of seed 269).
+        for slipped in ({value[:i] + "I" + value[i:] for i in range(1, len(value) + 1)},
+                        {value[:i] + "I" + value[i + 1:] for i, letter in enumerate(value) if letter == "L"}):
+            found = slipped & region_place_names() if long_enough else set()
+            if len(found) == 1:
+                return Normalized(found.pop(), [*result.repairs, "region name"], edit_distance=1)
     if not isinstance(value, str) or len(value.replace(" ", "")) < 8:
         return result
     names = region_place_names()
