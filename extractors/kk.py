@@ -640,7 +640,7 @@ def _name_word(word: str, sure: bool = False) -> str:
     slips = SURE_NAME_SLIPS if sure else NAME_SLIPS
     near = {word[:i] + other + word[i + 1:] for i, letter in enumerate(word)
             for other in (*slips.get(letter, ""), *NAME_PAIR_SLIPS.get(letter, ()))}
-    near |= {word[:i] + "I" + word[i:] for i in range(1, len(word) + 1)}
+    near |= norm.with_thin_i(word)
     found = sorted(near & known)
     if len(found) > 1:
         # A common name before words the news corpora name people by (``SIM``: SITI, not SIN).
@@ -712,8 +712,8 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
 
 
 def _with_d_for_o(word: str) -> set[str]:
-    """``word`` with one of its O read as D."""
-    return {word[:i] + "D" + word[i + 1:] for i, letter in enumerate(word) if letter == "O"}
+    """``word`` with one of its O read as D (``SURE_NAME_SLIPS``' one slip)."""
+    return norm.with_one_read_as(word, "O", "D")
 
 
 def _joined_name_words(name: str) -> str:

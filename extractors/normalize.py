@@ -472,6 +472,17 @@ def region_place_names() -> frozenset[str]:
     return frozenset(clean_spaces(name) for name in names)
 
 
+def with_thin_i(word: str) -> set[str]:
+    """``word`` with a thin I put back after its first letter or later (``OB``: ``OIB``, ``OBI``)."""
+    return {word[:i] + "I" + word[i:] for i in range(1, len(word) + 1)}
+
+
+def with_one_read_as(word: str, read: str, printed: str) -> set[str]:
+    """``word`` with one of its ``read`` letters as the ``printed`` one it may be (``JUAL``,
+    ``L``, ``I``: ``JUAI``)."""
+    return {word[:i] + printed + word[i + 1:] for i, letter in enumerate(word) if letter == read}
+
+
 #: Letters a place name read must have for a thin I it lost to be put back.
 THIN_I_PLACE_LETTERS = 2
 
@@ -499,8 +510,7 @@ def normalize_region_place(raw: str) -> Normalized:
         long_enough = len(value.replace(" ", "")) >= THIN_I_PLACE_LETTERS
         # A thin I lost from a short name (``OB`` for ``OBI``: a phone KK of seed 274), or
         # read as L (``JUAL`` for ``JUAI``: a noisy KTP of seed 269).
-        for slipped in ({value[:i] + "I" + value[i:] for i in range(1, len(value) + 1)},
-                        {value[:i] + "I" + value[i + 1:] for i, letter in enumerate(value) if letter == "L"}):
+        for slipped in (with_thin_i(value), with_one_read_as(value, "L", "I")):
             found = slipped & region_place_names() if long_enough else set()
             if len(found) == 1:
                 return Normalized(found.pop(), [*result.repairs, "region name"], edit_distance=1)

@@ -1020,13 +1020,19 @@ def test_a_letters_signing_place_misread_is_the_place_the_letter_names(tmp_path,
     assert "WONOGIRI" in truth and set(places) == set(truth)
 
 
+def _birth_letter(parents: str, address: str, signed: str) -> str:
+    """The text of a birth letter's core as OCR gives it: the mother and the father as
+    ``parents``, their ``address``, and the ``signed`` place and date line."""
+    return (f"SURAT KETERANGAN KELAHIRAN\nBayi tersebut adalah anak dari seorang ibu bernama {parents},\n"
+            f"beralamat di {address}\n{signed}\n")
+
+
 def test_a_letter_read_inside_a_nik_is_no_part_of_it() -> None:
     """A clean letter of seed 266: the father's NIK read ``121704230799834T7`` (a 7 read
     twice, as T and as 7). Sixteen figures around one letter are the NIK; a letter among
     other figures (a letter number's ``12A3``) is left as read."""
-    text = ("SURAT KETERANGAN KELAHIRAN\\nBayi tersebut adalah anak dari seorang ibu bernama WULAN NURUL "
-            "WIJAYA (NIK 1217044502950915) dan ayah bernama RUDI\\nMANURUNG (NIK 121704230799834T7), "
-            "beralamat di JL. SEROJA NO. 11.\\nSamosir, 21 Februari 2026\\n")
+    text = _birth_letter("WULAN NURUL WIJAYA (NIK 1217044502950915) dan ayah bernama RUDI\nMANURUNG "
+                         "(NIK 121704230799834T7)", "JL. SEROJA NO. 11.", "Samosir, 21 Februari 2026")
     fields = extract_letter_fields(text)
     assert fields["father_nik"]["value"] == "1217042307998347"
     assert fields["mother_nik"]["value"] == "1217044502950915"
@@ -1037,9 +1043,8 @@ def test_a_nik_whose_opening_parenthesis_was_read_as_a_letter_is_no_part_of_the_
     """A clean letter of seed 268: ``IWAN NUGROHO ANIK 3509312405870748)``, the ``(`` of
     ``(NIK`` read as A; the father is IWAN NUGROHO. ANIK stays a name where no closing
     parenthesis shows the NIK was in one."""
-    text = ("SURAT KETERANGAN KELAHIRAN\nBayi tersebut adalah anak dari seorang ibu bernama SRI HASIBUAN (NIK\n"
-            "3509315502902979) dan ayah bernama IWAN NUGROHO ANIK 3509312405870748),\n"
-            "beralamat di JL. MELATI NO. 66 RT/RW 004/001, Wonosari, Sumberjambe, Jember.\nJember, 3 Januari 2026\n")
+    text = _birth_letter("SRI HASIBUAN (NIK\n3509315502902979) dan ayah bernama IWAN NUGROHO ANIK 3509312405870748)",
+                         "JL. MELATI NO. 66 RT/RW 004/001, Wonosari, Sumberjambe, Jember.", "Jember, 3 Januari 2026")
     fields = extract_letter_fields(text)
     assert fields["father_name"]["value"] == "IWAN NUGROHO"
     assert fields["father_nik"]["value"] == "3509312405870748"
@@ -1049,10 +1054,9 @@ def test_a_nik_whose_opening_parenthesis_was_read_as_a_letter_is_no_part_of_the_
 def test_a_long_district_in_an_address_is_a_place_without_its_kecamatan() -> None:
     """A letter of seed 268: ``Sarijaya, Buay Pematang Ribu Ranau`` / ``Tengah, Ogan Komering Ulu
     Selatan``: the district of five words, wrapped at the line end, is one of its places."""
-    text = ("SURAT KETERANGAN KELAHIRAN\nBayi tersebut adalah anak dari seorang ibu bernama SITI KARTIKA "
-            "SURYADI (NIK\n1609126010009763) dan ayah bernama BAMBANG SURYADI (NIK 1609122412952498),\n"
-            "beralamat di JL. KENANGA NO. 96 RT/RW 004/008, Sarijaya, Buay Pematang Ribu Ranau\n"
-            "Tengah, Ogan Komering Ulu Selatan.\nOgan Komering Ulu Selatan, 24 Juni 2026\n")
+    text = _birth_letter("SITI KARTIKA SURYADI (NIK\n1609126010009763) dan ayah bernama BAMBANG SURYADI "
+                         "(NIK 1609122412952498)", "JL. KENANGA NO. 96 RT/RW 004/008, Sarijaya, Buay Pematang Ribu "
+                         "Ranau\nTengah, Ogan Komering Ulu Selatan.", "Ogan Komering Ulu Selatan, 24 Juni 2026")
     places = [place["value"] for place in extract_letter_fields(text)["places"]]
     assert "BUAY PEMATANG RIBU RANAU TENGAH" in places
     assert "TENGAH" not in places
