@@ -29,6 +29,16 @@ def test_a_space_between_two_sloping_letters_is_restored(font: str, size: int) -
     assert _split_by_gaps("MEGAAYU SINAGA", printed("MEGA AYU SINAGA", font, size), BOX, 1.0) == "MEGA AYU SINAGA"
 
 
+@pytest.mark.parametrize(("printed_as", "font"), [("SITI AYU LUBIS", "LiberationSerif-Regular.ttf"),
+                                                   ("LILI AYU LUBIS", "LiberationSans-Regular.ttf")])
+def test_a_space_after_thin_letters_is_restored(printed_as: str, font: str) -> None:
+    """``SITI`` has two thin I's: it takes less of ``SITIAYU``'s width (0.45-0.48) than its
+    share of the letters (4 of 7), so the cut is checked against the letters' widths in a
+    sans face (a clean form of seed 271 read ``SITIAYU LUBIS``, its print showing the space)."""
+    read_as = printed_as.replace(" ", "", 1)
+    assert _split_by_gaps(read_as, printed(printed_as, font), BOX, 1.0) == printed_as
+
+
 @pytest.mark.parametrize("text", ["MAULANA SINAGA", "ISMAIL PRATAMA", "SETIADI RETNO", "HUTAGALUNG SLAMET"])
 @pytest.mark.parametrize("font", ["LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"])
 def test_one_word_is_not_split_where_a_letter_leaves_white(text: str, font: str) -> None:
