@@ -170,6 +170,7 @@ def _extract_bytes(data: bytes, source: str, limits: Limits | None,
             document.fields = regions_by_kk_number(document.fields, own_pages)
         kinds = field_kinds(document_type, service)
         document.fields = reread_mod.split_run_together_names(document.fields, kinds, images)
+        document.fields = reread_mod.serif_i_read_as_t(document.fields, kinds, images)
         document.fields = reread_mod.mark_faint_fields(document.fields, images)
     document.timings = {k: round(v, 4) for k, v in timings.items()}
     return document

@@ -168,11 +168,60 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
         if split is None:
             split, repair = norm.split_at_double_a(item.value, "name"), "space at a double A"
         if split != item.value:
-            out[key] = item.model_copy(update={"value": split, "repairs": [*item.repairs, repair]})
-            mentions = out.get("persons")  # a letter's mention list names the same person
-            if mentions is not None and isinstance(mentions.value, list):
-                out["persons"] = mentions.model_copy(update={
-                    "value": [split if v == item.value else v for v in mentions.value]})
+            _rename(out, key, split, repair)
+    return out
+
+
+def _rename(found: dict[str, Field], key: str, value: str, repair: str) -> None:
+    """Set the name field ``key`` of ``found`` to ``value``, noting ``repair``, and the same
+    name in a letter's mention list (``persons``) with it."""
+    item = found[key]
+    found[key] = item.model_copy(update={"value": value, "repairs": [*item.repairs, repair]})
+    mentions = found.get("persons")
+    if mentions is not None and isinstance(mentions.value, list):
+        found["persons"] = mentions.model_copy(update={
+            "value": [value if v == item.value else v for v in mentions.value]})
+
+
+#: A blob read as T is an I when it is no wider than this share of the letter height: a T's
+#: bar spans about 0.6 of it, a serif I's feet 0.4 (``ANT`` of ANI AYU: 0.39, on clean and
+#: low-contrast forms and letters of seeds 287 and 289).
+SERIF_I_WIDTH = 0.5
+
+
+def serif_i_read_as_t(found: dict[str, Field], kinds: dict[str, str],
+                      images: dict[int, tuple[np.ndarray, float]]) -> dict[str, Field]:
+    """Names with a serif I that Tesseract read as T put right (``ANT AYU WIJAYA`` for ANI
+    AYU WIJAYA, printed in a serif face), where the word read is no name word, the word with
+    that T an I is a common name (``normalize.common_name_words``), and the print agrees: the
+    line's blobs are its letters one for one and the blob read T is no wider than
+    ``SERIF_I_WIDTH`` of the letters' height. ``kinds`` as in ``split_run_together_names``."""
+    keys = [k for k, kind in kinds.items() if kind == "name"] if kinds else [*LETTER_NAME_KEYS]
+    known, common = norm.name_words(), norm.common_name_words()
+    out = dict(found)
+    for key in keys:
+        item = found.get(key)
+        if item is None or item.bbox is None or item.page not in images or not isinstance(item.value, str):
+            continue
+        words = item.value.split()
+        slips = [(i, j) for i, word in enumerate(words) if word not in known and word.isalpha()
+                 for j, letter in enumerate(word) if letter == "T" and word[:j] + "I" + word[j + 1:] in common]
+        if len(slips) != 1:
+            continue
+        image, scale = images[item.page]
+        gray = _box_crop(image, item.bbox, scale)
+        if gray.size == 0 or gray.shape[0] < 8:
+            continue
+        _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        letters, height = letters_of(ink)
+        if len(letters) != sum(len(w) for w in words) or height <= 0:
+            continue
+        i, j = slips[0]
+        blob = letters[sum(len(w) for w in words[:i]) + j]
+        if blob.right - blob.left > SERIF_I_WIDTH * height:
+            continue
+        word = words[i][:j] + "I" + words[i][j + 1:]
+        _rename(out, key, " ".join([*words[:i], word, *words[i + 1:]]), "serif I read as T")
     return out
 
 

@@ -121,3 +121,16 @@ def test_a_letters_signer_run_together_at_a_double_a_is_split_by_name_words(tmp_
     fields = extract_file(letter).fields
     assert fields["signer_name"].value == "ADITYA ADI KUSUMA"
     assert "ADITYA ADI KUSUMA" in fields["persons"].value
+
+
+@pytest.mark.parametrize(("printed_as", "stays"), [("ANI AYU LUBIS", False), ("ANT AYU LUBIS", True)])
+def test_a_serif_i_read_as_t_is_put_right_only_where_the_print_shows_an_i(printed_as: str, stays: bool) -> None:
+    """``ANT`` read for ANI (a serif I's feet taken for a T's bar: forms and letters of seeds
+    287 and 289) is ANI where the blob is an I's width; a T printed as such stays."""
+    from extractors.reread import serif_i_read_as_t
+    from models.domain import Field
+
+    image = printed(printed_as, "LiberationSerif-Regular.ttf")
+    read = Field(value="ANT AYU LUBIS", raw="ANT AYU LUBIS", confidence=0.76, page=1, bbox=BOX, source="ocr")
+    found = serif_i_read_as_t({"full_name": read}, {"full_name": "name"}, {1: (image, 1.0)})
+    assert found["full_name"].value == ("ANT AYU LUBIS" if stays else "ANI AYU LUBIS")
