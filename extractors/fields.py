@@ -509,6 +509,10 @@ def make_field(kind: str, words: list[Word], page: int, source: str, raw: str | 
             # A number read with digits to spare beyond any repair (``121041106099283283838``
             # on a clean KTP): kept, invalid, so that its box is read again rather than lost.
             result = norm.Normalized(digits, ["unreadable digits"], valid=False)
+    if result.value is None and kind == "time" and re.search(r"\d", raw):
+        # A time read as no time (``2517`` for a low-contrast ``15.17``: a form of seed 287):
+        # kept, invalid, so that its box is read again (``reread.WHITELISTS``) rather than lost.
+        result = norm.Normalized(norm.clean_spaces(raw), ["unreadable time"], valid=False)
     if result.value is None:
         return None
     boxed = words

@@ -510,6 +510,9 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
             else:
                 out[key] = again
             continue
+        if kind == "time" and not norm.normalize(kind, str(item.value)).valid:
+            del out[key]  # read again as no time: none rather than a wrong one
+            continue
         if page_image is None:
             continue
         if kind in fields_mod.WEAK_READ_KINDS:

@@ -27,6 +27,7 @@ WHITELISTS: dict[str, str] = {
     "kk_number": "0123456789",
     "date": "0123456789-/.",
     "rt_rw": "0123456789/",
+    "time": "0123456789:.",
 }
 #: Fields at or above this confidence, without repairs, are left alone.
 GOOD_ENOUGH = 0.85

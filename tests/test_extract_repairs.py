@@ -616,3 +616,21 @@ def test_a_value_whose_first_letter_ocr_glued_to_the_colon_keeps_it(tmp_path) ->
 
     path = generate_documents(207, tmp_path, 5, types=("ktp",), renderings=("clean",))[-1]
     assert extract_file(path).fields["district"].value == "V KOTO"
+
+
+def test_a_time_read_as_no_time_is_read_again_from_its_box_and_else_dropped() -> None:
+    """A low-contrast form's ``15.17`` came out of the page reading as ``2517`` (seed 287):
+    the field stays, invalid, its box is read again; where that reads no time either, the
+    field is dropped rather than published wrong."""
+    from extractors.pipeline import reread_weak_fields
+
+    made = F.make_field("time", [Word(text="2517", confidence=0.14, bbox=(0, 0, 10, 10))], 1, "ocr")
+    assert made is not None and not norm.normalize("time", str(made.value)).valid
+    image, box = _printed_line("15.17")
+    out = reread_weak_fields({"birth_time": made.model_copy(update={"bbox": box})}, "form",
+                             "dukcapil.akta_kelahiran", {1: (image, 1.0)}, Limits())
+    assert out["birth_time"].value == "15:17"
+    image, box = _printed_line("WIB")
+    out = reread_weak_fields({"birth_time": made.model_copy(update={"bbox": box})}, "form",
+                             "dukcapil.akta_kelahiran", {1: (image, 1.0)}, Limits())
+    assert "birth_time" not in out
