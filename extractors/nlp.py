@@ -967,13 +967,21 @@ _PLACE_PREFIX_WORDS = {
 }
 
 
+#: A word of this many letters or fewer, in small letters and no Kemendagri name, is no place
+#: a letter names (places are capitalised): ink specks read as letters.
+SPECK_LETTERS = 3
+
+
 def is_place_name(value: str, persons: list[LetterField]) -> bool:
     """False for what the NER calls a place but is not: a bare ``KECAMATAN``, a facility
-    (``RUMAH SAKIT UMUM``), a street (``JL. FLAMBOYAN``), or a name already known as a
-    person."""
+    (``RUMAH SAKIT UMUM``), a street (``JL. FLAMBOYAN``), a name already known as a person,
+    or a few small letters (``SPECK_LETTERS``)."""
     lowered = value.lower()
     if not value or lowered in _PLACE_PREFIX_WORDS or _NOT_PLACE_START_RE.match(value):
         return False
+    if value.islower() and len(value) <= SPECK_LETTERS and value.upper() not in _known_region_names():
+        return False  # a speck read as a word on a line of its own (``an``: a phone letter of seed 279)
+
     def words(text: str) -> str:
         return " " + " ".join(re.findall(r"\w+", text.lower())) + " "
 

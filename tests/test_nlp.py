@@ -1090,3 +1090,20 @@ def test_a_short_word_of_a_place_one_letter_off_the_gazetteers_spelling_is_mende
     fields = extract_letter_fields(text)
     assert fields["subject_birth_place"]["value"] == "NIAS UTARA"
     assert "NJAS UTARA" not in [place["value"] for place in fields["places"]]
+
+
+def test_a_speck_read_as_small_letters_on_a_line_of_its_own_is_no_place() -> None:
+    """A phone letter of seed 279: a speck under the letterhead read ``an``, which the NER
+    took for a place."""
+    from extractors.nlp import extract_letter_fields
+
+    text = ("RUKUN TETANGGA 002 RUKUN WARGA 008\nKELURAHAN SUMBERHARJO KECAMATAN PURWOSARI\n"
+            "KABUPATEN GUNUNGKIDUL\nan\nSURAT PENGANTAR\nNomor: 110/RT.002/1/2026\n"
+            "Yang bertanda tangan di bawah ini, Ketua RT 002 RW 008 Kelurahan Sumberharjo, Kecamatan Purwosari,\n"
+            "Kabupaten Gunungkidul, menerangkan bahwa:\nNama : MEGA PANGARIBUAN\nNIK : 3403186708817886\n"
+            "Tempat/Tgl Lahir : Tapanuli Utara, 27 Agustus 1981\nAlamat : JL. MELATI NO. 39 RT 002 RW 008\n"
+            "adalah benar warga kami yang bertempat tinggal di alamat tersebut di atas.\n"
+            "Gunungkidul, 16 Januari 2026\nKetua RT 002,\nANDI SETIAWAN\n")
+    places = [p["value"] for p in extract_letter_fields(text)["places"]]
+    assert "AN" not in places
+    assert {"SUMBERHARJO", "PURWOSARI", "KABUPATEN GUNUNGKIDUL", "TAPANULI UTARA"} <= set(places)
