@@ -475,7 +475,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
         member["nik"], member["birth_date"] = _agreed_by_runners_up(member, nik_read, date_read, today)
     if nik_factor > 1.0:
         members = [_names_by_lexicon(member, read_in.get(position, {})) for position, member in enumerate(members)]
-        members = _words_by_family(members, read_in)
+        members = _split_by_family(_words_by_family(members, read_in))
     members = [m for m in members if any(v is not None for v in m.values())]
     if not members:
         return None
@@ -619,7 +619,7 @@ NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH
                               "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P", "Y": "I"}
 #: Two thin letters a phone photo's blur runs into one (``WUAYA`` for ``WIJAYA``, ``UNDA``
 #: for ``LINDA``, ``SIM`` for ``SITI``).
-NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI"), "M": ("TI",), "N": ("TI",)}
+NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI", "IZ"), "E": ("IZ",), "M": ("TI",), "N": ("TI",)}
 #: Slips a word read surely is read again for, beside a thin I lost and ``NAME_PAIR_SLIPS``:
 #: a D whose stem the blur took, read surely as O (SUHENORA for SUHENDRA, FEROI for FERDI).
 SURE_NAME_SLIPS: dict[str, str] = {"O": "D"}
@@ -714,6 +714,35 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
 def _with_d_for_o(word: str) -> set[str]:
     """``word`` with one of its O read as D (``SURE_NAME_SLIPS``' one slip)."""
     return norm.with_one_read_as(word, "O", "D")
+
+
+#: Letters each side of a space a phone photo's blur lost that ``_split_by_family`` restores.
+FAMILY_SPLIT_SIDE = 3
+
+
+def _split_by_family(members: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Phone-photo members with a name word that is no name word but a name word run into a
+    word the KK's other names print apart (``NIALUBIS``, a child of JOKO INDRA LUBIS: a
+    phone KK of seed 289) split there, where exactly one such cut exists: a family's names
+    repeat its surnames."""
+    known = norm.name_words()
+    apart = {word for m in members for key in NAME_KEYS for word in str(m.get(key) or "").split()
+             if len(word) > FAMILY_SPLIT_SIDE}
+    out = []
+    for member in members:
+        member = dict(member)
+        for key in NAME_KEYS:
+            value = member.get(key)
+            if not isinstance(value, str):
+                continue
+            words = []
+            for word in value.split():
+                cuts = [c for c in range(FAMILY_SPLIT_SIDE, len(word) - FAMILY_SPLIT_SIDE)
+                        if word[:c] in known and word[c:] in apart]
+                words.extend([word[:cuts[0]], word[cuts[0]:]] if word not in known and len(cuts) == 1 else [word])
+            member[key] = " ".join(words)
+        out.append(member)
+    return out
 
 
 def _joined_name_words(name: str) -> str:

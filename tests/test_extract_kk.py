@@ -850,6 +850,7 @@ def test_a_relationship_too_garbled_for_its_letters_is_told_by_the_parents_names
     ("DYAN", "DYAN"),  # DIAN and DYAH both one slip away: left to the family's votes (seed 231)
     ("WUAYA", "WIJAYA"), ("UNDA", "LINDA"),  # two thin letters run into a U (seeds 266, 221)
     ("SIM", "SITI"),  # TI run into an M; SITI a common name, SIN one the news names (seed 231)
+    ("RUKY", "RIZKY"), ("REKY", "RIZKY"),  # IZ run into a U or an E (seeds 279, 289)
 ])
 def test_a_name_word_a_phone_photo_blurred_into_no_name_is_the_name_word_one_slip_away(
         read: str, value: str) -> None:
@@ -869,6 +870,22 @@ def test_a_name_word_read_surely_is_only_read_again_for_a_thin_letter_lost_or_a_
     assert kk._name_word("MERU", sure=True) == "MERU"
     assert kk._name_word("MERU") == "HERU"
     assert kk._name_word("FERDI", sure=True) == "FERDI"
+
+
+def test_a_name_word_run_into_a_word_the_familys_names_print_apart_is_split_there() -> None:
+    """A phone KK of seed 289: the child NIA LUBIS read ``NIALUBIS``, her father JOKO INDRA
+    LUBIS. Not where the rest is no name word, nor where the family prints no such word."""
+    family = [{"full_name": "JOKO INDRA LUBIS", "father_name": "DANU TRI LUBIS", "mother_name": "KARTIKA HASIBUAN"},
+              {"full_name": "NIALUBIS", "father_name": "JOKO INDRA LUBIS", "mother_name": "AYU TANJUNG"}]
+    assert kk._split_by_family(family)[1]["full_name"] == "NIA LUBIS"
+    family[1]["full_name"] = "XQZLUBIS"
+    assert kk._split_by_family(family)[1]["full_name"] == "XQZLUBIS"
+    family[1]["full_name"] = "NIATANJUNGSARI"
+    assert kk._split_by_family(family)[1]["full_name"] == "NIATANJUNGSARI"
+    family[1]["full_name"] = "NIALUBIS"
+    family[0].update(full_name="JOKO INDRA SIREGAR", father_name="DANU TRI SIREGAR")
+    family[1]["father_name"] = "JOKO INDRA SIREGAR"
+    assert kk._split_by_family(family)[1]["full_name"] == "NIALUBIS"
 
 
 def test_a_surname_read_with_a_d_as_o_is_the_spelling_the_family_reads_elsewhere() -> None:
