@@ -747,8 +747,15 @@ def _surely_a_label(line: Line, match: LabelMatch) -> bool:
     return key_of("".join(w.text for w in words)) in {key_of(label) for label in match.spec.labels}
 
 
+#: A value read below this confidence gives way to a later occurrence of its label read
+#: more surely: the dark background above a phone photo's card read ``Pa Pama NN`` (0.0 to
+#: 0.17), taken for the name, with the card's ``Nama : DANU ADI TANJUNG`` below (seed 285).
+NOISE_READING = 0.1
+
+
 def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
-    """Extract the fields ``layout`` lists from ``pages`` (first occurrence of each key wins)."""
+    """Extract the fields ``layout`` lists from ``pages`` (first occurrence of each key wins,
+    unless it was read as noise: ``NOISE_READING``)."""
     lines = [line for page in pages for line in page_lines(page)]
     colons = {page.number: colon_columns(page) for page in pages}
     source_of = {page.number: page.source for page in pages}
@@ -790,9 +797,11 @@ def extract_fields(pages: list[Page], layout: Layout) -> dict[str, Field]:
                 for key, made in _place_date_fields(spec, words, line.page, source).items():
                     fields.setdefault(key, made)
                 continue
-            if spec.key in fields:
+            if spec.key in fields and fields[spec.key].confidence >= NOISE_READING:
                 continue
             made = make_field(spec.kind, words, line.page, source)
+            if spec.key in fields and (made is None or made.confidence <= fields[spec.key].confidence):
+                continue
             if made is None and spec.kind in ONES_KEPT_KINDS:
                 made = _with_leading_one_kept(spec.kind, line, start, words, source)
             if made is not None:

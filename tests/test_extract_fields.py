@@ -239,6 +239,24 @@ def test_a_card_edge_read_as_a_line_is_not_the_regency_and_a_colon_read_twice_no
     assert found["full_name"].value == "HADI WARDHANA"
 
 
+def test_a_label_read_in_the_noise_above_a_card_gives_way_to_the_cards_own() -> None:
+    """A phone KTP of seed 285: the dark background above the card read ``Pa Pama NN`` (0.0
+    and 0.17), ``Pama`` taken for Nama; the card's ``Nama : DANU ADI TANJUNG`` is the name.
+    A value read surely keeps its place ahead of a later one."""
+    from extractors import fields
+
+    rows = [[("Pa", 0.0, 0.0), ("Pama", 156.0, 0.17), ("NN", 254.0, 0.0)],
+            [("PROVINSI", 400.0), ("JAWA", 530.0), ("TENGAH", 600.0)],
+            [("NIK", 10.0), (":", 200.0), ("3310241605712417", 215.0)],
+            [("Nama", 10.0), (":", 200.0), ("DANU", 215.0), ("ADI", 300.0), ("TANJUNG", 360.0)],
+            [("Agama", 10.0), (":", 200.0), ("ISLAM", 215.0)]]
+    found = fields.extract_fields([_ktp_page(rows)], fields.layout_for("ktp"))
+    assert found["full_name"].value == "DANU ADI TANJUNG"
+    rows[0] = [("Nama", 10.0), (":", 200.0), ("SARI", 215.0), ("LUBIS", 300.0)]
+    found = fields.extract_fields([_ktp_page(rows)], fields.layout_for("ktp"))
+    assert found["full_name"].value == "SARI LUBIS"
+
+
 def test_a_letters_nik_read_with_figures_too_few_is_read_again_from_its_box(tmp_path: Path) -> None:
     """A phone letter of seed 251: ``NIK : M06102502074736``, the NIK's two 1s read as an M.
     Fourteen figures are no NIK: the NIK's box is read again and the whole NIK taken."""
