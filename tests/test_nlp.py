@@ -324,6 +324,8 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("145/646/KEL/VIW/2026", letter_month=8) == "145/646/KEL/VIII/2026"
     assert repair_letter_number("145/646/KEL/VIW/2026", letter_month=6) == "145/646/KEL/VIW/2026"
     assert repair_letter_number("007/RT.007!/11/2026", letter_month=2) == "007/RT.007/II/2026"
+    # The slash after the RT's number read as "!" (held-out seed 275, a clean letter).
+    assert repair_letter_number("029/RT.005!VIII/2026", letter_month=8) == "029/RT.005/VIII/2026"
     # Held-out seed 195: both slashes around the month read as I; the slash and the V of
     # VIII run together into an N; the I of IV read as N.
     assert repair_letter_number("470/200/DSIIVI2026", letter_month=4) == "470/200/DS/IV/2026"
@@ -486,6 +488,9 @@ def test_a_domicile_letter_read_with_slips_in_village_month_and_street() -> None
     # A street is no place.
     assert set(_values(fields["places"])) == {
         "KOTA LHOKSEUMAWE", "MUARA SATU", "GUNUNGREJO", "LHOKSEUMAWE"}
+    # Gg read with its G as 4 (held-out seed 275, a clean letter): a lane, and no sentence end.
+    fields = extract_letter_fields(letter.replace("JI.. FLAMBOYAN NO.\n15", "4G. FLAMBOYAN\n15"))
+    assert fields["address"]["value"] == "GG. FLAMBOYAN 15 RT 013 RW 009"
 
 
 @pytest.mark.parametrize(("places", "issuer", "text", "mended"), [
