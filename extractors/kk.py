@@ -1818,6 +1818,13 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
     nik = names.index("NIK") if "NIK" in names else None
     unread = tuple(k for k, name in enumerate(names) if name not in ("NO", None) and COLUMNS.get(name) is None)
     by_band, nik_readings = _bands_read(image, grid, body, factor, number, column_of, bands, nik, unread)
+    # Light grey shading boxing every cell can make Tesseract take a whole body for noise
+    # (the second table of a phone KK of seed 275, read as ``m——ua | memamg``): the body,
+    # and each reading after, is read with the paper's greys made white.
+    whiten = not any(len(cells) > LOST_ROW_CELLS for cells in by_band.values())
+    if whiten:
+        by_band, nik_readings = _bands_read(image, grid, body, factor, number, column_of, bands, nik, unread,
+                                            whiten=True)
     if count is None:
         # The members fill the first bands, up to the last one read as a member: with an
         # NIK, or most columns filled (noise in an empty row is read with little confidence).
@@ -1837,7 +1844,7 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
                  bounds[columns[-1] + 1], min(grid.box[3], bands[last + 1] + margin))
         sure = tuple(k for k in range(columns[0], columns[-1]) if k not in columns)
         again, readings = _bands_read(image, grid, strip, factor * READ_AGAIN_SCALE, number, column_of,
-                                      bands, nik, sure)
+                                      bands, nik, sure, whiten)
         for b in range(first, last + 1):
             for k in doubtful[b]:
                 if k in again.get(b, {}):
@@ -1851,7 +1858,7 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
             continue
         margin = (bands[b + 1] - bands[b]) // 4
         row = (bounds[0], max(header_bottom, bands[b] - margin), bounds[-1], min(grid.box[3], bands[b + 1] + margin))
-        alone, readings = _bands_read(image, grid, row, factor, number, column_of, bands, nik, unread)
+        alone, readings = _bands_read(image, grid, row, factor, number, column_of, bands, nik, unread, whiten)
         for k, ws in alone.get(b, {}).items():
             cells.setdefault(k, ws)
         nik_readings.setdefault(b, []).extend(readings.get(b, []))
@@ -1868,14 +1875,15 @@ def _banded_rows(image: np.ndarray, grid: table_mod.Table, number: int, factor: 
 
 def _bands_read(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, int, int], factor: float,
                 number: int, column_of, bands: list[int], nik: int | None,  # noqa: ANN001
-                blank: tuple[int, ...] = (),
+                blank: tuple[int, ...] = (), whiten: bool = False,
                 ) -> tuple[dict[int, dict[int, list[Word]]], dict[int, list[tuple[str, float]]]]:
-    """A part of a table body read once (``blank``: columns left unread): its cells by band
-    and column, and the NIK read in each band (sixteen digits, with its confidence)."""
+    """A part of a table body read once (``blank``: columns left unread; ``whiten``: see
+    ``_read_band``): its cells by band and column, and the NIK read in each band (sixteen
+    digits, with its confidence)."""
     by_band: dict[int, dict[int, list[Word]]] = {}
     nik_readings: dict[int, list[tuple[str, float]]] = {}
-    for k, middle, ws in _body_lines(_read_band(image, grid, box, factor, number, small=True, blank=blank),
-                                     column_of):
+    for k, middle, ws in _body_lines(_read_band(image, grid, box, factor, number, small=True, blank=blank,
+                                                whiten=whiten), column_of):
         band = next((i for i in range(len(bands) - 1) if bands[i] <= middle < bands[i + 1]), None)
         if band is None:
             continue
@@ -2080,12 +2088,14 @@ def _reads_as_header(cells: dict[int, list[Word]]) -> bool:
 
 
 def _read_band(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, int, int],
-               factor: float, number: int, *, small: bool = False, blank: tuple[int, ...] = ()) -> list[Word]:
+               factor: float, number: int, *, small: bool = False, blank: tuple[int, ...] = (),
+               whiten: bool = False) -> list[Word]:
     """OCR a band of a table, its rules painted white; word boxes in ``image`` pixels.
 
     ``small``: small blurred text (table body in a phone photo), sharpened after enlarging
     and rid of the dashes that thin rules broke into. ``blank``: columns painted white too
-    (not read: less for Tesseract to recognise).
+    (not read: less for Tesseract to recognise). ``whiten``: (with ``small``) greys lighter
+    than ``PAPER_GREY`` made white once sharpened.
     """
     crop = _table_crop(image, grid, box)
     for k in blank:
@@ -2094,10 +2104,17 @@ def _read_band(image: np.ndarray, grid: table_mod.Table, box: tuple[int, int, in
     pad = 0
     if small:
         crop = _prepared(crop, factor)
+        if whiten:
+            crop[crop > PAPER_GREY] = 255
         pad = int(TABLE_TEXT_HEIGHT)
     elif factor > 1.0:
         crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
     return _read_block(crop, number, factor, box[:2], pad)
+
+
+#: Grey (of 255) above which a sharpened table body's pixels are paper, when read again
+#: whitened: the cells' shading of a phone KK of seed 275 read as text up to 225, not at 215.
+PAPER_GREY = 210
 
 
 def _prepared(crop: np.ndarray, factor: float) -> np.ndarray:

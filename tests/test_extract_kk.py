@@ -1214,3 +1214,21 @@ def test_a_phone_kk_rt_rw_read_as_letters_is_read_by_its_figures_shapes(
     read = extract_file(path).fields["rt_rw"]
     assert read.value == truth == rt_rw
     assert fields.UNREAD_FIGURES_REPAIR in read.repairs
+
+
+def test_a_phone_kk_table_read_as_noise_is_read_again_whitened(tmp_path: Path) -> None:
+    """A phone KK of seed 275: light grey shading boxed every cell of the second table, and
+    Tesseract read its whole body as noise (``m——ua | memamg``): no member had a marital
+    status, relationship, nationality or parents. Read again with the paper's greys made
+    white, the table's columns are read."""
+    import json
+
+    from extractors.pipeline import extract_file
+    from sample_docs.generator import generate_documents
+
+    path = generate_documents(275, tmp_path, 7, types=("kk",), renderings=("phone",))[-1]
+    truth = json.loads(path.with_suffix(".json").read_text())["fields"]["members"]
+    members = extract_file(path).fields["members"].value
+    assert len(members) == len(truth) == 5
+    for key in ("marital_status", "relationship", "nationality", "father_name"):
+        assert [m[key] for m in members] == [t[key] for t in truth], key
