@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -633,7 +634,8 @@ def _name_word(word: str, sure: bool = False) -> str:
     exactly one such word exists, or exactly one of several is a common name. A word read
     ``sure``ly is only read with a thin I lost (``DEW`` for ``DEWI``), two thin letters run
     into one (``SIM`` for ``SITI``) or a D's stem lost (``SUHENORA`` for ``SUHENDRA``:
-    ``SURE_NAME_SLIPS``)."""
+    ``SURE_NAME_SLIPS``). A long word one slip from none is read again for one or two strokes
+    lost, sure or not (``STEM_SLIPS``)."""
     known = norm.name_words()
     if len(word) < 2 or word in known or not word.isalpha():
         return word
@@ -645,7 +647,28 @@ def _name_word(word: str, sure: bool = False) -> str:
     if len(found) > 1:
         # A common name before words the news corpora name people by (``SIM``: SITI, not SIN).
         found = sorted(set(found) & norm.common_name_words())
+    if not found and len(word) >= STEM_SLIP_WORD:
+        found = sorted(_with_stem_slips(word) & known)
     return found[0] if len(found) == 1 else word
+
+
+#: Letters an H or a D becomes when a phone photo's blur takes a stroke, read surely: an H
+#: as M (RAMMAN for RAHMAN, FIRMANSYAM for FIRMANSYAH), a D as O.
+STEM_SLIPS: dict[str, str] = {"M": "H", "O": "D"}
+#: Words this long or longer are read again for one or two ``STEM_SLIPS``, however surely
+#: read: short words are left (MERU, read surely, stays: HERU is one slip away).
+STEM_SLIP_WORD = 5
+
+
+def _with_stem_slips(word: str) -> set[str]:
+    """``word`` with one or two of its letters read for others as ``STEM_SLIPS`` has it
+    (``SUMENORA``: SUHENDRA, ``MARAMAP``: HARAHAP)."""
+    spots = [i for i, letter in enumerate(word) if letter in STEM_SLIPS]
+    out = set()
+    for n in (1, 2):
+        for chosen in itertools.combinations(spots, n):
+            out.add("".join(STEM_SLIPS[letter] if i in chosen else letter for i, letter in enumerate(word)))
+    return out
 
 
 def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -> dict[str, object]:
