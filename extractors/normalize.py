@@ -384,6 +384,11 @@ def normalize_place(raw: str) -> Normalized:
     text, repairs = repair_letters(text)
     text = re.sub(r"[^A-Z .'\-/()]", "", text)
     text = clean_spaces(re.sub(r"^[^A-Z]+|[^A-Z.)]+$", "", text))
+    # A J whose hook a phone photo's blur took, read I: no Kemendagri name has EIO, and
+    # REJO ends many (SUKAREIO, SARIREIO: phone KKs of seeds 275 and 286).
+    mended = re.sub(r"(?<=[A-Z]E)I(?=O\b)", "J", text)
+    if mended != text:
+        text, repairs = mended, [*repairs, "I->J"]
     return Normalized(text or None, repairs, valid=bool(text))
 
 

@@ -638,3 +638,11 @@ def test_a_time_read_as_no_time_is_read_again_from_its_box_and_else_dropped() ->
     out = reread_weak_fields({"birth_time": made.model_copy(update={"bbox": box})}, "form",
                              "dukcapil.akta_kelahiran", {1: (image, 1.0)}, Limits())
     assert "birth_time" not in out
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("SUKAREIO", "SUKAREJO"), ("SARIREIO", "SARIREJO"),  # a J read I (phone KKs of seeds 275, 286)
+    ("PURWOREJO", "PURWOREJO"), ("SARIO", "SARIO"),  # a Kemendagri name with IO stays
+])
+def test_a_place_ending_eio_is_ejo(raw: str, value: str) -> None:
+    assert norm.normalize("place", raw).value == value
