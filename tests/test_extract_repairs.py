@@ -102,6 +102,9 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("JLAHMAD YANI NO. 70", "JL. AHMAD YANI NO. 70"),      # the dot and space lost (seed 285, phone)
     ("CG. PAHLAWAN 6", "GG. PAHLAWAN 6"),                   # a G read as C (seed 285, phone)
     ("4G SEROJA 38 RT 015 RW 011", "GG. SEROJA 38 RT 015 RW 011"),  # a G read as 4 (seed 275)
+    ("XM... KENANGA NO. 46", "JL. KENANGA NO. 46"),          # J and L blurred (seed 284, phone)
+    ("JL. NUSANTARA NO. ILL", "JL. NUSANTARA NO. 111"),      # 1s read as I and L (seed 280, phone)
+    ("JL. MELATI NO. LIL, KEL. SUKA", "JL. MELATI NO. LIL, KEL. SUKA"),  # not at the end: left
     ("JLN. SUDIRMAN 5", "JLN. SUDIRMAN 5"),
     ("JL.ANGGREK NO. 1", "JL. ANGGREK NO. 1"),              # the space after the dot lost
     ("JL. SEROJA NO.7", "JL. SEROJA NO. 7"),
