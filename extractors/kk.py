@@ -652,9 +652,10 @@ def _name_word(word: str, sure: bool = False) -> str:
     return found[0] if len(found) == 1 else word
 
 
-#: Letters an H or a D becomes when a phone photo's blur takes a stroke, read surely: an H
-#: as M (RAMMAN for RAHMAN, FIRMANSYAM for FIRMANSYAH), a D as O.
-STEM_SLIPS: dict[str, str] = {"M": "H", "O": "D"}
+#: Letters an H, a D or an F becomes when a phone photo's blur takes or smears a stroke,
+#: read surely: an H as M (RAMMAN for RAHMAN, FIRMANSYAM for FIRMANSYAH), a D as O, an F
+#: as E (IREAN for IRFAN: phone KKs of seeds 286 and 287).
+STEM_SLIPS: dict[str, str] = {"M": "H", "O": "D", "E": "F"}
 #: Words this long or longer are read again for one or two ``STEM_SLIPS``, however surely
 #: read: short words are left (MERU, read surely, stays: HERU is one slip away).
 STEM_SLIP_WORD = 5

@@ -876,12 +876,13 @@ def test_a_name_word_read_surely_is_only_read_again_for_a_thin_letter_lost_or_a_
 @pytest.mark.parametrize(("read", "value"), [
     ("RAMMAN", "RAHMAN"), ("FIRMANSYAM", "FIRMANSYAH"),  # an H read as M (seeds 281, 284, 293)
     ("MARAMAP", "HARAHAP"), ("SUMENORA", "SUHENDRA"),  # two strokes lost (seeds 289, 297)
+    ("IREAN", "IRFAN"),  # an F smeared into an E (seeds 286, 287)
     ("MERU", "MERU"),  # a short word read surely stays: HERU is one slip away
     ("WAROHANA", "WAROHANA"),  # WARDHANA is in no name list: left for review
 ])
 def test_a_long_name_word_read_surely_with_strokes_lost_is_the_name_word(read: str, value: str) -> None:
-    """Phone KKs: the blur takes a stroke of an H (read M) or a D (read O), and Tesseract is
-    sure of what is left. A word of five letters or more that is no name word is read again
+    """Phone KKs: the blur takes a stroke of an H (read M) or a D (read O), or smears an F
+    into an E, and Tesseract is sure of what is left. A word of five letters or more that is no name word is read again
     for one or two such slips."""
     assert kk._name_word(read, sure=True) == value
 
