@@ -523,8 +523,20 @@ def _enums_by_family(members: list[dict[str, object]]) -> list[dict[str, object]
             if isinstance(read, str) and read not in allowed:
                 member[key] = _closest(read, allowed) or (
                     _marital_by_family(member, members) if key == "marital_status" else None) or read
+        if member.get("nationality") is None and _citizens_row(member, members):
+            member["nationality"] = "WNI"
         out.append(member)
     return out
+
+
+def _citizens_row(member: dict[str, object], members: list[dict[str, object]]) -> bool:
+    """Whether a member whose nationality cell read as nothing is a citizen like the family:
+    a KK prints every member's nationality, the member's row of the second table was read
+    (a marital status or a relationship), and every other member's reads WNI (a phone KK of
+    seed 281 had its head's cell alone unread). A WNA's cell reads as such (``_nationality``)."""
+    others = [m.get("nationality") for m in members if m is not member and m.get("nationality") is not None]
+    return (bool(others) and all(n == "WNI" for n in others)
+            and any(member.get(key) is not None for key in ("marital_status", "relationship")))
 
 
 #: Members younger than this many years are unmarried (the law's least age is 19: UU 16/2019).

@@ -1247,3 +1247,17 @@ def test_a_phone_kk_table_read_as_noise_is_read_again_whitened(tmp_path: Path) -
     assert len(members) == len(truth) == 5
     for key in ("marital_status", "relationship", "nationality", "father_name"):
         assert [m[key] for m in members] == [t[key] for t in truth], key
+
+
+def test_a_nationality_cell_read_as_nothing_is_wni_where_the_row_and_the_family_say_so() -> None:
+    """A phone KK of seed 281: the head's nationality cell alone read as nothing. A KK prints
+    every member's nationality; his row of the second table was read and every other member
+    reads WNI. Not where the row was not read, nor in a family with a WNA."""
+    family = [{"nationality": None, "marital_status": "KAWIN", "relationship": "KEPALA KELUARGA"},
+              {"nationality": "WNI", "marital_status": "KAWIN", "relationship": "ISTRI"},
+              {"nationality": "WNI", "marital_status": "BELUM KAWIN", "relationship": "ANAK"}]
+    assert kk._enums_by_family(family)[0]["nationality"] == "WNI"
+    unread = [{**family[0], "marital_status": None, "relationship": None}, *family[1:]]
+    assert kk._enums_by_family(unread)[0]["nationality"] is None
+    mixed = [family[0], family[1], {**family[2], "nationality": "WNA"}]
+    assert kk._enums_by_family(mixed)[0]["nationality"] is None
