@@ -509,8 +509,8 @@ def _enums_by_family(members: list[dict[str, object]]) -> list[dict[str, object]
     like. A woman is no ``SUAMI`` and a man no ``ISTRI``, so the member's sex narrows the
     relationships first."""
     out = []
-    for member in members:
-        member = dict(member)
+    for original in members:
+        member = dict(original)
         sex = member.get("sex")
         relationships = [r for r in RELATIONSHIPS
                          if not (r == "SUAMI" and sex == "PEREMPUAN" or r == "ISTRI" and sex == "LAKI-LAKI")]
@@ -523,17 +523,31 @@ def _enums_by_family(members: list[dict[str, object]]) -> list[dict[str, object]
             if isinstance(read, str) and read not in allowed:
                 member[key] = _closest(read, allowed) or (
                     _marital_by_family(member, members) if key == "marital_status" else None) or read
-        if member.get("nationality") is None and _citizens_row(member, members):
+        if member.get("nationality") is None and _citizens_row(original, members):
             member["nationality"] = "WNI"
         out.append(member)
+    for member in out:  # (once every member's religion is snapped: ``SILAM`` is ISLAM)
+        if member.get("religion") not in norm.RELIGIONS:
+            member["religion"] = _religion_by_family(member, out) or member.get("religion")
     return out
+
+
+def _religion_by_family(member: dict[str, object], members: list[dict[str, object]]) -> str | None:
+    """The religion every other member of the family reads (two or more, all alike), for a
+    member whose cell read as no religion and like none (``SU``, ``ML`` among ISLAM: phone
+    KKs of seed 286): a family registers its children in its religion. ``member`` is one of
+    ``members``."""
+    others = [m.get("religion") for m in members if m is not member]
+    read = [r for r in others if r in norm.RELIGIONS]
+    return str(read[0]) if len(read) >= 2 and len(read) == len(others) and len(set(read)) == 1 else None
 
 
 def _citizens_row(member: dict[str, object], members: list[dict[str, object]]) -> bool:
     """Whether a member whose nationality cell read as nothing is a citizen like the family:
     a KK prints every member's nationality, the member's row of the second table was read
     (a marital status or a relationship), and every other member's reads WNI (a phone KK of
-    seed 281 had its head's cell alone unread). A WNA's cell reads as such (``_nationality``)."""
+    seed 281 had its head's cell alone unread). A WNA's cell reads as such (``_nationality``).
+    ``member`` is one of ``members``."""
     others = [m.get("nationality") for m in members if m is not member and m.get("nationality") is not None]
     return (bool(others) and all(n == "WNI" for n in others)
             and any(member.get(key) is not None for key in ("marital_status", "relationship")))

@@ -1261,3 +1261,13 @@ def test_a_nationality_cell_read_as_nothing_is_wni_where_the_row_and_the_family_
     assert kk._enums_by_family(unread)[0]["nationality"] is None
     mixed = [family[0], family[1], {**family[2], "nationality": "WNA"}]
     assert kk._enums_by_family(mixed)[0]["nationality"] is None
+
+
+def test_a_religion_read_as_none_is_the_one_every_other_member_reads() -> None:
+    """A phone KK of seed 286: ``ML`` among members read ISLAM (one as ``SILAM``, like ISLAM
+    enough). Not in a family whose members read two religions, nor with one other alone."""
+    family = [{"religion": "ISLAM"}, {"religion": "ML"}, {"religion": "SILAM"}, {"religion": "ISLAM"}]
+    assert [m["religion"] for m in kk._enums_by_family(family)] == ["ISLAM"] * 4
+    family[3]["religion"] = "KRISTEN"
+    assert kk._enums_by_family(family)[1]["religion"] == "ML"
+    assert kk._enums_by_family([{"religion": "ISLAM"}, {"religion": "SU"}])[1]["religion"] == "SU"
