@@ -645,10 +645,11 @@ NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH
                               "E": "IF", "F": "E", "I": "L", "J": "TIL", "U": "L", "L": "IU", "W": "V", "V": "W",
                               "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P", "Y": "I"}
 #: Two thin letters a phone photo's blur runs into one (``WUAYA`` for ``WIJAYA``, ``UNDA``
-#: for ``LINDA``, ``SIM`` for ``SITI``).
+#: for ``LINDA``, ``SIM`` for ``SITI``, ``RUKY`` and ``REKY`` for ``RIZKY``).
 NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI", "IZ"), "E": ("IZ",), "M": ("TI",), "N": ("TI",)}
 #: Slips a word read surely is read again for, beside a thin I lost and ``NAME_PAIR_SLIPS``:
 #: a D whose stem the blur took, read surely as O (SUHENORA for SUHENDRA, FEROI for FERDI).
+#: (Of any length; a long word is read for ``STEM_SLIPS`` too, this one among them.)
 SURE_NAME_SLIPS: dict[str, str] = {"O": "D"}
 #: Words read at least this surely are left as read.
 NAME_SURE = 0.85

@@ -143,6 +143,12 @@ SPACE_BLANK_SHARE = 0.4
 SPLIT_MIN_LETTERS = 3
 
 
+def _name_keys(kinds: dict[str, str], letter_keys: tuple[str, ...]) -> list[str]:
+    """The keys of a layout's name fields (``kinds``: the kind of each key), or for a letter
+    (no layout) ``letter_keys``."""
+    return [k for k, kind in kinds.items() if kind == "name"] if kinds else list(letter_keys)
+
+
 def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
                              images: dict[int, tuple[np.ndarray, float]]) -> dict[str, Field]:
     """Names whose words Tesseract ran together although the print shows a space.
@@ -155,7 +161,7 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
     double A are split between them (``normalize.split_at_double_a``).
     ``kinds``: the kind of each field key of the layout (none for a letter).
     """
-    keys = [k for k, kind in kinds.items() if kind == "name"] if kinds else [*LETTER_NAME_KEYS, *LEXICON_ONLY_KEYS]
+    keys = _name_keys(kinds, (*LETTER_NAME_KEYS, *LEXICON_ONLY_KEYS))
     out = dict(found)
     for key in keys:
         item = found.get(key)
@@ -197,7 +203,7 @@ def serif_i_read_as_t(found: dict[str, Field], kinds: dict[str, str],
     that T an I is a common name (``normalize.common_name_words``), and the print agrees: the
     line's blobs are its letters one for one and the blob read T is no wider than
     ``SERIF_I_WIDTH`` of the letters' height. ``kinds`` as in ``split_run_together_names``."""
-    keys = [k for k, kind in kinds.items() if kind == "name"] if kinds else [*LETTER_NAME_KEYS]
+    keys = _name_keys(kinds, LETTER_NAME_KEYS)
     known, common = norm.name_words(), norm.common_name_words()
     out = dict(found)
     for key in keys:
