@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import itertools
 import re
 import statistics
 from collections import Counter
@@ -690,13 +689,15 @@ STEM_SLIP_WORD = 5
 
 def _with_stem_slips(word: str) -> set[str]:
     """``word`` with one or two of its letters read for others as ``STEM_SLIPS`` has it
-    (``SUMENORA``: SUHENDRA, ``MARAMAP``: HARAHAP)."""
-    spots = [i for i, letter in enumerate(word) if letter in STEM_SLIPS]
-    out = set()
-    for n in (1, 2):
-        for chosen in itertools.combinations(spots, n):
-            out.add("".join(STEM_SLIPS[letter] if i in chosen else letter for i, letter in enumerate(word)))
-    return out
+    (``SUMENORA``: SUHENDRA, ``MARAMAP``: HARAHAP). (No letter a slip gives is one a slip
+    reads, so a second slip is always at another letter.)"""
+    once = _with_stem_slip(word)
+    return once | {twice for slipped in once for twice in _with_stem_slip(slipped)}
+
+
+def _with_stem_slip(word: str) -> set[str]:
+    """``word`` with one of its letters read for another as ``STEM_SLIPS`` has it."""
+    return set().union(*(norm.with_one_read_as(word, read, printed) for read, printed in STEM_SLIPS.items()))
 
 
 def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -> dict[str, object]:

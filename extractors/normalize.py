@@ -516,13 +516,13 @@ def normalize_region_place(raw: str) -> Normalized:
             # apostrophe lost (``SADAN`` for ``SA''DAN``: a phone KK of seed 278): only the
             # marks differ from exactly one Kemendagri name.
             return Normalized(spaced, [*result.repairs, "region name spaces"])
-        long_enough = len(value.replace(" ", "")) >= THIN_I_PLACE_LETTERS
         # A thin I lost from a short name (``OB`` for ``OBI``: a phone KK of seed 274), or
         # read as L (``JUAL`` for ``JUAI``: a noisy KTP of seed 269).
-        for slipped in (with_thin_i(value), with_one_read_as(value, "L", "I")):
-            found = slipped & region_place_names() if long_enough else set()
-            if len(found) == 1:
-                return Normalized(found.pop(), [*result.repairs, "region name"], edit_distance=1)
+        if len(place_letters(value)) >= THIN_I_PLACE_LETTERS:
+            for slipped in (with_thin_i(value), with_one_read_as(value, "L", "I")):
+                found = slipped & region_place_names()
+                if len(found) == 1:
+                    return Normalized(found.pop(), [*result.repairs, "region name"], edit_distance=1)
     if not isinstance(value, str) or len(value.replace(" ", "")) < 8:
         return result
     names = region_place_names()
