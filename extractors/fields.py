@@ -1253,6 +1253,11 @@ def iso_date(printed: str) -> str:
     return f"{printed[4:]}-{printed[2:4]}-{printed[:2]}"
 
 
+#: The repair named, and the confidence a NIK or KK number is capped at, where a 1 in its
+#: region code is read back as a 7 to make it a kecamatan code (``norm.with_region_sevens``).
+REGION_SEVENS_REPAIR, REGION_SEVENS_CONFIDENCE = "region code 1->7", 0.8
+
+
 def read_by_ink(item: Field, value: str, repair: str) -> Field:
     """``item`` with ``value`` its glyphs show, the repair named and the confidence capped at
     0.8: the ink, not the OCR's reading, decided it."""

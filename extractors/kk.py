@@ -976,13 +976,15 @@ def _disagreement_by_figures(image: np.ndarray, member: dict[str, object],
 
 def _region_code(page: Page, table_top: float, members: list[dict[str, object]]) -> str | None:
     """The region code (first six digits) a KK's member NIKs share: the KK number's, printed
-    large above the tables (read far better than the table's small digits), else the code
+    large above the tables (read far better than the table's small digits; a 7 read as 1
+    where only a 7 makes it a kecamatan code: ``norm.with_region_sevens``), else the code
     at least two members' NIKs agree on."""
     numbers = [d for w in page.words if w.bbox[3] <= table_top
                for d in [re.sub(r"\D", "", norm.repair_digits(w.text)[0])] if len(d) == 16]
     if numbers:
-        return numbers[0][:6]
-    codes = [n[:6] for m in members for n in [m.get("nik")] if isinstance(n, str) and len(n) == 16]
+        return norm.with_region_sevens(numbers[0])[:6]
+    codes = [norm.with_region_sevens(n)[:6] for m in members for n in [m.get("nik")]
+             if isinstance(n, str) and len(n) == 16]
     common = max(set(codes), key=codes.count) if codes else None
     return common if common is not None and codes.count(common) >= 2 else None
 

@@ -386,9 +386,11 @@ def normalize_place(raw: str) -> Normalized:
     text, repairs = repair_letters(text)
     text = re.sub(r"[^A-Z .'\-/()]", "", text)
     text = clean_spaces(re.sub(r"^[^A-Z]+|[^A-Z.)]+$", "", text))
-    # A J whose hook a phone photo's blur took, read I: no Kemendagri name has EIO, and
-    # REJO ends many (SUKAREIO, SARIREIO: phone KKs of seeds 275 and 286).
-    mended = re.sub(r"(?<=[A-Z]E)I(?=O\b)", "J", text)
+    # A J whose hook a phone photo's blur took, read I, or blurred into a Y or an N: REJO
+    # ends 42 Kemendagri names, and EIO, REYO and RENO none but BAURENO, which stays (a
+    # region word): SUKAREIO, SARIREIO, CIPTAREYO, SUKARENO (phone KKs of seeds 275, 286, 303).
+    mended = re.sub(r"\b[A-Z]*(?:EI|REY|REN)O\b",
+                    lambda m: m.group(0) if m.group(0) in _region_words() else m.group(0)[:-2] + "JO", text)
     if mended != text:
         text, repairs = mended, [*repairs, "I->J"]
     return Normalized(text or None, repairs, valid=bool(text))
@@ -941,6 +943,21 @@ def nik_region_known(nik: str) -> bool:
     from rules.identifiers import region_known
 
     return region_known(nik[:6])
+
+
+def with_region_sevens(number: str) -> str:
+    """A 16-digit NIK or KK number whose region code (its first six digits) is no Kemendagri
+    kecamatan code, with the 1s in it read back as the 7s this font's 7 is read as, where
+    exactly one such spelling is a kecamatan code (``132602`` for ``732602``, Sesean: a
+    clean form and a low-contrast KK of seed 307; no province is coded 1x but 11-19). Any
+    other number is returned as it is."""
+    if not re.fullmatch(r"\d{16}", number) or nik_region_known(number):
+        return number
+    ones = [i for i in range(6) if number[i] == "1"]
+    known = {spelt for count in range(1, len(ones) + 1) for chosen in itertools.combinations(ones, count)
+             for spelt in ["".join("7" if i in chosen else ch for i, ch in enumerate(number[:6]))]
+             if nik_region_known(spelt)}
+    return known.pop() + number[6:] if len(known) == 1 else number
 
 
 def nik_score_ceiling(province: str | None = None, regency: str | None = None,

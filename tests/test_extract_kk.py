@@ -413,6 +413,19 @@ def test_member_nik_region_code_misread_is_the_kk_numbers() -> None:
     assert kk._with_region(None, region) is None
 
 
+def test_a_kk_region_code_with_its_7_read_as_1_is_the_kecamatan_code() -> None:
+    """A low-contrast KK of seed 307 (Sesean, 732602): its number read with a figure too
+    many, two members' NIKs ``132602...`` (no such kecamatan) and one ``732602...``. The
+    code the members share is 732602, and every member's NIK takes it."""
+    from extractors import kk
+    from models.domain import Page
+
+    members = [{"nik": "1326020904746982"}, {"nik": "1326025610785628"}, {"nik": "7326025804084944"}]
+    region = kk._region_code(Page(number=1, width=1000, height=800, words=[]), 300.0, members)
+    assert region == "732602"
+    assert kk._with_region("1326025610785628", region) == "7326025610785628"
+
+
 def _cells_printed(nik: str, date: str) -> tuple[np.ndarray, list["Word"], list["Word"]]:
     """An NIK cell above a date cell, printed, with the words a table reading found there."""
     from models.domain import Word

@@ -646,6 +646,23 @@ def test_a_time_read_as_no_time_is_read_again_from_its_box_and_else_dropped() ->
 @pytest.mark.parametrize(("raw", "value"), [
     ("SUKAREIO", "SUKAREJO"), ("SARIREIO", "SARIREJO"),  # a J read I (phone KKs of seeds 275, 286)
     ("PURWOREJO", "PURWOREJO"), ("SARIO", "SARIO"),  # a Kemendagri name with IO stays
+    ("CIPTAREYO", "CIPTAREJO"), ("PASIRRENO", "PASIRREJO"),  # a J read Y or N (held-out seed 303)
+    ("BAURENO", "BAURENO"), ("HOMEYO", "HOMEYO"), ("KENO", "KENO"),  # Kemendagri's own, a short word
 ])
 def test_a_place_ending_eio_is_ejo(raw: str, value: str) -> None:
     assert norm.normalize("place", raw).value == value
+
+
+def test_a_forms_nik_with_its_region_codes_7_read_as_1_is_read_back() -> None:
+    """A clean form of seed 307: its NIK read ``1326...`` at 0.81 for 7326 (Sesean); only a
+    7 there makes a kecamatan code. The repair is named and the confidence capped, so review
+    shows it; a NIK whose code is a kecamatan's stays as read."""
+    from extractors.pipeline import reread_weak_fields
+
+    read = Field(value="1326020904746982", raw="1326020904746982", confidence=0.81, page=1,
+                 bbox=(10, 10, 200, 30))
+    out = reread_weak_fields({"nik": read}, "form", "polri.skck", {}, Limits())
+    assert out["nik"].value == "7326020904746982"
+    assert F.REGION_SEVENS_REPAIR in out["nik"].repairs and out["nik"].confidence <= F.REGION_SEVENS_CONFIDENCE
+    known = read.model_copy(update={"value": "3174020904746982", "raw": "3174020904746982"})
+    assert reread_weak_fields({"nik": known}, "form", "polri.skck", {}, Limits())["nik"].value == "3174020904746982"

@@ -69,3 +69,14 @@ def test_a_house_numbers_figures_read_as_letters_are_figures(raw: str, value: st
 def test_an_e_read_as_the_euro_sign_in_an_email_is_an_e() -> None:
     # A phone form of seed 251: ``€ko27@surel.example``.
     assert norm.normalize("email", "€ko27@surel.example").value == "eko27@surel.example"
+
+
+@pytest.mark.parametrize(("read", "number"), [
+    ("1326020904746982", "7326020904746982"),  # 13 is no province's 26th regency: Sesean (seed 307)
+    ("3174020904746982", "3174020904746982"),  # a kecamatan code already (Jakarta) stays
+    ("1101020904746982", "1101020904746982"),  # Aceh's, a 1 that is a 1
+    ("9999990904746982", "9999990904746982"),  # no 1 to read back: stays, for the rules to flag
+    ("132602090474698", "132602090474698"),  # not 16 figures: not a number to mend
+])
+def test_a_region_code_with_a_7_read_as_1_is_read_back_only_to_a_kecamatan_code(read: str, number: str) -> None:
+    assert norm.with_region_sevens(read) == number
