@@ -330,7 +330,7 @@ def _religion(raw: str) -> object | None:
         # Only one religion has more than one word: the long one, which overflows its
         # narrow cell and reads as words of nothing (``SERESCAMAN TENSE``, ``UREA MENA``:
         # every member of two phone KKs, seeds 203 and 217).
-        return next(r for r in norm.RELIGIONS if " " in r)
+        return _several_words_religion()
     return found.value
 
 
@@ -538,7 +538,22 @@ def _religion_by_family(member: dict[str, object], members: list[dict[str, objec
     ``members``."""
     others = [m.get("religion") for m in members if m is not member]
     read = [r for r in others if r in norm.RELIGIONS]
-    return str(read[0]) if len(read) >= 2 and len(read) == len(others) and len(set(read)) == 1 else None
+    if len(read) >= 2 and len(read) == len(others) and len(set(read)) == 1:
+        return str(read[0])
+    # The one religion of several words, shrunk to fit every member's narrow cell alike,
+    # reads as short words of nothing (``REN AMA``, ``MAA MA``, ``CAN AMAN`` where the head's
+    # reads whole: a phone KK of seed 309): a reading of two words or more, like no one-word
+    # religion, where every other member that reads a religion reads that one.
+    raw, long = member.get("religion"), _several_words_religion()
+    if set(read) == {long} and isinstance(raw, str) and len(raw.split()) >= 2 and all(
+            fuzz.ratio(raw.replace(" ", ""), r) < ONE_WORD_RELIGION_MATCH for r in norm.RELIGIONS if r != long):
+        return long
+    return None
+
+
+def _several_words_religion() -> str:
+    """The one religion whose name has several words."""
+    return next(r for r in norm.RELIGIONS if " " in r)
 
 
 def _citizens_row(member: dict[str, object], members: list[dict[str, object]]) -> bool:

@@ -1284,3 +1284,16 @@ def test_a_religion_read_as_none_is_the_one_every_other_member_reads() -> None:
     family[3]["religion"] = "KRISTEN"
     assert kk._enums_by_family(family)[1]["religion"] == "ML"
     assert kk._enums_by_family([{"religion": "ISLAM"}, {"religion": "SU"}])[1]["religion"] == "SU"
+
+
+def test_the_long_religion_read_as_short_words_is_the_one_the_family_reads() -> None:
+    """KEPERCAYAAN TERHADAP TUHAN YME, shrunk to fit every member's cell, read whole in the
+    head's row and as short words of nothing in the others' (a phone KK of seed 309). A
+    one-word reading, or one like a one-word religion, stays."""
+    long = "KEPERCAYAAN TERHADAP TUHAN YME"
+    family = [{"religion": long}, {"religion": "REN AMA"}, {"religion": "MAA MA"}, {"religion": "CAN AMAN"}]
+    assert [m["religion"] for m in kk._enums_by_family(family)] == [long] * 4
+    family = [{"religion": long}, {"religion": "QQ"}, {"religion": "IS LAN"}]
+    assert [m["religion"] for m in kk._enums_by_family(family)] == [long, "QQ", "ISLAM"]
+    family = [{"religion": "ISLAM"}, {"religion": "REN AMA"}]
+    assert kk._enums_by_family(family)[1]["religion"] == "REN AMA"
