@@ -755,7 +755,20 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
     words_read = [w for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
                   if w.text.isalpha() and len(w.text) >= 4]
     read = {w.text.upper() for w in words_read}
-    sure = {w.text.upper() for w in words_read if w.confidence >= NAME_SURE}
+    surest: dict[str, float] = {}
+    for w in words_read:
+        surest[w.text.upper()] = max(surest.get(w.text.upper(), 0.0), float(w.confidence))
+    sure = {text for text, confidence in surest.items() if confidence >= NAME_SURE}
+    sure_count = Counter(w.text.upper() for w in words_read if w.confidence >= NAME_SURE)
+
+    def near(word: str, own: float) -> list[str]:
+        # Words read elsewhere surely, or (FAMILY_WORD_LEAD) much more surely than ``word``.
+        return [other for other, confidence in surest.items()
+                if (confidence >= NAME_SURE or confidence >= max(FAMILY_WORD_UNSURE, own + FAMILY_WORD_LEAD))
+                and abs(len(other) - len(word)) <= 1
+                and Levenshtein.distance(word, other) <= (2 if len(other) >= 6 else 1)
+                and word not in _with_d_for_o(other)]  # a D is never an O read as D
+
     out = []
     for position, member in enumerate(members):
         member = dict(member)
@@ -764,17 +777,59 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
             value = member.get(key)
             if not isinstance(value, str):
                 continue
-            unsure = {w.text.upper() for w in cells.get(key, []) if w.confidence < FAMILY_WORD_UNSURE}
+            own = {w.text.upper(): float(w.confidence) for w in cells.get(key, [])}
+            unsure = {text for text, confidence in own.items() if confidence < FAMILY_WORD_UNSURE}
+            words = _joined_by_family(value.split(), own, surest, known)
+            value = " ".join(words)
             words = []
             for word in value.split():
-                near = [other for other in sure if abs(len(other) - len(word)) <= 1
-                        and Levenshtein.distance(word, other) <= (2 if len(other) >= 6 else 1)
-                        and word not in _with_d_for_o(other)]  # a D is never an O read as D
-                take = word in unsure and word not in known and word not in sure and len(near) == 1
+                nearby = near(word, own.get(word, 0.0))
+                if len(nearby) > 1:  # a word read surely before others read only more surely
+                    nearby = [other for other in nearby if other in sure]
+                take = word in unsure and word not in known and word not in sure and len(nearby) == 1
                 slipped = [] if word in known else sorted(_with_d_for_o(word) & read)
-                words.append(near[0] if take else slipped[0] if len(slipped) == 1 else word)
+                if not slipped and word not in known and sure_count[word] < 2:
+                    # One letter off a word the KK reads surely twice or more, however surely read
+                    # (PRATANA at 0.89, a child of BAMBANG PRATAMA read so at 0.95 five times:
+                    # a phone KK of seed 313).
+                    slipped = [other for other in sure if sure_count[other] >= 2 and len(other) == len(word)
+                               and len(word) >= FAMILY_SLIP_WORD and sum(a != b for a, b in zip(word, other)) == 1
+                               and word not in _with_d_for_o(other)]  # (WARDHANA is no WAROHANA: seed 281)
+                words.append(nearby[0] if take else slipped[0] if len(slipped) == 1 else word)
             member[key] = " ".join(words)
         out.append(member)
+    return out
+
+
+#: Name words this long or longer may be one letter off a word the KK reads surely twice.
+FAMILY_SLIP_WORD = 5
+#: How much more surely than an unsure name word (``FAMILY_WORD_UNSURE``) another reading in
+#: the KK must be read to stand for it when not read surely itself (``NAME_SURE``): SETIADH
+#: at 0.17 is SETIADI, read at 0.79 as the mother's own name (a phone KK of seed 307).
+FAMILY_WORD_LEAD = 0.3
+
+
+def _joined_by_family(words: list[str], own: dict[str, float], surest: dict[str, float],
+                      known: frozenset[str]) -> list[str]:
+    """``words`` with two that are one word split by the blur (``SE TIADI``, ``SI TIAD`` once
+    SE is read as the name word SI) joined as the one word the KK reads elsewhere, at least
+    ``FAMILY_WORD_UNSURE`` and more surely than either part, within a letter of their join
+    (two for six letters or more): a family's names repeat their words (HENDRA SETIADI, the
+    wife SITI SETIADI's father: phone KKs of seeds 229 and 307). Not where both parts are
+    name words (NUR AINI), nor where two such words are near."""
+    out = list(words)
+    i = 0
+    while i < len(out) - 1:
+        first, second = out[i], out[i + 1]
+        joined = first + second
+        parts = max(own.get(first, 0.0), own.get(second, 0.0))
+        nearby = [] if (first in known and second in known) or joined in known or not joined.isalpha() else [
+            other for other, confidence in surest.items()
+            if confidence >= FAMILY_WORD_UNSURE and confidence > parts and abs(len(other) - len(joined)) <= 1
+            and Levenshtein.distance(joined, other) <= (2 if len(other) >= 6 else 1)]
+        if len(nearby) == 1:
+            out[i:i + 2] = nearby
+        i += 1
     return out
 
 

@@ -255,6 +255,56 @@ def test_an_unsure_name_word_is_the_word_the_familys_names_read_surely_elsewhere
     assert kk._words_by_family(members, read_in)[0]["father_name"] == "HENDRA SE TIADI"
 
 
+def test_a_name_word_split_or_read_unsurely_is_the_word_the_family_reads_more_surely() -> None:
+    """A phone KK of seed 307: the wife SITI SETIADI (SETIADI at 0.79), her father read
+    HENDRA SE TIADI (the SE then read as the name word SI), her child's mother SITI SETIADH
+    (0.17). Both are SETIADI. Two name words are not joined (NUR AINI), and a word read
+    unsurely stays where the other reading is not much surer."""
+    def cell(*words: tuple[str, float]) -> list[kk.Word]:
+        return [kk.Word(text=t, confidence=c, bbox=(0, 0, 1, 1)) for t, c in words]
+
+    members = [{"full_name": "SITI SETIADI", "father_name": "HENDRA SI TIADI", "mother_name": "NUR AINI"},
+               {"full_name": "ANI HIDAYAT", "father_name": "BUDI HIDAYAT", "mother_name": "SITI SETIADH"},
+               {"full_name": "NURAINI HIDAYAT", "father_name": "BUDI HIDAYAT", "mother_name": "SITI SETIADI"}]
+    read_in = {0: {"full_name": cell(("SITI", 0.77), ("SETIADI", 0.79)),
+                   "father_name": cell(("HENDRA", 0.34), ("SE", 0.76), ("TIADI", 0.76)),
+                   "mother_name": cell(("NUR", 0.5), ("AINI", 0.5))},
+               1: {"full_name": cell(("ANI", 0.87), ("HIDAYAT", 0.95)),
+                   "father_name": cell(("BUDI", 0.81), ("HIDAYAT", 0.93)),
+                   "mother_name": cell(("SIT!", 0.47), ("SETIADH", 0.17))},
+               2: {"full_name": cell(("NURAINI", 0.9), ("HIDAYAT", 0.95))}}
+    fixed = kk._words_by_family(members, read_in)
+    assert fixed[0]["father_name"] == "HENDRA SETIADI"
+    assert fixed[1]["mother_name"] == "SITI SETIADI"
+    assert fixed[0]["mother_name"] == "NUR AINI"
+    read_in[1]["mother_name"] = cell(("SIT!", 0.47), ("SETIADH", 0.55))
+    assert kk._words_by_family(members, read_in)[1]["mother_name"] == "SITI SETIADH"
+
+
+def test_a_name_word_read_surely_one_letter_off_a_word_the_kk_reads_surely_twice_is_that_word() -> None:
+    """A phone KK of seed 313: the child MAYA KARTIKA PRATAMA read PRATANA at 0.89, in a KK
+    that reads BAMBANG PRATAMA at 0.95 or more five times. Not against a word read surely once."""
+    def cell(*words: tuple[str, float]) -> list[kk.Word]:
+        return [kk.Word(text=t, confidence=c, bbox=(0, 0, 1, 1)) for t, c in words]
+
+    members = [{"full_name": "BAMBANG PRATAMA", "father_name": "FERDI PRATAMA"},
+               {"full_name": "MAYA KARTIKA PRATANA", "father_name": "BAMBANG PRATAMA"}]
+    read_in = {0: {"full_name": cell(("BAMBANG", 0.95), ("PRATAMA", 0.96)),
+                   "father_name": cell(("FERDI", 0.88), ("PRATAMA", 0.96))},
+               1: {"full_name": cell(("MAYA", 0.92), ("KARTIKA", 0.93), ("PRATANA", 0.89)),
+                   "father_name": cell(("BAMBANG", 0.97), ("PRATAMA", 0.96))}}
+    assert kk._words_by_family(members, read_in)[1]["full_name"] == "MAYA KARTIKA PRATAMA"
+    # A D is never an O read as D: ANDI WARDHANA stays among WAROHANA read surely twice (seed 281).
+    wardhana = [{"full_name": "ANDI WARDHANA", "father_name": "BUDI WAROHANA"}, {"full_name": "BUDI WAROHANA"}]
+    wardhana_read = {0: {"full_name": cell(("ANDI", 0.9), ("WARDHANA", 0.9)),
+                         "father_name": cell(("BUDI", 0.9), ("WAROHANA", 0.9))},
+                     1: {"full_name": cell(("BUDI", 0.9), ("WAROHANA", 0.9))}}
+    assert kk._words_by_family(wardhana, wardhana_read)[0]["full_name"] == "ANDI WARDHANA"
+    read_in[0]["father_name"] = cell(("FERDI", 0.88), ("PRATAMA", 0.7))
+    read_in[1]["father_name"] = cell(("BAMBANG", 0.97), ("PRATAMA", 0.7))
+    assert kk._words_by_family(members, read_in)[1]["full_name"] == "MAYA KARTIKA PRATANA"
+
+
 def test_three_readings_of_a_surname_each_a_letter_off_are_voted_letter_by_letter() -> None:
     """A phone KK of seed 249: the head HENDRA HASIBUAN read HENDRA MASIBUAN in his row and
     HENDRA HASISUAN as his child's father; above the tables, HENDRA HASIBUAN. No reading of
