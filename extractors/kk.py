@@ -843,10 +843,10 @@ FAMILY_SPLIT_SIDE = 3
 
 
 def _split_by_family(members: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Phone-photo members with a name word that is no name word but a name word run into a
-    word the KK's other names print apart (``NIALUBIS``, a child of JOKO INDRA LUBIS: a
-    phone KK of seed 289) split there, where exactly one such cut exists: a family's names
-    repeat its surnames."""
+    """Phone-photo members with a name word that is no name word but a name word (or one with
+    its last I read L: ``_known_head``) run into a word the KK's other names print apart
+    (``NIALUBIS``, a child of JOKO INDRA LUBIS: a phone KK of seed 289) split there, where
+    exactly one such cut exists: a family's names repeat its surnames."""
     known = norm.name_words()
     apart = {word for m in members for key in NAME_KEYS for word in str(m.get(key) or "").split()
              if len(word) > FAMILY_SPLIT_SIDE}
@@ -859,12 +859,21 @@ def _split_by_family(members: list[dict[str, object]]) -> list[dict[str, object]
                 continue
             words = []
             for word in value.split():
-                cuts = [c for c in range(FAMILY_SPLIT_SIDE, len(word) - FAMILY_SPLIT_SIDE)
-                        if word[:c] in known and word[c:] in apart]
-                words.extend([word[:cuts[0]], word[cuts[0]:]] if word not in known and len(cuts) == 1 else [word])
+                cuts = [(c, head) for c in range(FAMILY_SPLIT_SIDE, len(word) - FAMILY_SPLIT_SIDE)
+                        if word[c:] in apart and (head := _known_head(word[:c], known))]
+                words.extend([cuts[0][1], word[cuts[0][0]:]] if word not in known and len(cuts) == 1 else [word])
             member[key] = " ".join(words)
         out.append(member)
     return out
+
+
+def _known_head(head: str, known: frozenset[str]) -> str | None:
+    """``head`` if it is a name word, or the one name word it is with an I read as the L
+    its blur ran into the next letter (``SITLANWAR``: SITI ANWAR, a phone KK of seed 309)."""
+    if head in known:
+        return head
+    found = norm.with_one_read_as(head, "L", "I") & known
+    return found.pop() if len(found) == 1 else None
 
 
 def _joined_name_words(name: str) -> str:

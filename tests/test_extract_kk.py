@@ -958,6 +958,8 @@ def test_a_name_word_run_into_a_word_the_familys_names_print_apart_is_split_ther
     assert kk._split_by_family(family)[1]["full_name"] == "NIA LUBIS"
     family[1]["full_name"] = "XQZLUBIS"
     assert kk._split_by_family(family)[1]["full_name"] == "XQZLUBIS"
+    family[1]["full_name"] = "SITLLUBIS"  # SITI, its I run into the L (seed 309: SITLANWAR)
+    assert kk._split_by_family(family)[1]["full_name"] == "SITI LUBIS"
     family[1]["full_name"] = "NIATANJUNGSARI"
     assert kk._split_by_family(family)[1]["full_name"] == "NIATANJUNGSARI"
     family[1]["full_name"] = "NIALUBIS"
