@@ -1474,7 +1474,8 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
 
 
 #: Letters a KK header's district, regency or province may be read off the name of its KK
-#: number's region code (at most a quarter of the name's) and still be read as that name.
+#: number's region code (at most a quarter of the name's, a third where the reading names no
+#: region) and still be read as that name.
 CODED_NAME_SLIPS = 2
 
 
@@ -1509,14 +1510,26 @@ def regions_by_kk_number(fields: dict[str, Field], pages: Sequence[Page] = ()) -
             continue
         if not isinstance(field.value, str):
             continue
+        # A reading that names no Kemendagri region may be further off (AJIBATA read ANBATA:
+        # a phone KK of seed 309): a third of the name's letters, not a quarter.
+        share = 4 if _names_a_region(field.value) else 3
         for spelling in dict.fromkeys((name, printed[key](name))):
             distance = Levenshtein.distance(field.value, spelling)
-            if 0 < distance <= min(CODED_NAME_SLIPS, len(spelling) // 4):
+            if 0 < distance <= min(CODED_NAME_SLIPS, len(spelling) // share):
                 out[key] = field.model_copy(update={
                     "value": spelling, "edit_distance": distance,
                     "repairs": [*field.repairs, "name of the KK number's region code"]})
                 break
     return out
+
+
+def _names_a_region(value: str) -> bool:
+    """Whether ``value`` (upper case) is a Kemendagri province, regency, city or district name."""
+    from rules.identifiers import regions
+
+    places = norm.region_place_names()
+    return (value in places or norm.without_regency_prefix(value) in places
+            or value in {norm.clean_spaces(p.upper()) for p in regions().provinces.values()})
 
 
 #: The kinds (``layouts/kk.yaml``) of the header's region fields.

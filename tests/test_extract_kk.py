@@ -1203,6 +1203,11 @@ def test_a_kk_header_region_read_a_letter_off_is_the_one_its_number_codes() -> N
     assert "name of the KK number's region code" in read["district"].repairs
     other = kk.regions_by_kk_number(header("KARUBAGA", "KABUPATEN TOLIKARA", "PAPUA PEGUNUNGAN"))
     assert other["district"].value == "KARUBAGA"  # another district of the regency: not a slip
+    # Two letters off a name of seven, read as no region's name: AJIBATA (Toba, 120...: seed 309).
+    toba = {"kk_number": Field(value="1212082304176266"), "district": Field(value="ANBATA")}
+    assert kk.regions_by_kk_number(toba)["district"].value == "AJIBATA"
+    toba["district"] = Field(value="ANBAXA")  # three letters off: stays, for the rules to flag
+    assert kk.regions_by_kk_number(toba)["district"].value == "ANBAXA"
     yogya = {"kk_number": Field(value="3403101209150003"), "province": Field(value="DI YOGYAKARTN")}
     assert kk.regions_by_kk_number(yogya)["province"].value == "DI YOGYAKARTA"
 
