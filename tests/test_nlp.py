@@ -184,6 +184,17 @@ def test_a_purpose_after_a_speck_read_as_a_stop_is_still_read() -> None:
     assert extract_letter_fields(text)["purpose"]["value"] == "mengurus akta kelahiran anak"
 
 
+@pytest.mark.parametrize(("read", "purpose"), [
+    ("mengurus 'akta kelahiran anak", "mengurus akta kelahiran anak"),  # a phone letter of seed 309
+    ("mengurus akta\u2019 kelahiran anak", "mengurus akta kelahiran anak"),
+    ("mengikuti pengajian Jum'at", "mengikuti pengajian Jum'at"),  # an apostrophe inside a word stays
+])
+def test_a_speck_read_as_a_quote_mark_at_a_words_edge_is_no_part_of_the_purpose(read: str, purpose: str) -> None:
+    text = (f"adalah benar warga kami. Surat pengantar ini diberikan untuk {read}. "
+            "Demikian agar dapat dipergunakan sebagaimana mestinya.")
+    assert extract_letter_fields(text)["purpose"]["value"] == purpose
+
+
 def test_label_lines_whose_colon_was_lost_still_give_their_values() -> None:
     letter = (RT_LETTER.replace("Nama                : ", "Nama                ")
               .replace("Tempat/Tgl Lahir    : ", "Tempat/Tgl Lahir    "))
