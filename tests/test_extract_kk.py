@@ -940,7 +940,9 @@ def test_a_name_word_read_surely_is_only_read_again_for_a_thin_letter_lost_or_a_
     ("RAMMAN", "RAHMAN"), ("FIRMANSYAM", "FIRMANSYAH"),  # an H read as M (seeds 281, 284, 293)
     ("MARAMAP", "HARAHAP"), ("SUMENORA", "SUHENDRA"),  # two strokes lost (seeds 289, 297)
     ("IREAN", "IRFAN"),  # an F smeared into an E (seeds 286, 287)
+    ("HAKIN", "HAKIM"), ("PRATANA", "PRATAMA"),  # an M's middle lost (held-out seed 301, seed 313)
     ("MERU", "MERU"),  # a short word read surely stays: HERU is one slip away
+    ("RANMAN", "RANMAN"),  # an N is an M, never an H: not RAHMAN
     ("WAROHANA", "WAROHANA"),  # WARDHANA is in no name list: left for review
 ])
 def test_a_long_name_word_read_surely_with_strokes_lost_is_the_name_word(read: str, value: str) -> None:
