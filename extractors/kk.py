@@ -446,15 +446,28 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
         if nik_factor > 1.0 and cells.get("nik"):
             nik_read = _figures_read(clean, cells["nik"], NIK_FIGURES)
             member["nik"] = _by_figures(nik_read, cells["nik"]) or member.get("nik")
+        if nik_factor > 1.0 and member.get("nik") is None and (column := _cell_by_column(read_in, position, "nik")):
+            again = _figures_read(clean, column, NIK_FIGURES)
+            if again is not None and (nik_read is None or again.match > nik_read.match):
+                nik_read, cells = again, {**cells, "nik": column}
+                member["nik"] = _by_figures(again, column)
         confirmed = (isinstance(member.get("birth_date"), str) and _encoded_by_nik(member, str(member["birth_date"]))
                      and EARLIEST_BIRTH <= str(member["birth_date"]) <= today)
         other_dates: list[str] = []
-        if nik_factor > 1.0 and cells.get("birth_date") and not confirmed:
+        if nik_factor > 1.0 and (cells.get("birth_date") or member.get("birth_date") is None) and not confirmed:
             # (A date the NIK read apart confirms is not read again: two readings agree. The
             # NIK holds two digits of the year: a birth in 2124 or 1392 is read again all the same.)
-            read = date_read = _figures_read(clean, cells["birth_date"], DATE_FIGURES)
+            read = date_read = _figures_read(clean, cells["birth_date"], DATE_FIGURES) if cells.get(
+                "birth_date") else None
             printed = read.digits if read is not None else None
             date = _printed_date(printed) if printed else None
+            if member.get("birth_date") is None and not (date is not None and date.valid) and (
+                    column := _cell_by_column(read_in, position, "birth_date")):
+                # Tesseract's words and their figures both read no date: where the column stands.
+                again = _figures_read(clean, column, DATE_FIGURES)
+                if again is not None and _printed_date(again.digits).valid:
+                    read = date_read = again
+                    date, cells = _printed_date(again.digits), {**cells, "birth_date": column}
             if date is not None and date.valid and EARLIEST_BIRTH <= str(date.value) <= today:
                 # Either reading may be the one wrong (a sure 1980 of 1983, a 2065 read by
                 # Tesseract where the shapes, not quite sure, read 2005: held-out seed 241):
@@ -465,6 +478,8 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
                     other_dates.extend([tesseract_date] if isinstance(tesseract_date, str) else [])
                 else:
                     other_dates.append(str(date.value))
+        if nik_factor > 1.0 and member.get("nik") is None:
+            member["nik"], member["birth_date"] = _unread_nik_by_date(member, nik_read, date_read, region, today)
         member["nik"] = _with_region(member.get("nik"), region)
         member["nik"], member["birth_date"] = _nik_and_date(
             clean, page.number, member, cells.get("nik", []), cells.get("birth_date", []), nik_factor, region,
@@ -1081,6 +1096,51 @@ def _with_region(nik: object, region: str | None) -> object:
 
 #: Readings of a birth date the member's NIK does not encode, in turn: (scale, preparation).
 DATE_READINGS = ((1.0, "as is"), (1.5, "smoothed"), (1.0, "binarised"))
+
+
+def _unread_nik_by_date(member: dict[str, object], nik_read: shapes_mod.DigitReading | None,
+                        date_read: shapes_mod.DigitReading | None, region: str | None,
+                        today: str) -> tuple[object, object]:
+    """A phone KK member's NIK that Tesseract read as none, and its birth date, as their
+    figures' shapes read them, unsure, where the two readings agree: the NIK's first six
+    figures the family's region code and the next six the date read apart (7202240702816752
+    and 07-02-1981, each read at about 0.9: a phone KK of seed 280). Else both as read."""
+    nik, date = member.get("nik"), member.get("birth_date")
+    if nik_read is None or date_read is None or region is None or len(nik_read.digits) != 16:
+        return nik, date
+    printed = _printed_date(date_read.digits)
+    sex = member.get("sex") if isinstance(member.get("sex"), str) else None
+    if (nik_read.digits[:6] == region and printed.valid and EARLIEST_BIRTH <= str(printed.value) <= today
+            and norm.nik_encodes_date(nik_read.digits, str(printed.value), sex)):  # type: ignore[arg-type]
+        return nik_read.digits, printed.value
+    return nik, date
+
+
+#: How each cell a phone KK's figures are read in is printed when Tesseract read it whole.
+PRINTED_CELLS = {"nik": r"\d{16}", "birth_date": r"\d\d-\d\d-\d{4}"}
+
+
+#: Cells of a member's row in the first table, in the order their height is taken from.
+FIRST_TABLE_ROW = ("nik", "birth_date", "full_name", "birth_place", "sex")
+
+
+def _cell_by_column(read_in: dict[int, dict[str, list[Word]]], position: int, key: str) -> list[Word]:
+    """A phone KK member's ``key`` cell (an NIK or a birth date) that Tesseract read as none
+    (``aa`` and a rule's ``1`` for a crisp 30-09-2022: a phone KK of seed 282), where its
+    column stands: between the median left and right of the cells other rows read whole
+    (``PRINTED_CELLS``), at the height of another cell of the member's row
+    (``FIRST_TABLE_ROW``). A single word printed as the cell is, for ``_figures_read``; none
+    without such rows or cells."""
+    whole = [ws for at, cells in read_in.items() if at != position for ws in [cells.get(key)]
+             if ws and re.fullmatch(PRINTED_CELLS[key], "".join(w.text for w in ws))]
+    row = next((ws for k in FIRST_TABLE_ROW if k != key for ws in [read_in.get(position, {}).get(k)] if ws), None)
+    if not whole or not row:
+        return []
+    x0 = statistics.median(min(w.bbox[0] for w in ws) for ws in whole)
+    x1 = statistics.median(max(w.bbox[2] for w in ws) for ws in whole)
+    y0, y1 = min(w.bbox[1] for w in row), max(w.bbox[3] for w in row)
+    printed = "0" * 16 if key == "nik" else DATE_FIGURES
+    return [Word(text=printed, confidence=0.0, bbox=(x0, y0, x1, y1), line=row[0].line)]
 
 
 def _encoded_by_nik(member: dict[str, object], date: str) -> bool:

@@ -1356,3 +1356,40 @@ def test_the_long_religion_read_as_short_words_is_the_one_the_family_reads() -> 
     assert [m["religion"] for m in kk._enums_by_family(family)] == [long, "QQ", "ISLAM"]
     family = [{"religion": "ISLAM"}, {"religion": "REN AMA"}]
     assert kk._enums_by_family(family)[1]["religion"] == "REN AMA"
+
+
+def test_a_phone_kk_cell_read_as_none_is_looked_for_where_its_column_stands() -> None:
+    """A phone KK of seed 282: a crisp 30-09-2022 read ``aa`` and a rule's ``1``. The cell is
+    looked for between the left and right of the dates other rows read whole, at the height
+    of the member's NIK cell; not where no other row read its date whole."""
+    def word(text: str, x0: float, y0: float, x1: float, y1: float) -> kk.Word:
+        return kk.Word(text=text, confidence=0.9, bbox=(x0, y0, x1, y1))
+
+    read_in = {0: {"birth_date": [word("02-09-1994", 630, 258, 678, 278)]},
+               1: {"birth_date": [word("15-06-1999", 632, 274, 680, 299)]},
+               2: {"nik": [word("1807197009227100", 273, 299, 357, 328)],
+                   "birth_date": [word("aa", 630, 300, 678, 320), word("1", 698, 289, 708, 328)]},
+               3: {"birth_date": [word("12-03-2025", 631, 326, 679, 351)]}}
+    found = kk._cell_by_column(read_in, 2, "birth_date")
+    assert len(found) == 1 and found[0].text == kk.DATE_FIGURES
+    assert found[0].bbox == (631, 299, 679, 328)
+    read_in[0]["birth_date"] = read_in[1]["birth_date"] = read_in[3]["birth_date"] = [word("aa", 630, 1, 678, 2)]
+    assert kk._cell_by_column(read_in, 2, "birth_date") == []
+
+
+def test_an_unread_nik_is_the_figures_reading_the_date_read_apart_agrees_with() -> None:
+    """A phone KK of seed 280: the head's NIK and date cells read as none by Tesseract, their
+    figures' shapes read unsurely 7202240702816752 and 07-02-1981, which agree (digits 7-12)
+    and begin with the family's region code: both are taken. Not where they disagree, nor
+    where the NIK is another region's."""
+    from extractors.shapes import DigitReading
+
+    nik = DigitReading(digits="7202240702816752", match=0.9, margins=(0.1,) * 16)
+    date = DigitReading(digits="07021981", match=0.9, margins=(0.1,) * 8)
+    member: dict[str, object] = {"nik": None, "birth_date": None, "sex": "LAKI-LAKI"}
+    today = "2026-12-07"
+    assert kk._unread_nik_by_date(member, nik, date, "720224", today) == ("7202240702816752", "1981-02-07")
+    other = DigitReading(digits="08021981", match=0.9, margins=(0.1,) * 8)
+    assert kk._unread_nik_by_date(member, nik, other, "720224", today) == (None, None)
+    assert kk._unread_nik_by_date(member, nik, date, "720225", today) == (None, None)
+    assert kk._unread_nik_by_date({**member, "sex": "PEREMPUAN"}, nik, date, "720224", today) == (None, None)
