@@ -798,6 +798,14 @@ def normalize_province(raw: str) -> Normalized:
     result = normalize_place(text)
     if not isinstance(result.value, str) or result.value in province_codes():
         return result
+    # The noise beside the card read as words of a letter or two after the name
+    # (``KALIMANTAN BARAT AN NN TI``: a phone KTP of seed 321); not a longer name cut short
+    # (``PAPUA BARAT DA``).
+    words = result.value.split()
+    for cut in range(len(words) - 1, 0, -1):
+        if (" ".join(words[:cut]) in province_codes() and all(len(w) <= 2 for w in words[cut:])
+                and not any(name.startswith(" ".join(words[:cut + 1])) for name in province_codes())):
+            return Normalized(" ".join(words[:cut]), [*result.repairs, "noise after the name"])
     # Thirty-eight names only: a reading a slip or two from one of them, and clearly
     # farther from every other (``RUU`` for ``RIAU``), is that province.
     distances = sorted((Levenshtein.distance(result.value, name), name) for name in province_codes())

@@ -261,6 +261,8 @@ def test_identifier_of_the_wrong_length_is_kept_invalid_for_a_second_reading() -
     ("province", "PAPUA BARAT", "PAPUA BARAT"),               # not snapped to PAPUA BARAT DAYA
     ("province", "DKI JAKARTA", "DKI JAKARTA"),
     ("province", "XQZ", "XQZ"),                               # nothing close: kept as read
+    ("province", "KALIMANTAN BARAT AN NN TI", "KALIMANTAN BARAT"),  # noise after it (phone KTP, seed 321)
+    ("province", "PAPUA BARAT DA", "PAPUA BARAT DAYA"),       # a longer name cut short: not cut
     ("regency", "KABUPATEN PANIA!", "KABUPATEN PANIAI"),      # the last I read as !
     ("regency", "KABUPATEN MERALIKE", "KABUPATEN MERAUKE"),   # U read as LI in a long name
     ("regency", "KABUPATEN HALMAHERABARAT", "KABUPATEN HALMAHERA BARAT"),
