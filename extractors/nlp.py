@@ -713,6 +713,10 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         value = re.sub(r"(?<=[A-Za-z.\d])//(?=(?:19|20)\d{2}$)", "/I/", value)
     value = re.sub(r"/{2,}", "/", value)
     value = re.sub(r"\b(RT|RW)[-,:](?=\d{3}\b)", r"\1.", value)
+    # An RT's figure read as the letter it looks like (``RT.00L``, ``RT.00S``: phone letters of
+    # seeds 319 and 325).
+    value = re.sub(r"\b(R[TW]\.)(?=[\dSLIl|]{3}/)(\d{0,2})([SLIl|])(\d{0,2})(?=/)",
+                   lambda m: m.group(1) + m.group(2) + ("5" if m.group(3) == "S" else "1") + m.group(4), value)
     value = re.sub(r"\b(R[TW]\.\d{3})[1Il|!](?=[IVX]{1,4}/)", r"\1/", value)  # ``!``: held-out seed 275
     first = value.split("/", 1)
     if len(first) == 2 and re.fullmatch(r"[\dOoSs]{2,4}", first[0]) and re.search(r"\d", first[0]):
@@ -728,6 +732,12 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
             if run:
                 parts[-1:] = [unit, _ROMAN_MONTHS[letter_month - 1], run.group(1)]
                 return "/".join(parts)
+        # The month and the slash after it blurred into a few strokes glued to the year, the
+        # unit code read apart (``KEL/V2026`` for ``KEL/I/2026``: a phone letter of seed 317).
+        glued_month = re.fullmatch(r"[IVXlivx1|!\\NWTJ]{1,4}((?:19|20)\d{2})", parts[-1])
+        if glued_month and parts[-2] in UNIT_CODES:
+            parts[-1:] = [_ROMAN_MONTHS[letter_month - 1], glued_month.group(1)]
+            return "/".join(parts)
         # The slash before the year read as I, W, V or N (``DSIIVI2026`` for ``DS/IV/2026``,
         # ``VIIN2026`` for ``VIII/2026``).
         glued = re.fullmatch(r"(.*[A-Za-z])[Il1|!WVN]((?:19|20)\d{2})", parts[-1])
@@ -745,8 +755,9 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         parts[-3] = parts[-3][:-1]  # a stroke before the slash read as I, ! or J: ``PMBI/VIII``
     if letter_month is not None:
         expected = _ROMAN_MONTHS[letter_month - 1]
-        # ``TX`` for IX: serifs; ``VIW`` for VIII: two strokes run together.
-        reading = re.sub(r"[1il|!TN]", "I", month).upper().replace("W", "II")  # N: ``NV`` for IV
+        # ``TX`` for IX: serifs; ``VIW`` for VIII: two strokes run together; ``1H1`` for III:
+        # a stroke's serifs run into its neighbours' (a clean letter of seed 309).
+        reading = re.sub(r"[1il|!TNH]", "I", month).upper().replace("W", "II")  # N: ``NV`` for IV
         arabic = month.isdigit() and int(month) == letter_month
         strokes = re.fullmatch(r"(R[TW]\.\d{3})[!|Il1]([!|Il1]{1,4})", month)
         if strokes and re.sub(r"[!|l1]", "I", strokes.group(2)) == expected:
