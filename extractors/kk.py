@@ -1507,7 +1507,9 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
     (``SITIAYU``: a low-contrast KK of seed 249 whose other names hold neither).
     Else a word with a double A inside (three letters or more either side) is split between
     the A's: a name ending in A and the next beginning with A show no gap between their
-    slanted sides (``RATNAAYU``), and a double A inside an Indonesian name word is rare.
+    slanted sides (``RATNAAYU``), and a double A inside an Indonesian name word is rare; each
+    part is then read again for the slips of a word read surely (``_name_word``: WIOYAANWAR,
+    WIDYA ANWAR, a phone KK of seed 317).
     """
     names = [m[k] for m in members for k in NAME_KEYS if isinstance(m.get(k), str)]
     lexicon = norm.name_words()
@@ -1528,6 +1530,9 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
                 cuts = [i for i in range(3, len(word) - 2) if word[:i] in lexicon and word[i:] in lexicon]
             if not cuts and word not in known:
                 cuts = [i for i in range(3, len(word) - 2) if word[i - 1:i + 1] == "AA"]
+                if len(cuts) == 1:  # each part read again as a name word (WIOYAANWAR: WIDYA ANWAR)
+                    out.extend(_name_word(part, sure=True) for part in (word[:cuts[0]], word[cuts[0]:]))
+                    continue
             out.extend([word[:cuts[0]], word[cuts[0]:]] if len(cuts) == 1 and word not in known else [word])
         return " ".join(out)
 

@@ -174,6 +174,8 @@ def test_two_name_words_run_together_at_a_double_a_are_split() -> None:
     spaced = kk._spaced_names(members)[0]
     assert (spaced["full_name"], spaced["father_name"], spaced["mother_name"]) == (
         "SAADAH LUBIS", "DANU EKA ANWAR", "RATNA AYU PERMANA")
+    # Each part is read again as a name word: WIOYAANWAR is WIDYA ANWAR (a phone KK of seed 317).
+    assert kk._spaced_names([{"mother_name": "WIOYAANWAR"}])[0]["mother_name"] == "WIDYA ANWAR"
 
 
 def test_a_member_name_run_together_takes_the_spaces_of_the_head_name_above_the_tables() -> None:
