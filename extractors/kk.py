@@ -690,8 +690,9 @@ def _name_word(word: str, sure: bool = False) -> str:
     exactly one such word exists, or exactly one of several is a common name. A word read
     ``sure``ly is only read with a thin I lost (``DEW`` for ``DEWI``), two thin letters run
     into one (``SIM`` for ``SITI``) or a D's stem lost (``SUHENORA`` for ``SUHENDRA``:
-    ``SURE_NAME_SLIPS``). A long word one slip from none is read again for one or two strokes
-    lost, sure or not (``STEM_SLIPS``)."""
+    ``SURE_NAME_SLIPS``), the thin I after it lost too where that gives a common name (``OW``
+    for ``DWI``). A long word one slip from none is read again for one or two strokes lost,
+    sure or not (``STEM_SLIPS``)."""
     known = norm.name_words()
     if len(word) < 2 or word in known or not word.isalpha():
         return word
@@ -703,6 +704,11 @@ def _name_word(word: str, sure: bool = False) -> str:
     if len(found) > 1:
         # A common name before words the news corpora name people by (``SIM``: SITI, not SIN).
         found = sorted(set(found) & norm.common_name_words())
+    if not found:
+        # A D's stem lost and the thin I after it too (``OW`` for ``DWI``: phone KKs of seeds
+        # 309, 323 and 325): a common name only.
+        found = sorted({spelt for d in _with_d_for_o(word) for spelt in norm.with_thin_i(d)}
+                       & norm.common_name_words())
     if not found and len(word) >= STEM_SLIP_WORD:
         found = sorted(_with_stem_slips(word) & known)
     return found[0] if len(found) == 1 else word

@@ -943,6 +943,7 @@ def test_a_name_word_read_surely_is_only_read_again_for_a_thin_letter_lost_or_a_
     ("MARAMAP", "HARAHAP"), ("SUMENORA", "SUHENDRA"),  # two strokes lost (seeds 289, 297)
     ("IREAN", "IRFAN"),  # an F smeared into an E (seeds 286, 287)
     ("HAKIN", "HAKIM"), ("PRATANA", "PRATAMA"),  # an M's middle lost (held-out seed 301, seed 313)
+    ("OW", "DWI"),  # a D's stem and the thin I after it lost (seeds 309, 323, 325)
     ("MERU", "MERU"),  # a short word read surely stays: HERU is one slip away
     ("RANMAN", "RANMAN"),  # an N is an M, never an H: not RAHMAN
     ("WAROHANA", "WAROHANA"),  # WARDHANA is in no name list: left for review
