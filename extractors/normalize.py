@@ -314,6 +314,9 @@ def normalize_name(raw: str) -> Normalized:
     text = re.sub(r"[^A-Z .,'\-]", "", text)
     text = re.sub(r"\s*([.,])\s*", r"\1 ", text)
     text = clean_spaces(re.sub(r"^[^A-Z]+|[^A-Z.]+$", "", text))
+    # A speck after the last word read as a stop (``FERDI WARDHANA.``: phone KKs of seed
+    # 317); not an abbreviation's (``M.``), nor a degree's after another (``S. FARM.``).
+    text = re.sub(r"(?:^|(?<=[A-Z] ))([A-Z]{4,})\.$", r"\1", text)
     return Normalized(text or None, repairs, valid=bool(text))
 
 

@@ -80,3 +80,13 @@ def test_an_e_read_as_the_euro_sign_in_an_email_is_an_e() -> None:
 ])
 def test_a_region_code_with_a_7_read_as_1_is_read_back_only_to_a_kecamatan_code(read: str, number: str) -> None:
     assert norm.with_region_sevens(read) == number
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("FERDI WARDHANA.", "FERDI WARDHANA"),  # a speck after the name read as a stop (phone KKs, seed 317)
+    ("SRI PRATAMA.", "SRI PRATAMA"),
+    ("SITI A.", "SITI A."),  # an initial's stop stays
+    ("BUDI S. FARM.", "BUDI S. FARM."),  # so does a degree's after another abbreviation
+])
+def test_a_stop_after_a_names_last_word_is_a_speck(read: str, name: str) -> None:
+    assert norm.normalize("name", read).value == name
