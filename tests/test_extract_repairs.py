@@ -124,6 +124,7 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("1.JL. GAJAH MADA NO. 69", "JL. GAJAH MADA NO. 69"),
     ("1 JL PAHLAWAN NO. 12", "JL. PAHLAWAN NO. 12"),  # and the dot lost (held-out seed 303, phone)
     ("1 XL SEROJA NO. 5", "JL. SEROJA NO. 5"),
+    ("RL ANGGREK NO. 114", "JL. ANGGREK NO. 114"),  # the J read as R (seed 317, phone)
     ("1 JLN", "1 JLN"),  # no street after: not an abbreviation
 ])
 def test_address_abbreviation_dot_read_as_comma(raw: str, value: str) -> None:
