@@ -488,14 +488,14 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
             member["nik"], member["birth_date"] = _disagreement_by_figures(clean, member, cells)
         member["birth_date"] = _possible_birth_year(member, today)
         member["nik"], member["birth_date"] = _agreed_by_runners_up(member, nik_read, date_read, today)
+    head = _head_name(page, tables[0].box[1] / scale)
     if nik_factor > 1.0:
         members = [_names_by_lexicon(member, read_in.get(position, {})) for position, member in enumerate(members)]
-        members = _split_by_family(_words_by_family(members, read_in))
+        members = _split_by_family(_words_by_family(members, read_in, head))
     members = [m for m in members if any(v is not None for v in m.values())]
     if not members:
         return None
     members = _places_by_family(_enums_by_family(members), region)
-    head = _head_name(page, tables[0].box[1] / scale)
     value = _agreed_names(_spaced_names([{key: m.get(key) for key in MEMBER_KEYS} for m in members], head), head)
     words_used = [Word(text=w.text, confidence=w.confidence, line=w.line,
                        bbox=tuple(round(v / scale, 1) for v in w.bbox))  # type: ignore[arg-type]
@@ -761,8 +761,8 @@ def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -
 FAMILY_WORD_UNSURE = 0.6
 
 
-def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[str, list[Word]]]
-                     ) -> list[dict[str, object]]:
+def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[str, list[Word]]],
+                     header: str | None = None) -> list[dict[str, object]]:
     """Members whose name words read unsurely (below ``FAMILY_WORD_UNSURE``), and no name word,
     read as the one word a letter (two, in a word of six letters or more; its length within
     one) away from them that the KK's names read surely elsewhere (not a part of a word read
@@ -773,7 +773,9 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
     O read for a D is that word, and a D is never taken for an O: the blur takes a D's stem,
     it does not add one (YOGA BAGUS WAROHANA at 0.91 in a KK whose head's child's father
     reads ILHAM WARDHANA at 0.92: seed 237; WARDHANA at 0.59 and 0.65, WAROHANA at up to
-    0.9: seed 268)."""
+    0.9: seed 268). ``header``: the head's name as read above the tables, large, whose words
+    count as read surely (IRFAN SETIAD at 0.52, the head's father, in a KK headed BAMBANG
+    SETIADI: a phone KK of seed 323)."""
     known = norm.name_words()
     words_read = [w for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
                   if w.text.isalpha() and len(w.text) >= 4]
@@ -781,6 +783,9 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
     surest: dict[str, float] = {}
     for w in words_read:
         surest[w.text.upper()] = max(surest.get(w.text.upper(), 0.0), float(w.confidence))
+    for word in (header or "").split():  # the head's name above the tables, read large, is sure
+        if word.isalpha() and len(word) >= 4:
+            surest[word] = max(surest.get(word, 0.0), NAME_SURE)
     sure = {text for text, confidence in surest.items() if confidence >= NAME_SURE}
     sure_count = Counter(w.text.upper() for w in words_read if w.confidence >= NAME_SURE)
 
@@ -1652,6 +1657,9 @@ def head_name_by_members(head: Field | None, members: list[dict[str, object]]) -
 #: Weight of the head of family's name printed above the tables (read large) among the
 #: readings of a name in the member tables.
 HEAD_NAME_WEIGHT = 2
+#: What the header's reading of a word of the head's name weighs beyond one table reading
+#: (``_agreed_words``): it breaks a tie with one, not two.
+HEADER_WORD_EXTRA = 0.5
 
 
 def _head_name(page: Page, table_top: float) -> str | None:
@@ -1759,16 +1767,26 @@ def _agreed_words(members: list[dict[str, object]], header: str | None = None) -
             continue
         cells = [(parent, "full_name")] + [(child, key) for child in children if _readings_alike(child.get(key), own)]
         splits = [str(m[k]).split() for m, k in cells]
-        if parent is head and header and _readings_alike(header, own):
-            splits.append(header.split())
+        header_split = header.split() if parent is head and header and _readings_alike(header, own) else None
+        if header_split is not None:
+            splits.append(header_split)
         if len(splits) < 2:
             continue
         words = []
         for i in range(len(splits[0])):
-            votes = Counter(split[i] for split in splits)
+            votes: Counter[str] = Counter(split[i] for split in splits)
+            if header_split is not None:
+                # Read large, the header's word outweighs one table reading (BAMBANG SETIADI
+                # above the tables, BAMBANG SETAN at 0.0 in them: a phone KK of seed 323).
+                votes[header_split[i]] += HEADER_WORD_EXTRA
             names = [w for w in votes if w in known]
             (best, count), *rest = votes.most_common()
-            if len(names) == 1 and len(votes) > 1 and (names[0] in common or 2 * count <= len(splits)):
+            stemmed = [w for w in votes if any(w in _with_d_for_o(other) for other in votes)]
+            if len(stemmed) == 1:
+                # A D is never an O read as D, however the readings weigh (FERDI HALIM in the
+                # table, FEROI HALIM above it: a phone KK of seed 282).
+                words.append(stemmed[0])
+            elif len(names) == 1 and len(votes) > 1 and (names[0] in common or 2 * count <= len(splits)):
                 # (A word only the news corpora name people by does not outvote a majority:
                 # ARIF read three times, ARIE once, in a phone KK of seed 268.)
                 words.append(names[0])

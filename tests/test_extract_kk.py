@@ -283,6 +283,27 @@ def test_a_name_word_split_or_read_unsurely_is_the_word_the_family_reads_more_su
     assert kk._words_by_family(members, read_in)[1]["mother_name"] == "SITI SETIADH"
 
 
+def test_the_head_name_above_the_tables_counts_in_the_familys_votes() -> None:
+    """A phone KK of seed 323: the head BAMBANG SETIADI read so above the tables, BAMBANG
+    SETAN (at 0.0) in his row, his father IRFAN SETIAD (0.52). The header's word breaks the
+    tie with one table reading and counts as read surely; it does not outvote two."""
+    def cell(*words: tuple[str, float]) -> list[kk.Word]:
+        return [kk.Word(text=t, confidence=c, bbox=(0, 0, 1, 1)) for t, c in words]
+
+    members = [{"full_name": "BAMBANG SETAN", "father_name": "IRFAN SETIAD", "relationship": "KEPALA KELUARGA",
+                "sex": "LAKI-LAKI"}]
+    read_in = {0: {"full_name": cell(("BAMBANG", 0.96), ("SETAN", 0.0)),
+                   "father_name": cell(("IRFAN", 0.71), ("SETIAD", 0.52))}}
+    assert kk._words_by_family(members, read_in, "BAMBANG SETIADI")[0]["father_name"] == "IRFAN SETIADI"
+    assert kk._words_by_family(members, read_in)[0]["father_name"] == "IRFAN SETIAD"
+    assert kk._agreed_words(members, "BAMBANG SETIADI")[0]["full_name"] == "BAMBANG SETIADI"
+    # A D is never an O read as D: FERDI in the table stands against FEROI above it (seed 282).
+    ferdi = [{"full_name": "FERDI HALIM", "relationship": "KEPALA KELUARGA", "sex": "LAKI-LAKI"}]
+    assert kk._agreed_words(ferdi, "FEROI HALIM")[0]["full_name"] == "FERDI HALIM"
+    child = {"full_name": "ANI SETIADI", "father_name": "BAMBANG SETAN", "relationship": "ANAK"}
+    assert kk._agreed_words([*members, child, dict(child)], "BAMBANG SETIADI")[0]["full_name"] == "BAMBANG SETAN"
+
+
 def test_a_name_word_read_surely_one_letter_off_a_word_the_kk_reads_surely_twice_is_that_word() -> None:
     """A phone KK of seed 313: the child MAYA KARTIKA PRATAMA read PRATANA at 0.89, in a KK
     that reads BAMBANG PRATAMA at 0.95 or more five times. Not against a word read surely once."""
