@@ -1253,9 +1253,10 @@ def iso_date(printed: str) -> str:
     return f"{printed[4:]}-{printed[2:4]}-{printed[:2]}"
 
 
-#: The repair named, and the confidence a NIK or KK number is capped at, where a 1 in its
-#: region code is read back as a 7 to make it a kecamatan code (``norm.with_region_sevens``).
-REGION_SEVENS_REPAIR, REGION_SEVENS_CONFIDENCE = "region code 1->7", 0.8
+#: The repair named where a 1 in a NIK's or KK number's region code is read back as a 7 to
+#: make it a kecamatan code (``norm.with_region_sevens``; the confidence capped as
+#: ``read_by_ink`` caps it).
+REGION_SEVENS_REPAIR = "region code 1->7"
 
 
 def read_by_ink(item: Field, value: str, repair: str) -> Field:

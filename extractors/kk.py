@@ -325,8 +325,8 @@ def _religion(raw: str) -> object | None:
                 return allowed
     letters = text.replace(" ", "")
     words = [r for r in norm.RELIGIONS if " " not in r]
-    if (" " in text or len(letters) > max(map(len, words))) and len(letters) >= 8 and all(
-            fuzz.ratio(letters, r) < ONE_WORD_RELIGION_MATCH for r in words):
+    if (" " in text or len(letters) > max(map(len, words))) and len(letters) >= 8 and _like_no_one_word_religion(
+            letters):
         # Only one religion has more than one word: the long one, which overflows its
         # narrow cell and reads as words of nothing (``SERESCAMAN TENSE``, ``UREA MENA``:
         # every member of two phone KKs, seeds 203 and 217).
@@ -465,9 +465,10 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
                     column := _cell_by_column(read_in, position, "birth_date")):
                 # Tesseract's words and their figures both read no date: where the column stands.
                 again = _figures_read(clean, column, DATE_FIGURES)
-                if again is not None and _printed_date(again.digits).valid:
+                date_again = _printed_date(again.digits) if again is not None else None
+                if date_again is not None and date_again.valid:
                     read = date_read = again
-                    date, cells = _printed_date(again.digits), {**cells, "birth_date": column}
+                    date, cells = date_again, {**cells, "birth_date": column}
             if date is not None and date.valid and EARLIEST_BIRTH <= str(date.value) <= today:
                 # Either reading may be the one wrong (a sure 1980 of 1983, a 2065 read by
                 # Tesseract where the shapes, not quite sure, read 2005: held-out seed 241):
@@ -560,8 +561,8 @@ def _religion_by_family(member: dict[str, object], members: list[dict[str, objec
     # reads whole: a phone KK of seed 309): a reading of two words or more, like no one-word
     # religion, where every other member that reads a religion reads that one.
     raw, long = member.get("religion"), _several_words_religion()
-    if set(read) == {long} and isinstance(raw, str) and len(raw.split()) >= 2 and all(
-            fuzz.ratio(raw.replace(" ", ""), r) < ONE_WORD_RELIGION_MATCH for r in norm.RELIGIONS if r != long):
+    if set(read) == {long} and isinstance(raw, str) and len(raw.split()) >= 2 and _like_no_one_word_religion(
+            raw.replace(" ", "")):
         return long
     return None
 
@@ -569,6 +570,12 @@ def _religion_by_family(member: dict[str, object], members: list[dict[str, objec
 def _several_words_religion() -> str:
     """The one religion whose name has several words."""
     return next(r for r in norm.RELIGIONS if " " in r)
+
+
+def _like_no_one_word_religion(letters: str) -> bool:
+    """Whether ``letters`` (a reading, spaces dropped) is like no religion of one word
+    (``ONE_WORD_RELIGION_MATCH``)."""
+    return all(fuzz.ratio(letters, r) < ONE_WORD_RELIGION_MATCH for r in norm.RELIGIONS if " " not in r)
 
 
 def _citizens_row(member: dict[str, object], members: list[dict[str, object]]) -> bool:
@@ -793,9 +800,7 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
         # Words read elsewhere surely, or (FAMILY_WORD_LEAD) much more surely than ``word``.
         return [other for other, confidence in surest.items()
                 if (confidence >= NAME_SURE or confidence >= max(FAMILY_WORD_UNSURE, own + FAMILY_WORD_LEAD))
-                and abs(len(other) - len(word)) <= 1
-                and Levenshtein.distance(word, other) <= (2 if len(other) >= 6 else 1)
-                and word not in _with_d_for_o(other)]  # a D is never an O read as D
+                and _family_near(word, other) and word not in _with_d_for_o(other)]  # a D is never an O read as D
 
     out = []
     for position, member in enumerate(members):
@@ -853,12 +858,17 @@ def _joined_by_family(words: list[str], own: dict[str, float], surest: dict[str,
         parts = max(own.get(first, 0.0), own.get(second, 0.0))
         nearby = [] if (first in known and second in known) or joined in known or not joined.isalpha() else [
             other for other, confidence in surest.items()
-            if confidence >= FAMILY_WORD_UNSURE and confidence > parts and abs(len(other) - len(joined)) <= 1
-            and Levenshtein.distance(joined, other) <= (2 if len(other) >= 6 else 1)]
+            if confidence >= FAMILY_WORD_UNSURE and confidence > parts and _family_near(joined, other)]
         if len(nearby) == 1:
             out[i:i + 2] = nearby
         i += 1
     return out
+
+
+def _family_near(word: str, other: str) -> bool:
+    """Whether ``word`` may be ``other``, a word the KK reads elsewhere, read with slips: its
+    length within one, a letter off (two for six letters or more)."""
+    return abs(len(other) - len(word)) <= 1 and Levenshtein.distance(word, other) <= (2 if len(other) >= 6 else 1)
 
 
 def _with_d_for_o(word: str) -> set[str]:
@@ -1150,7 +1160,7 @@ def _cell_by_column(read_in: dict[int, dict[str, list[Word]]], position: int, ke
     x0 = statistics.median(min(w.bbox[0] for w in ws) for ws in whole)
     x1 = statistics.median(max(w.bbox[2] for w in ws) for ws in whole)
     y0, y1 = min(w.bbox[1] for w in row), max(w.bbox[3] for w in row)
-    printed = "0" * 16 if key == "nik" else DATE_FIGURES
+    printed = NIK_FIGURES if key == "nik" else DATE_FIGURES
     return [Word(text=printed, confidence=0.0, bbox=(x0, y0, x1, y1), line=row[0].line)]
 
 

@@ -695,6 +695,10 @@ UNIT_CODES = frozenset({"DS", "KEL", "KEC", "RSUD", "RS", "PMB", "PKM", "DESA"})
 _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
+#: Marks a speck is read as: quotes and apostrophes, straight and curly.
+QUOTE_MARKS = "'\"`‘’“”"
+
+
 def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     """Undo OCR slips in a letter number: O for 0 beside digits (``RT.O11``), and 1/l/!/v
     in the Roman month before the year (``041/RT.015/111/2026`` -> ``041/RT.015/III/2026``).
@@ -703,7 +707,7 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     month of a letter number is written in Roman numerals."""
     # (Also two, ``RT.OO6``: seed 229, a noisy scan.)
     value = re.sub(r"(?<=\d)[Oo]+|[Oo]+(?=\d)", lambda o: "0" * len(o.group()), value)
-    value = re.sub(r"[\"'`‘’“”]", "", value)  # specks read as quotes
+    value = re.sub(f"[{QUOTE_MARKS}]", "", value)  # specks read as quotes
     # Held-out seed 233: a slash doubled (``RT.006//IV``); the dot after RT or RW read as a
     # hyphen, comma or colon (``RT-010``); the slash after a three-digit RT read as 1
     # (``RT.0101VII``); the letter number's own number with O and S for 0 and 5 (``OS0``).
@@ -1518,7 +1522,8 @@ _PURPOSE_RE = re.compile(
 )
 #: A quote mark at a word's edge in a purpose is a speck read as one (``mengurus 'akta``: a
 #: phone letter of seed 309); one inside a word (``Jum'at``) stays.
-_QUOTE_SPECK_RE = re.compile(r"(?<![\w'\"`‘’“”])['\"`‘’“”]+(?=\w)|(?<=\w)['\"`‘’“”]+(?![\w'\"`‘’“”])")
+_QUOTE_SPECK_RE = re.compile(f"(?<![\\w{QUOTE_MARKS}])[{QUOTE_MARKS}]+(?=\\w)"
+                             f"|(?<=\\w)[{QUOTE_MARKS}]+(?![\\w{QUOTE_MARKS}])")
 _SINCE_RE = re.compile(
     r"\bsejak\s+(?:(?:bulan|tanggal|tgl\.?)\s+)?(?:(?P<day>\d{1,2})\s+)?(?P<month>[A-Za-z]+)\s+"
     r"(?P<year>\d{4})|\bsejak\s+tahun\s+(?P<only_year>\d{4})",

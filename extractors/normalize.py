@@ -349,8 +349,8 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"^[1I]\s+(?=(?:JL|XL|LX|GG)\s+[A-Z]{3})", "", text)  # and its dot lost too: seed 303
     # (Or its L into a K: ``JK. NUSANTARA``; a speck read as a second dot: ``JX.. GAJAH MADA``:
     # phone KKs of seeds 205 and 211; the dot read as a comma: ``LX, DIPONEGORO``, seed 268.)
-    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|JM|XM|RL|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)  # JM.: seed 276, XM...: 284
-    # (RL: the J read as R, a phone KK of seed 317.)
+    # (JM.: seed 276; XM...: 284; RL: the J read as R, a phone KK of seed 317.)
+    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|JM|XM|RL|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)
     text = re.sub(r"^[1I](?:XL|LX)\s+(?=[A-Z]{3})", "JL. ", text)  # the colon's 1 glued on: seed 237
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
     text = re.sub(r"^JLL?(?=[A-Z]{3})", "JL. ", text)  # ``JLAHMAD YANI``: a phone KK of seed 285

@@ -503,9 +503,7 @@ def reread_weak_fields(found: dict[str, Field], document_type: str, service: str
         if page_image is not None and kind in ("nik", "kk_number"):
             item = out[key] = fields_mod.nik_checked_by_glyphs(key, item, out, *page_image)
         if kind in ("nik", "kk_number") and (sevens := norm.with_region_sevens(str(item.value))) != item.value:
-            item = out[key] = item.model_copy(update={  # its region code's 7 read as 1
-                "value": sevens, "repairs": [*item.repairs, fields_mod.REGION_SEVENS_REPAIR],
-                "confidence": round(min(item.confidence, fields_mod.REGION_SEVENS_CONFIDENCE), 4)})
+            item = out[key] = fields_mod.read_by_ink(item, sevens, fields_mod.REGION_SEVENS_REPAIR)
         if kind in fields_mod.DIGIT_ID_KINDS and not norm.normalize(kind, str(item.value)).valid:
             again = (fields_mod.digits_read_again(item, kind, *page_image, timeout)
                      if page_image is not None else None)

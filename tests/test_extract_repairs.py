@@ -669,6 +669,6 @@ def test_a_forms_nik_with_its_region_codes_7_read_as_1_is_read_back() -> None:
                  bbox=(10, 10, 200, 30))
     out = reread_weak_fields({"nik": read}, "form", "polri.skck", {}, Limits())
     assert out["nik"].value == "7326020904746982"
-    assert F.REGION_SEVENS_REPAIR in out["nik"].repairs and out["nik"].confidence <= F.REGION_SEVENS_CONFIDENCE
+    assert F.REGION_SEVENS_REPAIR in out["nik"].repairs and out["nik"].confidence <= 0.8
     known = read.model_copy(update={"value": "3174020904746982", "raw": "3174020904746982"})
     assert reread_weak_fields({"nik": known}, "form", "polri.skck", {}, Limits())["nik"].value == "3174020904746982"
