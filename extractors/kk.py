@@ -786,10 +786,10 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
     known = norm.name_words()
     words_read = [w for cells in read_in.values() for key in NAME_KEYS for w in cells.get(key, [])
                   if w.text.isalpha() and len(w.text) >= 4]
-    read = {w.text.upper() for w in words_read}
     surest: dict[str, float] = {}
     for w in words_read:
         surest[w.text.upper()] = max(surest.get(w.text.upper(), 0.0), float(w.confidence))
+    read = set(surest)  # (the table's words only: before the header's are added)
     for word in (header or "").split():  # the head's name above the tables, read large, is sure
         if word.isalpha() and len(word) >= 4:
             surest[word] = max(surest.get(word, 0.0), NAME_SURE)

@@ -303,6 +303,23 @@ def test_domicile_statement_in_prose_names_its_subject() -> None:
     assert {"KABUPATEN SLEMAN", "MAGELANG"} <= places
 
 
+@pytest.mark.parametrize(("read", "letter_month", "number"), [
+    # An RT's figure read as S or L (phone letters of seeds 319 and 325).
+    ("173/RT.00S/III/2026", None, "173/RT.005/III/2026"),
+    ("153/RT.00L/IV/2026", None, "153/RT.001/IV/2026"),
+    # The month and its slash blurred into strokes glued to the year (a phone letter of seed 317).
+    ("474.1/215/KEL/V2026", 1, "474.1/215/KEL/I/2026"),
+    ("474.1/215/ABC/V2026", 1, "474.1/215/ABC/V2026"),
+    # A stroke with its serifs run into its neighbours' read as H (a clean letter of seed 309).
+    ("470/213/DS/1H1/2026", 3, "470/213/DS/III/2026"),
+    ("470/213/DS/1H1/2026", 9, "470/213/DS/1H1/2026"),
+    # The slash after the RT's number read as "!" (held-out seed 275, a clean letter).
+    ("029/RT.005!VIII/2026", 8, "029/RT.005/VIII/2026"),
+])
+def test_letter_number_slips_of_later_seeds_are_repaired(read: str, letter_month: int | None, number: str) -> None:
+    assert repair_letter_number(read, letter_month=letter_month) == number
+
+
 def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("041/RT.015/111/2026") == "041/RT.015/III/2026"
     assert repair_letter_number("145/774/KEL/1X/2026") == "145/774/KEL/IX/2026"
@@ -335,17 +352,6 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("145/646/KEL/VIW/2026", letter_month=8) == "145/646/KEL/VIII/2026"
     assert repair_letter_number("145/646/KEL/VIW/2026", letter_month=6) == "145/646/KEL/VIW/2026"
     assert repair_letter_number("007/RT.007!/11/2026", letter_month=2) == "007/RT.007/II/2026"
-    # An RT's figure read as S or L (phone letters of seeds 319 and 325).
-    assert repair_letter_number("173/RT.00S/III/2026") == "173/RT.005/III/2026"
-    assert repair_letter_number("153/RT.00L/IV/2026") == "153/RT.001/IV/2026"
-    # The month and its slash blurred into strokes glued to the year (a phone letter of seed 317).
-    assert repair_letter_number("474.1/215/KEL/V2026", letter_month=1) == "474.1/215/KEL/I/2026"
-    assert repair_letter_number("474.1/215/ABC/V2026", letter_month=1) == "474.1/215/ABC/V2026"
-    # A stroke with its serifs run into its neighbours' read as H (a clean letter of seed 309).
-    assert repair_letter_number("470/213/DS/1H1/2026", letter_month=3) == "470/213/DS/III/2026"
-    assert repair_letter_number("470/213/DS/1H1/2026", letter_month=9) == "470/213/DS/1H1/2026"
-    # The slash after the RT's number read as "!" (held-out seed 275, a clean letter).
-    assert repair_letter_number("029/RT.005!VIII/2026", letter_month=8) == "029/RT.005/VIII/2026"
     # Held-out seed 195: both slashes around the month read as I; the slash and the V of
     # VIII run together into an N; the I of IV read as N.
     assert repair_letter_number("470/200/DSIIVI2026", letter_month=4) == "470/200/DS/IV/2026"
