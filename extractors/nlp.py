@@ -492,7 +492,9 @@ _ISSUER_KEYWORDS: tuple[tuple[str, int], ...] = (
     (r"\bRUKUN\s+TETANGGA\b|\bRUKUN\s+WARGA\b|\bKETUA\s+RT\b|^\s*RT\.?\s*\d", 5),
     (r"\bRUMAH\s+SAKIT\b|\bRSU?D?\b|\bRSIA\b|\bPUSKESMAS\b|\bKLINIK\b|\bBIDAN\b|"
      r"\bPRAKTI[CK]\b|\bPOLINDES\b|\bPOSKESDES\b|\bRUMAH\s+BERSALIN\b", 4),
-    (r"\bDESA\b|\bKELURAHAN\b|\bKAMPUNG\b|\bNAGARI\b|\bGAMPONG\b", 3),
+    # KAMPUNG, NAGARI and GAMPONG also begin district names (KECAMATAN KAMPUNG LAUT, IV
+    # NAGARI): as the village office's own word they lead the line.
+    (r"\bDESA\b|\bKELURAHAN\b|^\s*(?:PEMERINTAH\s+|KANTOR\s+)?(?:KAMPUNG|NAGARI|GAMPONG)\b", 3),
     (r"\bKECAMATAN\b|\bDISTRIK\b", 2),
     (r"\bKABUPATEN\b|\bKOTA\b|\bPEMERINTAH\b|\bPROVINSI\b|\bDINAS\b", 1),
 )

@@ -303,6 +303,19 @@ def test_domicile_statement_in_prose_names_its_subject() -> None:
     assert {"KABUPATEN SLEMAN", "MAGELANG"} <= places
 
 
+@pytest.mark.parametrize("village_line, issuer", [
+    ("KELURAHAN CIPTAREJO", "KELURAHAN CIPTAREJO"),
+    ("NAGARI KOTO BARU", "NAGARI KOTO BARU"),
+])
+def test_a_district_named_kampung_is_not_the_village_office(village_line: str, issuer: str) -> None:
+    # Kampung Laut is a kecamatan of Cilacap: the word is part of the district's name, so the
+    # village office on the line below issues the letter.
+    letter = DOMICILE_LETTER.replace("PEMERINTAH KABUPATEN SLEMAN\nKECAMATAN DEPOK\nDESA CATURTUNGGAL",
+                                     f"PEMERINTAH KABUPATEN CILACAP\nKECAMATAN KAMPUNG LAUT\n{village_line}")
+
+    assert extract_letter_fields(letter)["issuer"]["value"] == issuer
+
+
 @pytest.mark.parametrize(("read", "letter_month", "number"), [
     # An RT's figure read as S or L (phone letters of seeds 319 and 325).
     ("173/RT.00S/III/2026", None, "173/RT.005/III/2026"),
