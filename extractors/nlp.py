@@ -1040,11 +1040,17 @@ def _cut_short(place: LetterField, regions: list[Span]) -> bool:
 def _cut_at_line_end(text: str, place: LetterField, known: frozenset[str]) -> LetterField:
     """``place`` ended at its first line break when the NER ran it into the next line and
     the part before the break is a region the gazetteer knows, the whole not (a letterhead's
-    ``Kepulauan Aru`` and the title ``SURAT`` below it). A name wrapped at the end of a line
-    (``Aru Tengah`` / ``Selatan``, known whole) stays whole."""
+    ``Kepulauan Aru`` and the title ``SURAT`` below it), or when the next line is the title,
+    whatever the place (``KELURAHAN PASIRRAHAYU`` / ``SURAT``: a village no gazetteer knows,
+    seed 329). A name wrapped at the end of a line (``Aru Tengah`` / ``Selatan``, known
+    whole) stays whole."""
     printed = text[place["start_char"]:place["end_char"]]
-    head = printed.split("\n", 1)[0].rstrip()
-    if "\n" not in printed or not head or collapse_spaces(head).upper() not in known or (
+    if "\n" not in printed:
+        return place
+    first_line = printed.split("\n", 1)[0]
+    head = first_line.rstrip()
+    into_title = _TITLE_RE.match(text, place["start_char"] + len(first_line) + 1) is not None
+    if not head or (collapse_spaces(head).upper() not in known and not into_title) or (
             collapse_spaces(printed).upper() in known):
         return place
     return {**place, "value": collapse_spaces(head), "raw": head, "end_char": place["start_char"] + len(head)}

@@ -680,6 +680,19 @@ def test_a_place_wrapped_at_a_line_end_is_one_place_and_the_title_below_no_part_
     assert {"SUPIORI", "KABUPATEN SUPIORI"} <= set(_values(extract_letter_fields(rt)["places"]))
 
 
+def test_a_village_no_gazetteer_knows_is_not_run_into_the_title_below_it() -> None:
+    # The letterhead's last line, a village the Kemendagri list does not hold, and the title
+    # on the next line: the NER read them as one place (seed 329, every rendering).
+    letter = (
+        "PEMERINTAH KABUPATEN BATANGHARI\nKECAMATAN MERSAM\nKELURAHAN PASIRRAHAYU\n"
+        "SURAT KETERANGAN DOMISILI\nNomor: 474.1/235/KEL/II/2026\n"
+        "Lurah Pasirrahayu, Kecamatan Mersam, Kabupaten Batanghari, dengan ini menerangkan dengan "
+        "sebenarnya\n"
+    )
+    places = set(_values(extract_letter_fields(letter)["places"]))
+    assert places == {"KABUPATEN BATANGHARI", "MERSAM", "PASIRRAHAYU"}
+
+
 def test_a_letter_nik_with_the_doubled_digit_of_its_region_read_once_is_the_valid_nik() -> None:
     # A phone photo read Aceh's 1109… as 109… (no province 10): the one valid NIK a digit
     # doubled in the region code makes.
