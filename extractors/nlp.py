@@ -701,6 +701,11 @@ _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "X
 QUOTE_MARKS = "'\"`‘’“”"
 
 
+#: A Roman month blurred into strokes, its slashes lost, before the year (``KELV2026``,
+#: ``RT.012/11W2026``, ``KELIVIM2026``): only ever read as the letter's own month.
+_MONTH_STROKES = r"[IVXlivx1|!\\NWTJM]{1,4}"
+
+
 def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     """Undo OCR slips in a letter number: O for 0 beside digits (``RT.O11``), and 1/l/!/v
     in the Roman month before the year (``041/RT.015/111/2026`` -> ``041/RT.015/III/2026``).
@@ -734,14 +739,14 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         # (``KELV2026`` for ``KEL/I/2026``: held-out seed 215, a phone photo): between a
         # unit code and the year stands the letter's own month.
         for unit in sorted(UNIT_CODES, key=len, reverse=True):
-            run = re.fullmatch(re.escape(unit) + r"[IVXlivx1|!\\NWTJ]{1,4}((?:19|20)\d{2})", parts[-1])
+            run = re.fullmatch(re.escape(unit) + _MONTH_STROKES + r"((?:19|20)\d{2})", parts[-1])
             if run:
                 parts[-1:] = [unit, _ROMAN_MONTHS[letter_month - 1], run.group(1)]
                 return "/".join(parts)
         # The month and the slash after it blurred into a few strokes glued to the year, the
         # unit code read apart (``KEL/V2026`` for ``KEL/I/2026``: a phone letter of seed 317).
-        glued_month = re.fullmatch(r"[IVXlivx1|!\\NWTJ]{1,4}((?:19|20)\d{2})", parts[-1])
-        if glued_month and parts[-2] in UNIT_CODES:
+        glued_month = re.fullmatch(_MONTH_STROKES + r"((?:19|20)\d{2})", parts[-1])
+        if glued_month and (parts[-2] in UNIT_CODES or re.fullmatch(r"R[TW]\.\d{3}", parts[-2])):
             parts[-1:] = [_ROMAN_MONTHS[letter_month - 1], glued_month.group(1)]
             return "/".join(parts)
         # The slash before the year read as I, W, V or N (``DSIIVI2026`` for ``DS/IV/2026``,

@@ -323,6 +323,9 @@ def test_a_district_named_kampung_is_not_the_village_office(village_line: str, i
     # The month and its slash blurred into strokes glued to the year (a phone letter of seed 317).
     ("474.1/215/KEL/V2026", 1, "474.1/215/KEL/I/2026"),
     ("474.1/215/ABC/V2026", 1, "474.1/215/ABC/V2026"),
+    # The same after an RT's number, and with the strokes run into an M (phone letters of seed 331).
+    ("054/RT.012/11W2026", 3, "054/RT.012/III/2026"),
+    ("470/182/KELIVIM2026", 7, "470/182/KEL/VII/2026"),
     # A stroke with its serifs run into its neighbours' read as H (a clean letter of seed 309).
     ("470/213/DS/1H1/2026", 3, "470/213/DS/III/2026"),
     ("470/213/DS/1H1/2026", 9, "470/213/DS/1H1/2026"),
