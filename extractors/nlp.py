@@ -1533,6 +1533,7 @@ _PURPOSE_RE = re.compile(
     r"(?!dipergunakan|digunakan)(?P<purpose>[^.\n]+(?:\n[^.\n]+)?)",
     re.IGNORECASE,
 )
+_CLOSING_RE = re.compile(r"\s*[,;:]?\s*\bDemikian\b", re.IGNORECASE)
 #: A quote mark at a word's edge in a purpose is a speck read as one (``mengurus 'akta``: a
 #: phone letter of seed 309); one inside a word (``Jum'at``) stays.
 _QUOTE_SPECK_RE = re.compile(f"(?<![\\w{QUOTE_MARKS}])[{QUOTE_MARKS}]+(?=\\w)"
@@ -1659,7 +1660,9 @@ def _subject_from_prose(text: str, doc: Doc) -> dict[str, LetterField]:
         )
     purpose = _PURPOSE_RE.search(text)
     if purpose:
-        raw = purpose.group("purpose").strip()
+        # The stop before the closing ``Demikian ...`` read as a comma (a phone letter of seed
+        # 331): the closing sentence is no part of the purpose.
+        raw = _CLOSING_RE.split(purpose.group("purpose"), maxsplit=1)[0].strip()
         fields["purpose"] = make_field(
             collapse_spaces(_QUOTE_SPECK_RE.sub("", raw)), raw, purpose.start("purpose"),
             purpose.start("purpose") + len(raw), "pattern",

@@ -188,8 +188,10 @@ def test_a_purpose_after_a_speck_read_as_a_stop_is_still_read() -> None:
     ("mengurus 'akta kelahiran anak", "mengurus akta kelahiran anak"),  # a phone letter of seed 309
     ("mengurus akta\u2019 kelahiran anak", "mengurus akta kelahiran anak"),
     ("mengikuti pengajian Jum'at", "mengikuti pengajian Jum'at"),  # an apostrophe inside a word stays
+    # The stop before the closing sentence read as a comma (a phone letter of seed 331).
+    ("mengurus izin\nusaha, Demikian agar", "mengurus izin usaha"),
 ])
-def test_a_speck_read_as_a_quote_mark_at_a_words_edge_is_no_part_of_the_purpose(read: str, purpose: str) -> None:
+def test_a_speck_read_as_a_quote_mark_or_the_closing_sentence_is_no_part_of_the_purpose(read: str, purpose: str) -> None:
     text = (f"adalah benar warga kami. Surat pengantar ini diberikan untuk {read}. "
             "Demikian agar dapat dipergunakan sebagaimana mestinya.")
     assert extract_letter_fields(text)["purpose"]["value"] == purpose
