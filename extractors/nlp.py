@@ -524,10 +524,11 @@ _LABEL_LINE_RE = re.compile(
     r"(?P<label>[A-Za-z][A-Za-z /.()'!|-]{1,40}?)[ \t]*[:=][ \t]*(?P<value>[^\n]*?)[ \t]*$",
     re.MULTILINE,
 )
-#: A label line whose colon OCR read as another mark (``Alamat 1 JL. ...``, ``NIK > 35...``);
-#: taken only when the label is one this module knows.
+#: A label line whose colon OCR read as another mark (``Alamat 1 JL. ...``, ``NIK > 35...``),
+#: or as the colon with a speck before it (``Tempat/Tgl Lahir 1: Sungai Penuh``: a phone
+#: letter of seed 331); taken only when the label is one this module knows.
 _MISREAD_COLON_RE = re.compile(
-    r"^[ \t]*(?P<label>[A-Za-z][A-Za-z /.()'-]{1,40}?)[ \t]+[1|!il;>»«-][ \t]+(?P<value>[^\n]*?)[ \t]*$"
+    r"^[ \t]*(?P<label>[A-Za-z][A-Za-z /.()'-]{1,40}?)[ \t]+[1|!il;>»«-]:?[ \t]+(?P<value>[^\n]*?)[ \t]*$"
 )
 _ROLE_CUES: tuple[tuple[str, str], ...] = (
     (r"\bibu\b|\bibunya\b|\bistri\b", "mother"),

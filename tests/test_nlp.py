@@ -574,6 +574,10 @@ def test_a_label_whose_colon_was_read_as_a_digit_still_gives_its_value() -> None
     # A label with its l read as ! (no label has one).
     assert fields["subject_birth_place"]["value"] == "ACEH UTARA"
     assert fields["subject_birth_date"]["value"] == "1982-06-20"
+    # The colon with a speck before it read as 1 (a phone letter of seed 331).
+    fields = extract_letter_fields(letter.replace("Tempat/Tg! Lahir :", "Tempat/Tgl Lahir 1:"))
+    assert fields["subject_birth_place"]["value"] == "ACEH UTARA"
+    assert "ACEH UTARA" in _values(fields["places"]) and "1: ACEH UTARA" not in _values(fields["places"])
 
 
 def test_a_name_run_on_into_the_next_label_and_an_rt_read_with_o_are_mended() -> None:
