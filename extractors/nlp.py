@@ -31,7 +31,13 @@ from spacy.util import (
 )
 
 from extractors.fields import CONFUSABLE_DIGITS
-from extractors.normalize import normalize_text, place_letters, region_names_by_letters, without_regency_prefix
+from extractors.normalize import (
+    normalize_text,
+    place_letters,
+    region_names_by_letters,
+    two_apostrophes,
+    without_regency_prefix,
+)
 from models.errors import ConfigurationError
 from rules import identifiers as ids
 
@@ -966,7 +972,7 @@ def strip_titles(name: str) -> str:
     return _LEADING_TITLES_RE.sub("", name).strip(" ,.")
 
 
-_PLACE_WORD = r"[A-Z][A-Za-z'\-]*"
+_PLACE_WORD = r"[A-Z][A-Za-z'\-]*(?:[\"“”][A-Za-z]+)?"  # ``Moro"o``: two_apostrophes
 _PREFIXED_PLACE_RE = re.compile(
     r"\b(?i:Kelurahan|Desa|Dusun|Kampung|Kecamatan|Kabupaten|Kel\.|Kec\.|Kab\.|Ds\.|Dsn\.)"
     r"(?:[ \t]+|[ \t]*\n[ \t]*)(?P<name>" + _PLACE_WORD
@@ -1855,7 +1861,7 @@ def place_value(raw: str) -> str:
     under their own labels); a regency keeps ``KABUPATEN``/``KOTA`` (``Kab.`` spelt out).
     A region whose own name starts with such a word keeps it (the district ``DUSUN
     TENGAH`` of Barito Timur: held-out seed 215)."""
-    value = collapse_spaces(raw).upper().strip(" ,.")
+    value = two_apostrophes(collapse_spaces(raw).upper().strip(" ,."))
     if value not in _known_region_names():
         value = _LOWER_LEVEL_PREFIX_RE.sub("", value)
     return re.sub(r"^KAB\.\s*", "KABUPATEN ", value)

@@ -689,6 +689,18 @@ def test_a_place_wrapped_at_a_line_end_is_one_place_and_the_title_below_no_part_
     assert {"SUPIORI", "KABUPATEN SUPIORI"} <= set(_values(extract_letter_fields(rt)["places"]))
 
 
+def test_a_district_with_two_apostrophes_read_as_a_double_quote_is_one_place() -> None:
+    # A phone letter of seed 331: ``Moro"o`` for Moro''o, in the letterhead and the body.
+    letter = (
+        'RUKUN TETANGGA 012 RUKUN WARGA 005\nKELURAHAN SARIAGUNG KECAMATAN ULU MORO"O\n'
+        "KABUPATEN NIAS BARAT\nSURAT PENGANTAR\nNomor: 031/RT.012/V/2026\n"
+        "Yang bertanda tangan di bawah ini, Ketua RT 012 RW 005 Kelurahan Sariagung, "
+        'Kecamatan Ulu Moro"o,\nKabupaten Nias Barat, menerangkan bahwa:\n'
+    )
+    places = set(_values(extract_letter_fields(letter)["places"]))
+    assert "ULU MORO''O" in places and not any(p.startswith("ULU MORO") and p != "ULU MORO''O" for p in places)
+
+
 def test_a_village_no_gazetteer_knows_is_not_run_into_the_title_below_it() -> None:
     # The letterhead's last line, a village the Kemendagri list does not hold, and the title
     # on the next line: the NER read them as one place (seed 329, every rendering).

@@ -27,6 +27,16 @@ def test_a_numbered_district_ending_an_address_keeps_its_numeral(raw: str, value
     assert norm.normalize("text", raw).value == value
 
 
+@pytest.mark.parametrize(("raw", "value"), [
+    # A phone form of seed 331: the two apostrophes of a Nias district read as one double quote.
+    ('JL. KARTINI NO. 142, SARIAGUNG, ULU MORO"O', "JL. KARTINI NO. 142, SARIAGUNG, ULU MORO''O"),
+    ("JL. KARTINI NO. 142, HU\u201dU", "JL. KARTINI NO. 142, HU''U"),
+    ('"JL. KARTINI NO. 142', "JL. KARTINI NO. 142"),  # at a word's edge it is still a speck
+])
+def test_a_double_quote_inside_a_word_is_two_apostrophes(raw: str, value: str) -> None:
+    assert norm.normalize("text", raw).value == value
+
+
 def test_an_address_whose_colon_read_as_1_before_a_blurred_jl_is_a_street() -> None:
     # Held-out seed 233, a phone KK: the colon read as 1, then JL. blurred into XL.
     assert norm.normalize("text", "1 XL. SEROJA NO. 117").value == "JL. SEROJA NO. 117"
