@@ -402,7 +402,8 @@ def normalize_place(raw: str) -> Normalized:
     # A J whose hook a phone photo's blur took, read I, or blurred into a Y or an N: REJO
     # ends 42 Kemendagri names, and EIO, REYO and RENO none but BAURENO, which stays (a
     # region word): SUKAREIO, SARIREIO, CIPTAREYO, SUKARENO (phone KKs of seeds 275, 286, 303).
-    mended = re.sub(r"\b[A-Z]*(?:EI|REY|REN)O\b",
+    # HARJO ends 11, HARIO none: CIPTAHARIO, JATIHARIO (held-out seed 401, seed 331).
+    mended = re.sub(r"\b[A-Z]*(?:EI|REY|REN|HARI)O\b",
                     lambda m: m.group(0) if m.group(0) in _region_words() else m.group(0)[:-2] + "JO", text)
     if mended != text:
         text, repairs = mended, [*repairs, "I->J"]

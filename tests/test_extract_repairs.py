@@ -654,6 +654,7 @@ def test_a_time_read_as_no_time_is_read_again_from_its_box_and_else_dropped() ->
     ("PURWOREJO", "PURWOREJO"), ("SARIO", "SARIO"),  # a Kemendagri name with IO stays
     ("CIPTAREYO", "CIPTAREJO"), ("PASIRRENO", "PASIRREJO"),  # a J read Y or N (held-out seed 303)
     ("BAURENO", "BAURENO"), ("HOMEYO", "HOMEYO"), ("KENO", "KENO"),  # Kemendagri's own, a short word
+    ("JATIHARIO", "JATIHARJO"), ("CIPTAHARIO", "CIPTAHARJO"),  # phone KKs of seeds 331 and 401
 ])
 def test_a_place_ending_eio_is_ejo(raw: str, value: str) -> None:
     assert norm.normalize("place", raw).value == value
