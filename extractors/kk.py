@@ -1102,7 +1102,7 @@ def _region_code(page: Page, table_top: float, members: list[dict[str, object]])
         return norm.with_region_sevens(numbers[0])[:6]
     codes = [norm.with_region_sevens(n)[:6] for m in members for n in [m.get("nik")]
              if isinstance(n, str) and len(n) == 16]
-    common = max(set(codes), key=codes.count) if codes else None
+    common = _most_common(codes)
     return common if common is not None and codes.count(common) >= 2 else None
 
 
@@ -1326,6 +1326,12 @@ def _segment_by_validity(niks: list[str], dates: list[str], female: bool) -> str
     return segment
 
 
+def _most_common(values: list[str]) -> str | None:
+    """The value read most often, the first read of those tied (never the order of a set,
+    which changes from one process to the next); ``None`` for none."""
+    return max(values, key=values.count) if values else None
+
+
 def _voted(readings: list[str]) -> str:
     """Readings of one number voted digit by digit (a tie goes to the first reading)."""
     return "".join(max(sorted({r[i] for r in readings}),
@@ -1496,7 +1502,7 @@ def _nik_read_again(image: np.ndarray, number: int, names: list[str | None],
         return rows
     readings = [_nik_reading(cells.get(k, [])) for cells in rows]
     codes = [r[0][0][:6] for r in readings if r]
-    common = max(set(codes), key=codes.count) if codes else None
+    common = _most_common(codes)
     out = []
     for cells, reading in zip(rows, readings, strict=True):
         words = cells.get(k, [])
@@ -2175,7 +2181,7 @@ def _doubtful_cells(names: list[str | None], rows: list[dict[int, list[Word]]],
 
     niks = [re.sub(r"\D", "", norm.repair_digits(text(cells, nik))[0]) for cells in rows]
     codes = [n[:6] for n in niks if len(n) == 16]
-    common = max(set(codes), key=codes.count) if codes else None
+    common = _most_common(codes)
     out: list[list[int]] = []
     for cells, digits in zip(rows, niks, strict=True):
         failing = []

@@ -499,6 +499,27 @@ def test_a_kk_region_code_with_its_7_read_as_1_is_the_kecamatan_code() -> None:
     assert kk._with_region("1326025610785628", region) == "7326025610785628"
 
 
+def test_a_kk_region_code_two_codes_tie_for_is_the_same_in_every_process() -> None:
+    """Two member NIKs of each of two region codes: the code taken is the one read first, in
+    every process. It was the order of a set of strings, which Python's hash seed changes from
+    one run to the next (a phone KK of seed 331 read one member's NIK two ways by turns)."""
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "from extractors import kk; from models.domain import Page; "
+        "members = [{'nik': n} for n in ('3273010101900001', '3273010202900002', "
+        "'3204010303900003', '3204010404900004')]; "
+        "print(kk._region_code(Page(number=1, width=1000, height=800, words=[]), 300.0, members))"
+    )
+    read = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).parent.parent,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+            for seed in range(8)}
+    assert read == {"327301"}
+
+
 def _cells_printed(nik: str, date: str) -> tuple[np.ndarray, list["Word"], list["Word"]]:
     """An NIK cell above a date cell, printed, with the words a table reading found there."""
     from models.domain import Word
