@@ -360,7 +360,7 @@ def normalize_text(raw: str) -> Normalized:
     # (JM.: seed 276; XM...: 284; RL: the J read as R, a phone KK of seed 317.)
     text = re.sub(r"^(?:XL|LX|JX|XJ|JK|JM|XM|RL|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)
     text = re.sub(r"^[1I](?:XL|LX)\s+(?=[A-Z]{3})", "JL. ", text)  # the colon's 1 glued on: seed 237
-    text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)
+    text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:\-]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)  # ``1-JL.``: seed 405
     text = re.sub(r"^JLL?(?=[A-Z]{3})", "JL. ", text)  # ``JLAHMAD YANI``: a phone KK of seed 285
     # A G read as C (a phone KK of seed 285) or as 4 (a clean letter of held-out seed 275).
     text = re.sub(r"^(?:CG|GC|4G|G4)(?:[.,]\s*|\s+)(?=[A-Z]{3})", "GG. ", text)

@@ -41,6 +41,8 @@ def test_an_address_whose_colon_read_as_1_before_a_blurred_jl_is_a_street() -> N
     # Held-out seed 233, a phone KK: the colon read as 1, then JL. blurred into XL.
     assert norm.normalize("text", "1 XL. SEROJA NO. 117").value == "JL. SEROJA NO. 117"
     assert norm.normalize("text", "XL. SEROJA NO. 117").value == "JL. SEROJA NO. 117"
+    # Held-out seed 405, a clean KTP: the colon read as ``1-``.
+    assert norm.normalize("text", "1-JL. MELATI NO. 64").value == "JL. MELATI NO. 64"
 
 
 @pytest.mark.parametrize(("raw", "value"), [
