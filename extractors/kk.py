@@ -231,6 +231,12 @@ def _education(raw: str) -> object | None:
     snapped = norm.snap(raw, EDUCATIONS, spellings={e.replace(" ", ""): e for e in EDUCATIONS})
     if snapped.valid:
         return snapped.value
+    # A long religion, shrunk to fit its cell, runs into the education beside it and is read
+    # with its first word (``TDANRAATA III``, ``I MERATA III``: KK scans of seeds 329 and 401):
+    # its end and the numeral after it are still STRATA's.
+    strata = re.fullmatch(r".*[A-Z]{2}A[TI]A\s+(I{2,3})", raw.strip())
+    if strata:
+        return f"STRATA {strata.group(1)}"
     # Too garbled for either, yet clearly like one level more than any other
     # (``AKADEMUYOSI OMA W/5 MUDA``: a phone KK of seed 213).
     return _closest(raw, list(EDUCATIONS)) or norm.normalize("text", raw).value
@@ -256,6 +262,9 @@ def _strata_by_width(words: list[Word], photo: bool = False) -> str | None:
     strata, numeral = (w.bbox[2] - w.bbox[0] for w in words)
     if strata <= 0:
         return None
+    # A word read with more letters than STRATA's six (a long religion run into the cell: the
+    # above) is measured as six of its letters.
+    strata *= min(1.0, len("STRATA") / len(re.sub(r"[^A-Za-z]", "", words[0].text)))
     return "STRATA III" if numeral / strata >= (STRATA_III_WIDTH_PHOTO if photo else STRATA_III_WIDTH) else (
         "STRATA II")
 

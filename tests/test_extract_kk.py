@@ -111,6 +111,11 @@ def test_rule_dashes_are_painted_out_and_text_is_kept() -> None:
     ("Sx TNSEDERAJAT", "SLTA/SEDERAJAT"),
     ("Sur /SEDERAJAT", "SLTP/SEDERAJAT"),  # no N: left to the letters (an SLTP's)
     ("AKADEMUYOSI OMA W/5 MUDA", "AKADEMI/DIPLOMA III/S. MUDA"),  # clearly like one level
+    # A long religion run into the cell, read with STRATA's first letters (KK scans of seeds
+    # 329 and 401).
+    ("TDANRAATA III", "STRATA III"),
+    ("I MERATA III", "STRATA III"),
+    ("TDIAKRAATA II", "STRATA II"),
     ("ORP1 OMA YU", "ORP1 OMA YU"),  # like none clearly: as read, for review
 ])
 def test_education_level_read_with_slips_is_the_printed_one(read: str, level: str) -> None:
@@ -771,6 +776,9 @@ def test_a_phone_photo_kk_page_is_read_once_with_its_header_closer(tmp_path: Pat
     ([("STRATA", 100.0), ("II", 14.7)], "STRATA II"),
     ([("STRATA", 100.0), ("1", 13.7)], "STRATA II"),
     ([("STRATA", 100.0), ("I", 5.0), ("I", 5.0)], None),  # not read as two words: left as read
+    # A religion run into the cell, read as more letters than STRATA's: six of them count.
+    ([("TDANRAATA", 150.0), ("III", 20.0)], "STRATA III"),
+    ([("TDANRAATA", 150.0), ("II", 14.7)], "STRATA II"),
 ])
 def test_strata_ii_and_iii_are_told_apart_by_the_numerals_width(words: list[tuple[str, float]],
                                                                  level: str | None) -> None:
