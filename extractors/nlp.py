@@ -761,9 +761,11 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
         glued = re.fullmatch(r"(.*[A-Za-z])[Il1|!WVN]((?:19|20)\d{2})", parts[-1])
         if glued:
             parts[-1:] = [glued.group(1), glued.group(2)]
-    if len(parts) >= 4 and re.fullmatch(r"\d{1,4}[A-Z]{2,4}", parts[-3]):
-        # The slash between the number and the unit code lost (``279RSUD``: seed 217, phone).
-        number, unit = re.fullmatch(r"(\d+)(\D+)", parts[-3]).groups()  # type: ignore[union-attr]
+    if len(parts) >= 4 and re.fullmatch(r"\d{1,4}[JIl|!]?[A-Z]{2,4}", parts[-3]):
+        # The slash between the number and the unit code lost (``279RSUD``: seed 217, phone),
+        # or read as a stroke (``142JRSUD``: a phone letter of seed 329; no unit code begins
+        # with J or I).
+        number, unit = re.fullmatch(r"(\d+)[JIl|!]?(\D+)", parts[-3]).groups()  # type: ignore[union-attr]
         if unit in UNIT_CODES:
             parts[-3:-2] = [number, unit]
     if len(parts) < 3 or not re.fullmatch(r"\d{4}", parts[-1]):

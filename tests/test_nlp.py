@@ -390,6 +390,8 @@ def test_ocr_roman_month_in_letter_number_is_repaired() -> None:
     assert repair_letter_number("474.1/555/KELAB2026", letter_month=1) == "474.1/555/KELAB2026"
     # Held-out seed 217, phone photos: the slash after the number lost; I/ read as W.
     assert repair_letter_number("474.1/279RSUD/I/2026", letter_month=1) == "474.1/279/RSUD/I/2026"
+    # Or read as a stroke (a phone letter of seed 329).
+    assert repair_letter_number("145/142JRSUD/IX/2026", letter_month=9) == "145/142/RSUD/IX/2026"
     assert repair_letter_number("474.1/279ABC/I/2026", letter_month=1) == "474.1/279ABC/I/2026"
     assert repair_letter_number("400/033/PMB/IW2026", letter_month=2) == "400/033/PMB/II/2026"
     # Held-out seed 219: the slash after the unit code read as I; the slash before the year
