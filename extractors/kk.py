@@ -680,6 +680,9 @@ def _places_by_family(members: list[dict[str, object]], region: str | None) -> l
 #: Digits of a member NIK's region code (its first six) that may differ from the family's
 #: and still be misread: more is another region (a member who moved in).
 REGION_SLIPS = 3
+#: Edits (a figure lost, one added) that shift the rest of a region code read and still make it
+#: the family's.
+REGION_SHIFT = 2
 
 
 #: Letters a phone photo's blur makes Tesseract read for others in a KK's names, and what
@@ -1117,11 +1120,15 @@ def _region_code(page: Page, table_top: float, members: list[dict[str, object]])
 
 def _with_region(nik: object, region: str | None) -> object:
     """A member's NIK with its region code read back as the family's where up to
-    ``REGION_SLIPS`` of its six digits were misread (``3214...`` among ``3274...``)."""
+    ``REGION_SLIPS`` of its six digits were misread (``3214...`` among ``3274...``), or
+    a figure was lost and another added (``REGION_SHIFT``)."""
     if not isinstance(nik, str) or region is None or not re.fullmatch(r"\d{16}", nik):
         return nik
     slips = sum(a != b for a, b in zip(nik[:6], region, strict=True))
-    return region + nik[6:] if 0 < slips <= REGION_SLIPS else nik
+    # Or a figure lost and another read in its stead, which shifts those between
+    # (``309012`` for 630902: a phone KK of seed 335).
+    shifted = Levenshtein.distance(nik[:6], region) <= REGION_SHIFT
+    return region + nik[6:] if 0 < slips <= REGION_SLIPS or slips and shifted else nik
 
 
 #: Readings of a birth date the member's NIK does not encode, in turn: (scale, preparation).

@@ -489,6 +489,11 @@ def test_member_nik_region_code_misread_is_the_kk_numbers() -> None:
     assert kk._with_region("3214011202045013", region) == "3274011202045013"
     assert kk._with_region("6401011202045013", region) == "6401011202045013"
     assert kk._with_region(None, region) is None
+    # A figure lost and another read in its stead, shifting those between (a phone KK of
+    # seed 335: 309012 for 630902).
+    assert kk._with_region("3274101202045013", region) == "3274011202045013"
+    assert kk._with_region("2740111202045013", region) == "3274011202045013"
+    assert kk._with_region("3090122211780037", "630902") == "6309022211780037"
 
 
 def test_a_kk_region_code_with_its_7_read_as_1_is_the_kecamatan_code() -> None:
