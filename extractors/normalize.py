@@ -203,7 +203,8 @@ def normalize_rt_rw(raw: str) -> Normalized:
         # Colon read as 1 and slash read as 1 or 7: ``10041002`` is ``:004/002``.
         if len(digits) == 8 and digits[0] == "1" and digits[4] in "17":
             return Normalized(f"{digits[1:4]}/{digits[5:]}", repairs + ["colon->dropped", "slash"])
-        if len(digits) == 7 and digits[3] in "17":
+        # (Or as 0: ``0100012`` for 010/012, a phone KK of seed 335.)
+        if len(digits) == 7 and digits[3] in "170":
             rw = digits[4:]
             if rw[0] == "9":
                 # The slash read as a digit runs into the 0 after it: ``0051911`` for ``005/011``

@@ -78,6 +78,7 @@ def test_colon_read_as_1_does_not_eat_the_day_of_a_date() -> None:
     ("0051911", "005/011"),    # a phone KK: the slash read as 1 ran into the 0 after it
     ("0051011", "005/011"),
     ("0051211", "005/211"),
+    ("0100012", "010/012"),    # the slash read as 0 (a phone KK of seed 335)
 ])
 def test_rt_rw_colon_and_slash_misreadings(raw: str, value: str) -> None:
     assert norm.normalize("rt_rw", raw).value == value
