@@ -366,7 +366,8 @@ def normalize_text(raw: str) -> Normalized:
     # A G read as C (a phone KK of seed 285) or as 4 (a clean letter of held-out seed 275).
     text = re.sub(r"^(?:CG|GC|4G|G4)(?:[.,]\s*|\s+)(?=[A-Z]{3})", "GG. ", text)
     text = re.sub(r"^L\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J lost (held-out seed 217, phone)
-    text = re.sub(r"^4\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J read as 4, its L lost (seed 219, phone)
+    # The J read as 4 or 3, its L lost (seed 219; 3: seed 335; phone photos).
+    text = re.sub(r"^[34]\.\s*(?=[A-Z]{3})", "JL. ", text)
     text = re.sub(r"^AL\s+(?=[A-Z]{3})", "JL. ", text)  # and the dot too (held-out seed 223, phone)
     # A D that begins a long word before another consonant (no Indonesian word begins DP, DM,
     # DN...; ``DKI`` is short) lost the thin I after it: ``JL. DPONEGORO`` (phone KKs of

@@ -290,6 +290,7 @@ def test_kk_header_region_is_snapped_like_the_ktp_header(row: list, key: str, va
 @pytest.mark.parametrize(("label", "value", "address"), [
     ("Mamat", ["GG.", "DIPONEGORO", "27"], "GG. DIPONEGORO 27"),  # Al run into an M (seed 221)
     ("Amat", ["4.", "BOUGENVILLE", "NO.", "72"], "JL. BOUGENVILLE NO. 72"),  # la lost; JL. read 4. (seed 219)
+    ("Alamat", ["3.", "HASANUDDIN", "NO.", "107"], "JL. HASANUDDIN NO. 107"),  # JL. read 3. (seed 335)
 ])
 def test_a_kk_address_label_a_phone_photo_blurred_past_one_slip_is_still_read(
         label: str, value: list[str], address: str) -> None:
