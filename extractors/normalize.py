@@ -390,6 +390,8 @@ def normalize_text(raw: str) -> Normalized:
     # A lane's house number run into its name: ``GG. MELATI6`` is ``GG. MELATI 6``.
     if re.match(r"(?:JL|JLN|GG)\. [A-Z]", text):
         text = re.sub(r"(?<=[A-Z]{3})(\d{1,4})(?=$|\s+RT\b)", r" \1", text)  # ``KENANGA3 RT 008``
+        # A street's number whose last 5 was read S (``GG. NUSANTARA 3S``: a phone KK of seed 333).
+        text = re.sub(r"(?<= )(\d{1,3})S(?=$|[\s,])", r"\g<1>5", text)
     text = re.sub(r"\s+([.,])", r"\1", text)
     text = re.sub(r"[\s\-—_|~=:;]+$", "", text)
     return Normalized(text or None, valid=bool(text))

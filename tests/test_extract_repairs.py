@@ -111,6 +111,9 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("JL. SEROJA NO.7", "JL. SEROJA NO. 7"),
     ("GG.MELATI 6", "GG. MELATI 6"),
     ("GG. MELATI6", "GG. MELATI 6"),                        # the space before the number lost
+    ("GG. NUSANTARA 3S", "GG. NUSANTARA 35"),                # a 5 read S (seed 333, phone)
+    ("JL. MAWAR NO. 1S RT 002", "JL. MAWAR NO. 15 RT 002"),
+    ("DUSUN 3S", "DUSUN 3S"),                                # no street: left as read
     ("JL. MAWAR BLOK C12", "JL. MAWAR BLOK C12"),           # a block code keeps its letter
     ("DUSUN ALASMALANG", "DUSUN ALASMALANG"),
     ("LX. PEMUDA NO. 149", "JL. PEMUDA NO. 149"),           # J and L blurred into an X (phone)
