@@ -1571,6 +1571,13 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
             cuts = [i for i in range(3, len(word) - 2) if word[:i] in known and word[i:] in known]
             if not cuts and word not in known and word not in lexicon:
                 cuts = [i for i in range(3, len(word) - 2) if word[:i] in lexicon and word[i:] in lexicon]
+                if not cuts:
+                    # Or into three (``SARIEKAKUSUMA``: SARI EKA KUSUMA, a phone KK of seed 333).
+                    threes = [(i, j) for i in range(3, len(word) - 5) for j in range(i + 3, len(word) - 2)
+                              if {word[:i], word[i:j], word[j:]} <= lexicon | known]
+                    if len(threes) == 1:
+                        out.extend([word[:threes[0][0]], word[threes[0][0]:threes[0][1]], word[threes[0][1]:]])
+                        continue
             if not cuts and word not in known:
                 cuts = [i for i in range(3, len(word) - 2) if word[i - 1:i + 1] == "AA"]
                 if len(cuts) == 1:  # each part read again as a name word (WIOYAANWAR: WIDYA ANWAR)

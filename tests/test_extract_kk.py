@@ -206,6 +206,9 @@ def test_a_name_word_run_together_of_two_name_words_is_split_where_no_other_name
     spaced = kk._spaced_names(members)
     assert spaced[0]["full_name"] == "SITI AYU MANURUNG"
     assert (spaced[1]["full_name"], spaced[1]["father_name"]) == ("KURNIAWAN WARDHANA", "WAROHANA")
+    # Three name words run together split in exactly one way (a phone KK of seed 333).
+    members[1]["mother_name"] = "SARIEKAKUSUMA"
+    assert kk._spaced_names(members)[1]["mother_name"] == "SARI EKA KUSUMA"
 
 
 def test_a_name_read_once_with_its_name_words_is_not_outvoted_by_a_misreading() -> None:
