@@ -694,11 +694,14 @@ NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH
                               "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P", "Y": "I"}
 #: Two thin letters a phone photo's blur runs into one (``WUAYA`` for ``WIJAYA``, ``UNDA``
 #: for ``LINDA``, ``SIM`` for ``SITI``, ``RUKY`` and ``REKY`` for ``RIZKY``).
-NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI", "IZ"), "E": ("IZ",), "M": ("TI",), "N": ("TI",)}
+NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI", "IZ"), "E": ("IZ",), "M": ("TI", "NI"), "N": ("TI",)}
+#: And one letter's two strokes read as two thin letters (``MALILANA`` for ``MAULANA``: a phone
+#: KK of seed 335).
+NAME_SPLIT_SLIPS: dict[str, str] = {"LI": "U", "IJ": "U"}
 #: Slips a word read surely is read again for, beside a thin I lost and ``NAME_PAIR_SLIPS``:
 #: a D whose stem the blur took, read surely as O (SUHENORA for SUHENDRA, FEROI for FERDI).
 #: (Of any length; a long word is read for ``STEM_SLIPS`` too, this one among them.)
-SURE_NAME_SLIPS: dict[str, str] = {"O": "D"}
+SURE_NAME_SLIPS: dict[str, str] = {"O": "D", "X": "K"}
 #: Words read at least this surely are left as read.
 NAME_SURE = 0.85
 
@@ -708,9 +711,10 @@ def _name_word(word: str, sure: bool = False) -> str:
     ``NAME_PAIR_SLIPS``, or a thin I lost) away from it, when it is no name word itself and
     exactly one such word exists, or exactly one of several is a common name. A word read
     ``sure``ly is only read with a thin I lost (``DEW`` for ``DEWI``), two thin letters run
-    into one (``SIM`` for ``SITI``) or a D's stem lost (``SUHENORA`` for ``SUHENDRA``:
-    ``SURE_NAME_SLIPS``), the thin I after it lost too where that gives a common name (``OW``
-    for ``DWI``). A long word one slip from none is read again for one or two strokes lost,
+    into one (``SIM`` for ``SITI``), one letter's strokes read as two (``MALILANA`` for
+    ``MAULANA``: ``NAME_SPLIT_SLIPS``), a D's stem lost (``SUHENORA`` for ``SUHENDRA``) or a
+    K read X (no name word has an X: ``SURE_NAME_SLIPS``), the thin I after a D lost too where
+    that gives a common name (``OW`` for ``DWI``). A long word one slip from none is read again for one or two strokes lost,
     sure or not (``STEM_SLIPS``)."""
     known = norm.name_words()
     if len(word) < 2 or word in known or not word.isalpha():
@@ -719,6 +723,8 @@ def _name_word(word: str, sure: bool = False) -> str:
     near = {word[:i] + other + word[i + 1:] for i, letter in enumerate(word)
             for other in (*slips.get(letter, ""), *NAME_PAIR_SLIPS.get(letter, ()))}
     near |= norm.with_thin_i(word)
+    near |= {word[:i] + printed + word[i + 2:] for i in range(len(word) - 1)
+             for read, printed in NAME_SPLIT_SLIPS.items() if word[i:i + 2] == read}
     found = sorted(near & known)
     if len(found) > 1:
         # A common name before words the news corpora name people by (``SIM``: SITI, not SIN).

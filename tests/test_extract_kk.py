@@ -974,6 +974,8 @@ def test_a_relationship_too_garbled_for_its_letters_is_told_by_the_parents_names
     ("WUAYA", "WIJAYA"), ("UNDA", "LINDA"),  # two thin letters run into a U (seeds 266, 221)
     ("SIM", "SITI"),  # TI run into an M; SITI a common name, SIN one the news names (seed 231)
     ("RUKY", "RIZKY"), ("REKY", "RIZKY"),  # IZ run into a U or an E (seeds 279, 289)
+    ("KURMAWAN", "KURNIAWAN"),  # NI run into an M (a phone KK of seed 335)
+    ("MALILANA", "MAULANA"),  # a U's two stems read as L and I (seed 335)
 ])
 def test_a_name_word_a_phone_photo_blurred_into_no_name_is_the_name_word_one_slip_away(
         read: str, value: str) -> None:
@@ -993,6 +995,8 @@ def test_a_name_word_read_surely_is_only_read_again_for_a_thin_letter_lost_or_a_
     assert kk._name_word("MERU", sure=True) == "MERU"
     assert kk._name_word("MERU") == "HERU"
     assert kk._name_word("FERDI", sure=True) == "FERDI"
+    # No Indonesian name word has an X: read surely, it is a K (EXA for EKA: held-out seed 401).
+    assert kk._name_word("EXA", sure=True) == "EKA"
 
 
 
