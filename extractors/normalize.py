@@ -524,6 +524,13 @@ def normalize_region_place(raw: str) -> Normalized:
     """
     result = normalize_place(raw)
     value = result.value
+    capitals = re.match(r"\s*([A-Z][A-Z' ]*?)(?:\s+[a-z][\w.]*)+[\s.]*$", raw)
+    if isinstance(value, str) and value not in region_place_names() and capitals:
+        # Specks after the name read as small letters (``TANJUNG MELAWAN beo...``: a
+        # low-contrast KTP of seed 339); the card prints names in capitals.
+        head = normalize_place(capitals.group(1))
+        if head.value in region_place_names():
+            return Normalized(head.value, [*head.repairs, "small-letter specks"])
     numeral = re.search(r"(?<=[A-Za-z] )[|!]{1,3}$", clean_spaces(raw))
     if isinstance(value, str) and numeral and f"{value} {'I' * len(numeral.group(0))}" in region_place_names():
         # A Roman numeral ending the name (``LUBUK LINGGAU TIMUR I``) read as ``|``.

@@ -37,6 +37,16 @@ def test_a_double_quote_inside_a_word_is_two_apostrophes(raw: str, value: str) -
     assert norm.normalize("text", raw).value == value
 
 
+@pytest.mark.parametrize(("raw", "value"), [
+    # A low-contrast KTP of seed 339: specks after the district read as small letters.
+    ("TANAH PUTIH TANJUNG MELAWAN beo...", "TANAH PUTIH TANJUNG MELAWAN"),
+    ("TANAH PUTIH TANJUNG MELAWAN", "TANAH PUTIH TANJUNG MELAWAN"),
+    ("Tanah Putih", "TANAH PUTIH"),  # a name printed in small letters stays whole
+])
+def test_small_letters_after_a_region_name_in_capitals_are_specks(raw: str, value: str) -> None:
+    assert norm.normalize("region_place", raw).value == value
+
+
 def test_an_address_whose_colon_read_as_1_before_a_blurred_jl_is_a_street() -> None:
     # Held-out seed 233, a phone KK: the colon read as 1, then JL. blurred into XL.
     assert norm.normalize("text", "1 XL. SEROJA NO. 117").value == "JL. SEROJA NO. 117"
