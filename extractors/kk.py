@@ -697,7 +697,7 @@ NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH
 NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI", "IZ"), "E": ("IZ",), "M": ("TI", "NI"), "N": ("TI",)}
 #: And one letter's two strokes read as two thin letters (``MALILANA`` for ``MAULANA``: a phone
 #: KK of seed 335).
-NAME_SPLIT_SLIPS: dict[str, str] = {"LI": "U", "IJ": "U"}
+NAME_SPLIT_SLIPS: dict[str, str] = {"LI": "U"}
 #: Slips a word read surely is read again for, beside a thin I lost and ``NAME_PAIR_SLIPS``:
 #: a D whose stem the blur took, read surely as O (SUHENORA for SUHENDRA, FEROI for FERDI).
 #: (Of any length; a long word is read for ``STEM_SLIPS`` too, this one among them.)
@@ -714,8 +714,8 @@ def _name_word(word: str, sure: bool = False) -> str:
     into one (``SIM`` for ``SITI``), one letter's strokes read as two (``MALILANA`` for
     ``MAULANA``: ``NAME_SPLIT_SLIPS``), a D's stem lost (``SUHENORA`` for ``SUHENDRA``) or a
     K read X (no name word has an X: ``SURE_NAME_SLIPS``), the thin I after a D lost too where
-    that gives a common name (``OW`` for ``DWI``). A long word one slip from none is read again for one or two strokes lost,
-    sure or not (``STEM_SLIPS``)."""
+    that gives a common name (``OW`` for ``DWI``). A long word one slip from none is read
+    again for one or two strokes lost, sure or not (``STEM_SLIPS``)."""
     known = norm.name_words()
     if len(word) < 2 or word in known or not word.isalpha():
         return word
@@ -1134,7 +1134,7 @@ def _with_region(nik: object, region: str | None) -> object:
     # Or a figure lost and another read in its stead, which shifts those between
     # (``309012`` for 630902: a phone KK of seed 335).
     shifted = Levenshtein.distance(nik[:6], region) <= REGION_SHIFT
-    return region + nik[6:] if 0 < slips <= REGION_SLIPS or slips and shifted else nik
+    return region + nik[6:] if slips and (slips <= REGION_SLIPS or shifted) else nik
 
 
 #: Readings of a birth date the member's NIK does not encode, in turn: (scale, preparation).
@@ -1579,8 +1579,9 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
                 cuts = [i for i in range(3, len(word) - 2) if word[:i] in lexicon and word[i:] in lexicon]
                 if not cuts:
                     # Or into three (``SARIEKAKUSUMA``: SARI EKA KUSUMA, a phone KK of seed 333).
+                    words = lexicon | known
                     threes = [(i, j) for i in range(3, len(word) - 5) for j in range(i + 3, len(word) - 2)
-                              if {word[:i], word[i:j], word[j:]} <= lexicon | known]
+                              if {word[:i], word[i:j], word[j:]} <= words]
                     if len(threes) == 1:
                         out.extend([word[:threes[0][0]], word[threes[0][0]:threes[0][1]], word[threes[0][1]:]])
                         continue
