@@ -257,14 +257,15 @@ def _strata_by_width(words: list[Word], photo: bool = False) -> str | None:
     """``STRATA II`` or ``STRATA III`` by the width of the numeral's word against that of
     ``STRATA`` (in the same cell, so in the same scale and slant; a ``photo``'s table has
     its own bar); ``None`` unless the cell was read as those two words."""
-    if len(words) != 2 or len(re.sub(r"[^A-Za-z]", "", words[0].text)) < 5:
+    letters = len(re.sub(r"[^A-Za-z]", "", words[0].text)) if len(words) == 2 else 0
+    if letters < 5:
         return None
     strata, numeral = (w.bbox[2] - w.bbox[0] for w in words)
     if strata <= 0:
         return None
     # A word read with more letters than STRATA's six (a long religion run into the cell: the
     # above) is measured as six of its letters.
-    strata *= min(1.0, len("STRATA") / len(re.sub(r"[^A-Za-z]", "", words[0].text)))
+    strata *= min(1.0, len("STRATA") / letters)
     return "STRATA III" if numeral / strata >= (STRATA_III_WIDTH_PHOTO if photo else STRATA_III_WIDTH) else (
         "STRATA II")
 
@@ -1349,9 +1350,10 @@ def _segment_by_validity(niks: list[str], dates: list[str], female: bool) -> str
 
 
 def _most_common(values: list[str]) -> str | None:
-    """The value read most often, the first read of those tied (never the order of a set,
-    which changes from one process to the next); ``None`` for none."""
-    return max(values, key=values.count) if values else None
+    """The value read most often, the first read of those tied (``Counter.most_common`` keeps
+    that order; never the order of a set, which changes from one process to the next);
+    ``None`` for none."""
+    return Counter(values).most_common(1)[0][0] if values else None
 
 
 def _voted(readings: list[str]) -> str:
@@ -1583,7 +1585,8 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
                     threes = [(i, j) for i in range(3, len(word) - 5) for j in range(i + 3, len(word) - 2)
                               if {word[:i], word[i:j], word[j:]} <= words]
                     if len(threes) == 1:
-                        out.extend([word[:threes[0][0]], word[threes[0][0]:threes[0][1]], word[threes[0][1]:]])
+                        [(i, j)] = threes
+                        out.extend([word[:i], word[i:j], word[j:]])
                         continue
             if not cuts and word not in known:
                 cuts = [i for i in range(3, len(word) - 2) if word[i - 1:i + 1] == "AA"]
@@ -1649,11 +1652,18 @@ def regions_by_kk_number(fields: dict[str, Field], pages: Sequence[Page] = ()) -
 
 def _names_a_region(value: str) -> bool:
     """Whether ``value`` (upper case) is a Kemendagri province, regency, city or district name."""
-    from rules.identifiers import regions
-
     places = norm.region_place_names()
     return (value in places or norm.without_regency_prefix(value) in places
-            or value in {norm.clean_spaces(p.upper()) for p in regions().provinces.values()})
+            or value in _kemendagri_provinces())
+
+
+@functools.cache
+def _kemendagri_provinces() -> frozenset[str]:
+    """Kemendagri's province names, upper case (not ``norm.province_codes``: its names come
+    from python-stdnum, with printed spellings Kemendagri's lack, such as DKI JAKARTA)."""
+    from rules.identifiers import regions
+
+    return frozenset(norm.clean_spaces(p.upper()) for p in regions().provinces.values())
 
 
 #: The kinds (``layouts/kk.yaml``) of the header's region fields.
