@@ -415,8 +415,11 @@ def normalize_place(raw: str) -> Normalized:
 
 
 def without_regency_prefix(name: str) -> str:
-    """A regency's name without ``KABUPATEN``/``KOTA`` (upper case in, as printed out)."""
-    return re.sub(r"^(KABUPATEN|KAB\.|KOTA ADMINISTRASI|KOTA ADM\.|KOTA)\s+", "", name)
+    """A regency's name without ``KABUPATEN``/``KOTA`` (upper case in, as printed out):
+    ``KABUPATEN ADMINISTRASI KEPULAUAN SERIBU`` is ``KEPULAUAN SERIBU``, as a card's birth
+    place prints it (a phone KK of seed 341 read ``ADMINISTRASI KEPULAUAN SERIBU``)."""
+    return re.sub(r"^(KABUPATEN ADMINISTRASI|KAB\. ADM\.|KABUPATEN|KAB\.|KOTA ADMINISTRASI|KOTA ADM\.|KOTA)\s+",
+                  "", name)
 
 
 #: Words of common Indonesian first names and surnames, beside the NER model: Faker's and

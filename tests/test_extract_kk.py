@@ -627,6 +627,10 @@ def test_a_members_parent_named_one_letter_from_the_member_keeps_their_own_name(
     # in 23 letters, no other name within eight.
     ("SOTAANGMONCONOOWSETATAN", "BOLAANG MONGONDOW SELATAN"),
     ("KOTAMOBAGUSELATANBARAT", "KOTAMOBAGUSELATANBARAT"),  # near two names alike: as read
+    # Kemendagri's KABUPATEN ADMINISTRASI KEPULAUAN SERIBU, printed without its prefixes
+    # (a phone KK of seed 341 gave ADMINISTRASI KEPULAUAN SERIBU).
+    ("KEPULAUAN SERIBU", "KEPULAUAN SERIBU"),
+    ("KEPULAUANSERIBU", "KEPULAUAN SERIBU"),
 ])
 def test_member_birth_place_read_with_a_slip_is_the_registered_place(read: str, place: str) -> None:
     from extractors.kk import _normalise

@@ -247,6 +247,7 @@ def test_label_read_only_in_part_before_its_colon() -> None:
     ("SURABAYA", "SURABAYA"),
     ("KEP. SIAU TAGULANDANG BIARO", "KEP. SIAU TAGULANDANG BIARO"),  # as printed, abbreviated
     ("SUMBERMAJU", "SUMBERMAJU"),                  # no Kemendagri name close: kept as read
+    ("KEPULAUAN SERIBU", "KEPULAUAN SERIBU"),      # KABUPATEN ADMINISTRASI's name as printed
 ])
 def test_birth_place_and_kecamatan_snap_one_slip_to_a_kemendagri_name(raw: str, value: str) -> None:
     assert norm.normalize("region_place", raw).value == value
