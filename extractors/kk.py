@@ -815,11 +815,21 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
     sure = {text for text, confidence in surest.items() if confidence >= NAME_SURE}
     sure_count = Counter(w.text.upper() for w in words_read if w.confidence >= NAME_SURE)
 
+    def restored(others: list[str]) -> list[str]:
+        # A word the KK reads elsewhere with a D where this one has an O is that word: the
+        # blur takes a D's stem (WAROHANA, read surely, beside WARDHANA: WAROMANA one letter
+        # off the one, WARODHANA off both, is WARDHANA: a phone KK of seed 345).
+        out = set()
+        for other in others:
+            with_d = _with_d_for_o(other) & read
+            out.add(with_d.pop() if len(with_d) == 1 else other)
+        return sorted(out)
+
     def near(word: str, own: float) -> list[str]:
         # Words read elsewhere surely, or (FAMILY_WORD_LEAD) much more surely than ``word``.
-        return [other for other, confidence in surest.items()
-                if (confidence >= NAME_SURE or confidence >= max(FAMILY_WORD_UNSURE, own + FAMILY_WORD_LEAD))
-                and _family_near(word, other) and word not in _with_d_for_o(other)]  # a D is never an O read as D
+        return restored([other for other, confidence in surest.items()
+                         if (confidence >= NAME_SURE or confidence >= max(FAMILY_WORD_UNSURE, own + FAMILY_WORD_LEAD))
+                         and _family_near(word, other) and word not in _with_d_for_o(other)])  # a D is never an O read as D
 
     out = []
     for position, member in enumerate(members):
@@ -844,9 +854,9 @@ def _words_by_family(members: list[dict[str, object]], read_in: dict[int, dict[s
                     # One letter off a word the KK reads surely twice or more, however surely read
                     # (PRATANA at 0.89, a child of BAMBANG PRATAMA read so at 0.95 five times:
                     # a phone KK of seed 313).
-                    slipped = [other for other in sure if sure_count[other] >= 2 and len(other) == len(word)
-                               and len(word) >= FAMILY_SLIP_WORD and sum(a != b for a, b in zip(word, other)) == 1
-                               and word not in _with_d_for_o(other)]  # (WARDHANA is no WAROHANA: seed 281)
+                    slipped = restored([other for other in sure if sure_count[other] >= 2 and len(other) == len(word)
+                                        and len(word) >= FAMILY_SLIP_WORD and sum(a != b for a, b in zip(word, other)) == 1
+                                        and word not in _with_d_for_o(other)])  # (WARDHANA is no WAROHANA: seed 281)
                 words.append(nearby[0] if take else slipped[0] if len(slipped) == 1 else word)
             member[key] = " ".join(words)
         out.append(member)

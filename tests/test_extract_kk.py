@@ -336,6 +336,33 @@ def test_a_name_word_read_surely_one_letter_off_a_word_the_kk_reads_surely_twice
     assert kk._words_by_family(members, read_in)[1]["full_name"] == "MAYA KARTIKA PRATANA"
 
 
+def test_a_name_word_near_a_surname_read_with_an_o_for_its_d_is_the_surname_with_its_d() -> None:
+    """A phone KK of seed 345: WARDHANA read so surely three times and WAROHANA (a D's stem
+    lost) three times. A child's WAROMANA (0.66), one letter off WAROHANA, and a father's
+    WARODHANA (0.44), a letter off both, are WARDHANA: the O-for-D reading they are near is
+    itself WARDHANA misread."""
+    def cell(*words: tuple[str, float]) -> list[kk.Word]:
+        return [kk.Word(text=t, confidence=c, bbox=(0, 0, 1, 1)) for t, c in words]
+
+    members = [{"full_name": "ADITYA WAROHANA", "father_name": "BUDI WARDHANA"},
+               {"full_name": "YUNI WARDHANA", "father_name": "ADITYA WAROHANA", "mother_name": "RINA WARDHANA"},
+               {"full_name": "PUTRI EKA WAROMANA", "father_name": "ADITYA WAROHANA"},
+               {"full_name": "MAYA WARDHANA", "father_name": "SLAMET WARODHANA"}]
+    read_in = {0: {"full_name": cell(("ADITYA", 0.91), ("WAROHANA", 0.87)),
+                   "father_name": cell(("BUDI", 0.85), ("WARDHANA", 0.86))},
+               1: {"full_name": cell(("YUNI", 0.92), ("WARDHANA", 0.86)),
+                   "father_name": cell(("ADITYA", 0.93), ("WAROHANA", 0.88)),
+                   "mother_name": cell(("RINA", 0.93), ("WARDHANA", 0.9))},
+               2: {"full_name": cell(("PUTRI", 0.96), ("EKA", 0.93), ("WAROMANA", 0.66)),
+                   "father_name": cell(("ADITYA", 0.93), ("WAROHANA", 0.88))},
+               3: {"full_name": cell(("MAYA", 0.96), ("WARDHANA", 0.78)),
+                   "father_name": cell(("SLAMET", 0.93), ("WARODHANA", 0.44))}}
+    fixed = kk._words_by_family(members, read_in)
+    assert fixed[2]["full_name"] == "PUTRI EKA WARDHANA"
+    assert fixed[3]["father_name"] == "SLAMET WARDHANA"
+    assert fixed[0]["full_name"] == "ADITYA WARDHANA"
+
+
 def test_three_readings_of_a_surname_each_a_letter_off_are_voted_letter_by_letter() -> None:
     """A phone KK of seed 249: the head HENDRA HASIBUAN read HENDRA MASIBUAN in his row and
     HENDRA HASISUAN as his child's father; above the tables, HENDRA HASIBUAN. No reading of
