@@ -149,6 +149,18 @@ def _table(header: Line, rows: list[Line]) -> dict[int, dict[str, tuple[str, lis
     return table
 
 
+#: Cells a KK prints in capitals: a lone small letter read in one is a speck (``WIDYAAYU ANWAR
+#: i``, the ``i`` at 0.26: a phone KK of seed 345).
+SPECKED_KINDS = frozenset({"name", "place"})
+
+
+def _cell_text(kind: str, words: list[Word]) -> str:
+    """The text of a member cell's words, without a lone small letter where the KK prints
+    capitals (``SPECKED_KINDS``)."""
+    return " ".join(w.text for w in words
+                    if not (kind in SPECKED_KINDS and len(w.text) == 1 and w.text.islower()))
+
+
 def _normalise(kind: str, raw: str) -> object | None:
     if kind == "relationship":
         return norm.snap(raw, RELATIONSHIPS).value
@@ -441,7 +453,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
                 if target is None:
                     continue
                 key, kind = target
-                members[position][key] = _normalise(kind, " ".join(w.text for w in ws))
+                members[position][key] = _normalise(kind, _cell_text(kind, ws))
                 if key == "education" and members[position][key] in STRATA_NUMERALS:
                     members[position][key] = _strata_by_width(ws, photo) or members[position][key]
                 read_in.setdefault(position, {})[key] = ws

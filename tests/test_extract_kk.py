@@ -363,6 +363,18 @@ def test_a_name_word_near_a_surname_read_with_an_o_for_its_d_is_the_surname_with
     assert fixed[0]["full_name"] == "ADITYA WARDHANA"
 
 
+def test_a_lone_small_letter_in_a_name_or_place_cell_is_a_speck() -> None:
+    """A phone KK of seed 345 read the mother WIDYA AYU ANWAR with a speck after her name,
+    ``i`` at 0.26. A KK prints names and places in capitals; other cells keep every word."""
+    words = [kk.Word(text=t, confidence=c, bbox=(0, 0, 1, 1)) for t, c in
+             (("WIDYAAYU", 0.82), ("ANWAR", 0.95), ("i", 0.26))]
+    assert kk._cell_text("name", words) == "WIDYAAYU ANWAR"
+    assert kk._cell_text("place", words) == "WIDYAAYU ANWAR"
+    assert kk._cell_text("name", words[:2] + [kk.Word(text="I", confidence=0.26, bbox=(0, 0, 1, 1))]) == (
+        "WIDYAAYU ANWAR I")
+    assert kk._cell_text("religion", words) == "WIDYAAYU ANWAR i"
+
+
 def test_three_readings_of_a_surname_each_a_letter_off_are_voted_letter_by_letter() -> None:
     """A phone KK of seed 249: the head HENDRA HASIBUAN read HENDRA MASIBUAN in his row and
     HENDRA HASISUAN as his child's father; above the tables, HENDRA HASIBUAN. No reading of
