@@ -708,9 +708,9 @@ NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH
 #: Two thin letters a phone photo's blur runs into one (``WUAYA`` for ``WIJAYA``, ``UNDA``
 #: for ``LINDA``, ``SIM`` for ``SITI``, ``RUKY`` and ``REKY`` for ``RIZKY``).
 NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI", "IZ"), "E": ("IZ",), "M": ("TI", "NI"), "N": ("TI",)}
-#: And one letter's two strokes read as two thin letters (``MALILANA`` for ``MAULANA``: a phone
-#: KK of seed 335).
-NAME_SPLIT_SLIPS: dict[str, str] = {"LI": "U"}
+#: And one letter's strokes read as two letters (``MALILANA`` for ``MAULANA``: a phone KK of
+#: seed 335; a W's two V's as I and N, ``GUNAINAN`` for ``GUNAWAN``: seed 343).
+NAME_SPLIT_SLIPS: dict[str, str] = {"LI": "U", "IN": "W"}
 #: Slips a word read surely is read again for, beside a thin I lost and ``NAME_PAIR_SLIPS``:
 #: a D whose stem the blur took, read surely as O (SUHENORA for SUHENDRA, FEROI for FERDI).
 #: (Of any length; a long word is read for ``STEM_SLIPS`` too, this one among them.)
@@ -755,8 +755,9 @@ def _name_word(word: str, sure: bool = False) -> str:
 #: Letters an H, a D, an F or an M becomes when a phone photo's blur takes or smears a
 #: stroke, read surely: an H as M (RAMMAN for RAHMAN, FIRMANSYAM for FIRMANSYAH), a D as O,
 #: an F as E (IREAN for IRFAN: phone KKs of seeds 286 and 287), an M's middle as an N
-#: (HAKIN for HAKIM: a phone KK of held-out seed 301; PRATANA for PRATAMA: seed 313).
-STEM_SLIPS: dict[str, str] = {"M": "H", "O": "D", "E": "F", "N": "M"}
+#: (HAKIN for HAKIM: a phone KK of held-out seed 301; PRATANA for PRATAMA: seed 313), and an
+#: N's diagonal smeared into an M's (MUGROHO for NUGROHO: a phone KK of seed 343).
+STEM_SLIPS: dict[str, str] = {"M": "HN", "O": "D", "E": "F", "N": "M"}
 #: Words this long or longer are read again for one or two ``STEM_SLIPS``, however surely
 #: read: short words are left (MERU, read surely, stays: HERU is one slip away).
 STEM_SLIP_WORD = 5
@@ -768,12 +769,13 @@ def _with_stem_slips(word: str) -> set[str]:
     an M, never an H)."""
     once = _with_stem_slip(word)
     return once | {twice for slipped in once for twice in _with_stem_slip(slipped)
-                   if all(STEM_SLIPS.get(read) == printed for read, printed in zip(word, twice) if read != printed)}
+                   if all(printed in STEM_SLIPS.get(read, "") for read, printed in zip(word, twice) if read != printed)}
 
 
 def _with_stem_slip(word: str) -> set[str]:
     """``word`` with one of its letters read for another as ``STEM_SLIPS`` has it."""
-    return set().union(*(norm.with_one_read_as(word, read, printed) for read, printed in STEM_SLIPS.items()))
+    return set().union(*(norm.with_one_read_as(word, read, printed)
+                         for read, printeds in STEM_SLIPS.items() for printed in printeds))
 
 
 def _names_by_lexicon(member: dict[str, object], cells: dict[str, list[Word]]) -> dict[str, object]:

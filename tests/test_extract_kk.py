@@ -1019,6 +1019,7 @@ def test_a_relationship_too_garbled_for_its_letters_is_told_by_the_parents_names
     ("RUKY", "RIZKY"), ("REKY", "RIZKY"),  # IZ run into a U or an E (seeds 279, 289)
     ("KURMAWAN", "KURNIAWAN"),  # NI run into an M (a phone KK of seed 335)
     ("MALILANA", "MAULANA"),  # a U's two stems read as L and I (seed 335)
+    ("GUNAINAN", "GUNAWAN"),  # a W's two V's read as I and N (seed 343)
 ])
 def test_a_name_word_a_phone_photo_blurred_into_no_name_is_the_name_word_one_slip_away(
         read: str, value: str) -> None:
@@ -1048,6 +1049,7 @@ def test_a_name_word_read_surely_is_only_read_again_for_a_thin_letter_lost_or_a_
     ("MARAMAP", "HARAHAP"), ("SUMENORA", "SUHENDRA"),  # two strokes lost (seeds 289, 297)
     ("IREAN", "IRFAN"),  # an F smeared into an E (seeds 286, 287)
     ("HAKIN", "HAKIM"), ("PRATANA", "PRATAMA"),  # an M's middle lost (held-out seed 301, seed 313)
+    ("MUGROHO", "NUGROHO"),  # an N's diagonal smeared into an M's (seed 343)
     ("OW", "DWI"),  # a D's stem and the thin I after it lost (seeds 309, 323, 325)
     ("MERU", "MERU"),  # a short word read surely stays: HERU is one slip away
     ("RANMAN", "RANMAN"),  # an N is an M, never an H: not RAHMAN
