@@ -545,8 +545,8 @@ _NAME_WORDS = r"(?P<name>[A-Z][A-Za-z'.]*(?:(?:[ \t]+|[ \t]*\n[ \t]*)[A-Z][A-Za-
 _BERNAMA_RE = re.compile(  # ``bemama``: rn read as m (held-out seed 219, a phone photo)
     r"(?:be(?:rn|m)ama|diberi\s+nama|atas\s+nama)(?:[ \t]*\n)?[ \t]*:?[ \t]*" + _NAME_WORDS
 )
-_BAHWA_NAME_RE = re.compile(
-    r"\bbahwa(?:[ \t]*\n[ \t]*|[ \t]+)" + _NAME_WORDS + r"(?=[ \t]*(?:,|\(|\bNIK\b))"
+_BAHWA_NAME_RE = re.compile(  # ``bahwa.``: a speck read as a stop (a phone letter of seed 347)
+    r"\bbahwa[.,:;]?(?:[ \t]*\n[ \t]*|[ \t]+)" + _NAME_WORDS + r"(?=[ \t]*(?:,|\(|\bNIK\b))"
 )
 
 
@@ -1532,7 +1532,8 @@ _PROSE_BIRTH_RE = re.compile(
 )
 _PROSE_ADDRESS_RE = re.compile(
     r"\b(?:berdomisili|bertempat\s+tinggal|beralamat|tinggal)\s+di\s+(?P<address>.+?)"
-    r"(?=\s+(?:Kelurahan|Desa|Kel\.|Ds\.|sejak|selama|dan|yang)\b|\s*[,;]|\n\n"
+    # (A comma before a figure is a house number's stop: ``NO, 72``, a phone letter of seed 347.)
+    r"(?=\s+(?:Kelurahan|Desa|Kel\.|Ds\.|sejak|selama|dan|yang)\b|\s*(?:;|,(?!\s*\d))|\n\n"
     r"|" + _NOT_SENTENCE_END + r"\.(?:\s|$))",
     re.DOTALL | re.IGNORECASE,
 )

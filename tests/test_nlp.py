@@ -305,6 +305,17 @@ def test_domicile_statement_in_prose_names_its_subject() -> None:
     assert {"KABUPATEN SLEMAN", "MAGELANG"} <= places
 
 
+def test_a_domicile_subject_after_a_speck_and_a_house_number_with_a_comma_are_read() -> None:
+    """A phone letter of seed 347: a speck after ``bahwa`` read as a stop, the name on the
+    next line; and the stop of ``No. 17`` read as a comma. The subject is still the name
+    before the NIK, and the address runs on past the comma before a figure."""
+    text = DOMICILE_LETTER.replace("sebenarnya bahwa RINA", "sebenarnya bahwa.\nRINA").replace(
+        "No. 17", "No, 17")
+    fields = extract_letter_fields(text)
+    assert fields["subject_name"]["value"] == "RINA KARTIKA SARI"
+    assert fields["address"]["value"] == "JL. SETURAN RAYA NO. 17 RT 004 RW 009"
+
+
 @pytest.mark.parametrize("village_line, issuer", [
     ("KELURAHAN CIPTAREJO", "KELURAHAN CIPTAREJO"),
     ("NAGARI KOTO BARU", "NAGARI KOTO BARU"),
