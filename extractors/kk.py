@@ -232,8 +232,11 @@ def _education(raw: str) -> object | None:
     is often misread or lost: ``DIPLOMA IVISTRATA``), else snapped by edit distance.
     An A and the slash after it blur into an N (``SLTNSEDERAJAT``, ``SLINSEDERAJAT``), which
     is as near SLTP's letters as SLTA's: on the phone KKs of seeds 203-215 that reading was
-    SLTA's six times in six, and no SLTP was read with an N."""
-    raw = re.sub(r"^(\s*S[LUI][TI1])N/?(?=\s*SEDERAJAT)", r"\1A/", raw.upper())
+    SLTA's six times in six, and no SLTP was read with an N. The slash may be read as a V or
+    a mark, and SEDERAJAT itself garbled (``SLTNVSEDERAJAT``, ``SLTN/'SEDERAJAT``,
+    ``SLTN/SEDERAMT``: SLTA's each, on the phone KKs of seeds 341-355, where the 49 SLTP's
+    were read right)."""
+    raw = re.sub(r"^(\s*S[LUI][TIU1])N[/V'|]{0,2}(?=\s*SEDER)", r"\1A/", raw.upper())
     # Or into a W, past a thin letter or a speck (``SLTINSEDERAJAT``, ``SLIWSEDERAJAT``,
     # ``Sx TNSEDERAJAT``: phone KKs of seeds 203-241, each SLTA's); no SLTP lost its P so.
     raw = re.sub(r"^\s*S[^\sP/]{0,2}\s?[^\sP/]?[NW]\s*/?\s*(?=SEDERAJAT)", "SLTA/", raw)

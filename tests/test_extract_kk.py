@@ -103,6 +103,11 @@ def test_rule_dashes_are_painted_out_and_text_is_kept() -> None:
     ("SLTNSEDERAJAT", "SLTA/SEDERAJAT"),
     ("SLINSEDERAJAT", "SLTA/SEDERAJAT"),
     ("SLTN/SEDERAJAT", "SLTA/SEDERAJAT"),
+    # The slash read as V or beside a mark, SEDERAJAT garbled, the T read U (seeds 341-355).
+    ("SLTNVSEDERAJAT", "SLTA/SEDERAJAT"),
+    ("SLTN/'SEDERAJAT", "SLTA/SEDERAJAT"),
+    ("SLTN/SEDERAMT", "SLTA/SEDERAJAT"),
+    ("SLUNVSEDERAJAT", "SLTA/SEDERAJAT"),
     ("SLTPISEDERAJAT", "SLTP/SEDERAJAT"),
     ("SUTPISEDERALAT", "SLTP/SEDERAJAT"),
     # Or into a W, past a thin letter or a speck (phone KKs of seeds 203-241).
