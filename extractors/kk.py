@@ -1644,6 +1644,7 @@ def regions_by_kk_number(fields: dict[str, Field], pages: Sequence[Page] = ()) -
     249) is read where a header row of ``pages`` prints that name word for word."""
     from rules.identifiers import regions
 
+    fields = _kk_number_by_district(fields)
     number = fields.get("kk_number")
     code = number.value if number is not None else None
     if not (isinstance(code, str) and re.fullmatch(r"\d{16}", code)):
@@ -1675,6 +1676,28 @@ def regions_by_kk_number(fields: dict[str, Field], pages: Sequence[Page] = ()) -
                     "repairs": [*field.repairs, "name of the KK number's region code"]})
                 break
     return out
+
+
+def _kk_number_by_district(fields: dict[str, Field]) -> dict[str, Field]:
+    """A KK number whose region code is a figure off the code of the district its header
+    names, read as a Kemendagri name (and no other one a figure off), takes that district's
+    code: the number's first six digits are the district code of the KK's address
+    (``530228``, FAUTMOLO, for NOEBEBA's 530226: a phone KK of seed 353). A district name
+    misread as another one a figure's code away is far rarer than a figure misread."""
+    from rules.identifiers import regions
+
+    number, district = fields.get("kk_number"), fields.get("district")
+    if number is None or district is None or not isinstance(district.value, str):
+        return fields
+    code = number.value
+    if not (isinstance(code, str) and re.fullmatch(r"\d{16}", code)):
+        return fields
+    named = [c for c, name in regions().districts.items() if norm.clean_spaces(name.upper()) == district.value]
+    near = [c for c in named if sum(a != b for a, b in zip(c, code[:6])) == 1]
+    if code[:6] in named or len(near) != 1:
+        return fields
+    return {**fields, "kk_number": number.model_copy(update={
+        "value": near[0] + code[6:], "repairs": [*number.repairs, "region code of the district named"]})}
 
 
 def _names_a_region(value: str) -> bool:

@@ -1329,6 +1329,24 @@ def test_a_kk_header_region_read_a_letter_off_is_the_one_its_number_codes() -> N
     assert kk.regions_by_kk_number(yogya)["province"].value == "DI YOGYAKARTA"
 
 
+def test_a_kk_number_a_figure_off_the_code_of_the_district_its_header_names_takes_that_code() -> None:
+    """A phone KK of seed 353 read its number 530228... (FAUTMOLO's code) under a header
+    naming NOEBEBA, 530226, of the same regency: a figure misread. A header naming a district
+    whose code is further off, or no district, leaves the number as read."""
+    from models.domain import Field
+
+    def header(district: str | None) -> dict[str, Field]:
+        fields = {"kk_number": Field(value="5302281705242572")}
+        return {**fields, "district": Field(value=district)} if district else fields
+
+    read = kk.regions_by_kk_number(header("NOEBEBA"))
+    assert read["kk_number"].value == "5302261705242572"
+    assert read["district"].value == "NOEBEBA"
+    assert kk.regions_by_kk_number(header("FAUTMOLO"))["kk_number"].value == "5302281705242572"
+    assert kk.regions_by_kk_number(header("KUPANG TENGAH"))["kk_number"].value == "5302281705242572"
+    assert kk.regions_by_kk_number(header(None))["kk_number"].value == "5302281705242572"
+
+
 def test_a_kk_header_region_whose_label_was_misread_is_found_on_a_header_row() -> None:
     """A phone KK of seed 249 read ``Desa/Kelurahan CIPTARAHAYU Promosi SUMATERA SELATAN``: the
     province label too far off to match, the name its KK number codes printed word for word on
