@@ -196,6 +196,9 @@ def _birth_place(value: str) -> str:
     words = value.split()
     if len(words) > 1 and len(words[-1]) <= 2 and " ".join(words[:-1]) in norm.region_place_names():
         return " ".join(words[:-1])
+    thin_i = norm.with_thin_i(value) & norm.region_place_names()
+    if len(thin_i) == 1:  # a thin I lost from a short name (``SIG`` for SIGI: a phone KK of seed 353)
+        return thin_i.pop()
     slips = 2 if len(letters) >= 10 else 1 if len(letters) >= 5 else 0
     if not slips:
         return value

@@ -664,6 +664,7 @@ def test_a_members_parent_named_one_letter_from_the_member_keeps_their_own_name(
     ("BONE DOLANGO", "BONE BOLANGO"),  # a letter misread
     ("PECGUNUNGAN SINTANG", "PEGUNUNGAN BINTANG"),  # two in a long name
     ("TULANG BAWANG TA", "TULANG BAWANG"),  # a stray mark read after it
+    ("SIG", "SIGI"),  # a thin I lost (a phone KK of seed 353)
     ("CIRLBON", "CIREBON"),
     ("SINGAPORE", "SINGAPORE"),  # no Kemendagri name near: as read
     ("LERONG", "LERONG"),  # a slip from two names: as read
