@@ -396,6 +396,9 @@ def normalize_text(raw: str) -> Normalized:
     # DN...; ``DKI`` is short) lost the thin I after it: ``JL. DPONEGORO`` (phone KKs of
     # seeds 237, 270 and 278).
     text = re.sub(r"\bD(?=[BCDFGJKLMNPQSTVXZ][AEIOU][A-Z]{2,})", "DI", text)
+    # A hamlet or village named as a place is (``DUSUN SARIREYO``: a phone KK of seed 347).
+    if re.match(r"(?:DUSUN|DSN\.|DESA|DS\.|KAMPUNG)\s", text):
+        text = with_jo_mended(text)
     # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).
     text = re.sub(r"^JL\s+(?=[A-Z])", "JL. ", text)
     text = re.sub(r"(?<=[A-Z]{3})NO[.,]\s*(?=\d)", " NO. ", text)
@@ -420,18 +423,23 @@ def normalize_text(raw: str) -> Normalized:
     return Normalized(text or None, valid=bool(text))
 
 
+def with_jo_mended(text: str) -> str:
+    """``text`` with a place word's J whose hook a phone photo's blur took, read I, or blurred
+    into a Y or an N, read J: REJO ends 42 Kemendagri names, and EIO, REYO and RENO none but
+    BAURENO, which stays (a region word): SUKAREIO, SARIREIO, CIPTAREYO, SUKARENO (phone KKs
+    of seeds 275, 286, 303). HARJO ends 11, HARIO none: CIPTAHARIO, JATIHARIO (held-out
+    seed 401, seed 331)."""
+    return re.sub(r"\b[A-Z]*(?:EI|REY|REN|HARI)O\b",
+                  lambda m: m.group(0) if m.group(0) in _region_words() else m.group(0)[:-2] + "JO", text)
+
+
 def normalize_place(raw: str) -> Normalized:
     """A place name (birth place, village, district): letters only, upper case."""
     text = strip_separator(raw).upper()
     text, repairs = repair_letters(text)
     text = re.sub(r"[^A-Z .'\-/()]", "", text)
     text = clean_spaces(re.sub(r"^[^A-Z]+|[^A-Z.)]+$", "", text))
-    # A J whose hook a phone photo's blur took, read I, or blurred into a Y or an N: REJO
-    # ends 42 Kemendagri names, and EIO, REYO and RENO none but BAURENO, which stays (a
-    # region word): SUKAREIO, SARIREIO, CIPTAREYO, SUKARENO (phone KKs of seeds 275, 286, 303).
-    # HARJO ends 11, HARIO none: CIPTAHARIO, JATIHARIO (held-out seed 401, seed 331).
-    mended = re.sub(r"\b[A-Z]*(?:EI|REY|REN|HARI)O\b",
-                    lambda m: m.group(0) if m.group(0) in _region_words() else m.group(0)[:-2] + "JO", text)
+    mended = with_jo_mended(text)
     if mended != text:
         text, repairs = mended, [*repairs, "I->J"]
     return Normalized(text or None, repairs, valid=bool(text))

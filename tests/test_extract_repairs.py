@@ -117,6 +117,8 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("DUSUN 3S", "DUSUN 3S"),                                # no street: left as read
     ("JL. MAWAR BLOK C12", "JL. MAWAR BLOK C12"),           # a block code keeps its letter
     ("DUSUN ALASMALANG", "DUSUN ALASMALANG"),
+    ("DUSUN SARIREYO", "DUSUN SARIREJO"),  # a J blurred into a Y, as in places (seed 347, phone)
+    ("JL. SARIREYO NO. 5", "JL. SARIREYO NO. 5"),  # a street: as read
     ("LX. PEMUDA NO. 149", "JL. PEMUDA NO. 149"),           # J and L blurred into an X (phone)
     ("X.. MERDEKA NO. 147", "JL. MERDEKA NO. 147"),
     ("XL. PEMUDA NO. 109", "JL. PEMUDA NO. 109"),
