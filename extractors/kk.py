@@ -709,7 +709,7 @@ REGION_SHIFT = 2
 #: ``IREAN`` for ``IRFAN``: seed 249; ``DYAN`` for ``DIAN``, which must not be taken for
 #: ``DYAH`` alone: seed 231).
 NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH", "K": "HX", "X": "K",
-                              "E": "IF", "F": "E", "I": "L", "J": "TIL", "U": "L", "L": "IU", "W": "V", "V": "W",
+                              "E": "IF", "F": "E", "I": "L", "J": "TILU", "U": "L", "L": "IU", "W": "V", "V": "W",
                               "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P", "Y": "I"}
 #: Two thin letters a phone photo's blur runs into one (``WUAYA`` for ``WIJAYA``, ``UNDA``
 #: for ``LINDA``, ``SIM`` for ``SITI``, ``RUKY`` and ``REKY`` for ``RIZKY``).
@@ -739,11 +739,7 @@ def _name_word(word: str, sure: bool = False) -> str:
     if len(word) < 2 or word in known or not word.isalpha():
         return word
     slips = SURE_NAME_SLIPS if sure else NAME_SLIPS
-    near = {word[:i] + other + word[i + 1:] for i, letter in enumerate(word)
-            for other in (*slips.get(letter, ""), *NAME_PAIR_SLIPS.get(letter, ()))}
-    near |= norm.with_thin_i(word)
-    near |= {word[:i] + printed + word[i + 2:] for i in range(len(word) - 1)
-             for read, printed in NAME_SPLIT_SLIPS.items() if word[i:i + 2] == read}
+    near = _one_name_slip(word, slips)
     found = sorted(near & known)
     if len(found) > 1:
         # A common name before words the news corpora name people by (``SIM``: SITI, not SIN).
@@ -755,7 +751,28 @@ def _name_word(word: str, sure: bool = False) -> str:
                        & norm.common_name_words())
     if not found and len(word) >= STEM_SLIP_WORD:
         found = sorted(_with_stem_slips(word) & known)
+    if not found and not sure and len(word) >= TWO_SLIPS_WORD:
+        # Two slips, read unsurely, to a common name only (``AJUA`` for AULIA, a J read for a
+        # U and a U for LI: phone KKs of seeds 347 and 355; ``AUUJA``: seed 351). Not one
+        # letter slipped twice, which is no slip of ``NAME_SLIPS`` (TUTI is no TITI).
+        found = sorted({twice for once in near for twice in _one_name_slip(once, slips)
+                        if Levenshtein.distance(word, twice) >= 2} & norm.common_name_words())
     return found[0] if len(found) == 1 else word
+
+
+#: Letters a name word read unsurely must have to be read again for two slips.
+TWO_SLIPS_WORD = 4
+
+
+def _one_name_slip(word: str, slips: dict[str, str]) -> set[str]:
+    """``word`` with one slip undone: a letter read for another (``slips``), two thin letters
+    run into one (``NAME_PAIR_SLIPS``), one letter's strokes read as two (``NAME_SPLIT_SLIPS``)
+    or a thin I lost."""
+    near = {word[:i] + other + word[i + 1:] for i, letter in enumerate(word)
+            for other in (*slips.get(letter, ""), *NAME_PAIR_SLIPS.get(letter, ()))}
+    near |= norm.with_thin_i(word)
+    return near | {word[:i] + printed + word[i + 2:] for i in range(len(word) - 1)
+                   for read, printed in NAME_SPLIT_SLIPS.items() if word[i:i + 2] == read}
 
 
 #: Letters an H, a D, an F or an M becomes when a phone photo's blur takes or smears a

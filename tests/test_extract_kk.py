@@ -1026,6 +1026,9 @@ def test_a_relationship_too_garbled_for_its_letters_is_told_by_the_parents_names
     ("KURMAWAN", "KURNIAWAN"),  # NI run into an M (a phone KK of seed 335)
     ("MALILANA", "MAULANA"),  # a U's two stems read as L and I (seed 335)
     ("GUNAINAN", "GUNAWAN"),  # a W's two V's read as I and N (seed 343)
+    # Two slips, to a common name: a J read for U and U for LI, or U for L and J for I
+    # (seeds 347, 351, 355); not one letter slipped twice (TUTI, in no list, stays: seed 341).
+    ("AJUA", "AULIA"), ("AUUJA", "AULIA"), ("TUTI", "TUTI"),
 ])
 def test_a_name_word_a_phone_photo_blurred_into_no_name_is_the_name_word_one_slip_away(
         read: str, value: str) -> None:
