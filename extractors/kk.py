@@ -517,6 +517,7 @@ def members_from_grid(page: Page, image: np.ndarray, scale: float,
             member["nik"], member["birth_date"] = _disagreement_by_figures(clean, member, cells)
         member["birth_date"] = _possible_birth_year(member, today)
         member["nik"], member["birth_date"] = _agreed_by_runners_up(member, nik_read, date_read, today)
+        member["birth_date"] = _unread_date_by_nik(member, today)
     head = _head_name(page, tables[0].box[1] / scale)
     if nik_factor > 1.0:
         members = [_names_by_lexicon(member, read_in.get(position, {})) for position, member in enumerate(members)]
@@ -1205,6 +1206,25 @@ def _unread_nik_by_date(member: dict[str, object], nik_read: shapes_mod.DigitRea
             and norm.nik_encodes_date(nik_read.digits, str(printed.value), sex)):  # type: ignore[arg-type]
         return nik_read.digits, printed.value
     return nik, date
+
+
+def _unread_date_by_nik(member: dict[str, object], today: str) -> object:
+    """A member's birth date that no reading of its cell gave, as the NIK read encodes it
+    (digits 7-12, the day + 40 for women), in the century that makes it no later than today
+    and not a hundred years before (four dates unread on the 72 phone KKs of seeds 341-345,
+    each encoded by its NIK). Else the date as read."""
+    nik, date, sex = member.get("nik"), member.get("birth_date"), member.get("sex")
+    if date is not None or not (isinstance(nik, str) and re.fullmatch(r"\d{16}", nik)):
+        return date
+    day, month, year = int(nik[6:8]), nik[8:10], nik[10:12]
+    female = FEMALE.get(sex) if isinstance(sex, str) else None
+    if female is None:
+        female = day > 40
+    if female != (day > 40):  # the sex read and the NIK's day disagree: one is misread
+        return date
+    century = "20" if year <= today[2:4] else "19"
+    found = norm.normalize("date", f"{day - 40 * female:02d}-{month}-{century}{year}")
+    return found.value if found.valid and EARLIEST_BIRTH <= str(found.value) <= today else date
 
 
 #: How each cell a phone KK's figures are read in is printed when Tesseract read it whole.

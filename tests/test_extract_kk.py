@@ -1307,6 +1307,22 @@ def test_a_nik_and_birth_date_that_disagree_agree_by_a_figure_the_shapes_nearly_
     assert kk._agreed_by_runners_up(agreed, nik_read, date_read, today) == (member["nik"], "1986-03-08")
 
 
+def test_a_birth_date_no_reading_gave_is_the_one_the_nik_encodes() -> None:
+    """Phone KKs of seeds 341-345: four birth dates unread, each encoded by its member's NIK
+    (the day + 40 for a woman). The century is the one that puts the birth no later than
+    today; a date read stays, and so does none where the sex read and the NIK disagree."""
+    today = "2026-12-08"
+    woman = {"nik": "3214066703953869", "sex": "PEREMPUAN", "birth_date": None}
+    assert kk._unread_date_by_nik(woman, today) == "1995-03-27"
+    child = {"nik": "3214062703203869", "sex": "LAKI-LAKI", "birth_date": None}
+    assert kk._unread_date_by_nik(child, today) == "2020-03-27"
+    assert kk._unread_date_by_nik({**woman, "sex": None}, today) == "1995-03-27"  # the day tells
+    assert kk._unread_date_by_nik({**woman, "birth_date": "1995-03-28"}, today) == "1995-03-28"
+    assert kk._unread_date_by_nik({**woman, "sex": "LAKI-LAKI"}, today) is None
+    assert kk._unread_date_by_nik({**woman, "nik": "3214069913953869"}, today) is None  # no date
+    assert kk._unread_date_by_nik({**woman, "nik": "32140667039538"}, today) is None  # not whole
+
+
 def test_a_kk_header_region_read_a_letter_off_is_the_one_its_number_codes() -> None:
     """A KK number's first six digits are the district code of its address: a district,
     regency or province read a letter or two off the names of that code is read as them (phone
