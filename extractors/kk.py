@@ -1655,6 +1655,14 @@ def _spaced_names(members: list[dict[str, object]], head: str | None = None) -> 
                         [(i, j)] = threes
                         out.extend([word[:i], word[i:j], word[j:]])
                         continue
+                    # Or into two with an O read for a D (``MAYAOWI``: MAYA DWI, a phone KK of
+                    # seed 357): a D's stem lost, as ``SURE_NAME_SLIPS`` reads a word alone.
+                    twos = [(first, second) for i in range(3, len(word) - 2)
+                            for first in {word[:i], *_with_d_for_o(word[:i])} & lexicon
+                            for second in {word[i:], *_with_d_for_o(word[i:])} & lexicon]
+                    if len(twos) == 1:
+                        out.extend(twos[0])
+                        continue
             if not cuts and word not in known:
                 cuts = [i for i in range(3, len(word) - 2) if word[i - 1:i + 1] == "AA"]
                 if len(cuts) == 1:  # each part read again as a name word (WIOYAANWAR: WIDYA ANWAR)

@@ -214,6 +214,12 @@ def test_a_name_word_run_together_of_two_name_words_is_split_where_no_other_name
     # Three name words run together split in exactly one way (a phone KK of seed 333).
     members[1]["mother_name"] = "SARIEKAKUSUMA"
     assert kk._spaced_names(members)[1]["mother_name"] == "SARI EKA KUSUMA"
+    # Two run together with a D read as O (a phone KK of seed 357); no other slip is undone
+    # (WARDHANA, in no list, stays whole: WARDI would be a thin I put back).
+    members[1]["mother_name"] = "MAYAOWI HASIBUAN"
+    assert kk._spaced_names(members)[1]["mother_name"] == "MAYA DWI HASIBUAN"
+    members[1]["mother_name"] = "MAYA WARDHANA"
+    assert kk._spaced_names(members)[1]["mother_name"] == "MAYA WARDHANA"
 
 
 def test_a_name_read_once_with_its_name_words_is_not_outvoted_by_a_misreading() -> None:
