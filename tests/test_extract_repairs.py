@@ -100,6 +100,7 @@ def test_phone_with_plus_read_as_digit(raw: str) -> None:
     ("AL. IMAM BONJOL NO. 78", "JL. IMAM BONJOL NO. 78"),   # J read as A
     ("LL. SEROJA NO. 7", "JL. SEROJA NO. 7"),               # J read as L
     ("LIL. KENANGA NO. 136", "JL. KENANGA NO. 136"),        # J read as LI (seed 351, phone)
+    ("HL. BOUGENVILLE NO. 134", "JL. BOUGENVILLE NO. 134"),  # J read as H (held-out seed 601)
     ("JLLAHMAD YANI NO. 105", "JL. AHMAD YANI NO. 105"),    # the dot read as L
     ("JLAHMAD YANI NO. 70", "JL. AHMAD YANI NO. 70"),      # the dot and space lost (seed 285, phone)
     ("CG. PAHLAWAN 6", "GG. PAHLAWAN 6"),                   # a G read as C (seed 285, phone)
