@@ -1219,9 +1219,7 @@ def _unread_date_by_nik(member: dict[str, object], today: str) -> object:
     if date is not None or not (isinstance(nik, str) and re.fullmatch(r"\d{16}", nik)):
         return date
     day, month, year = int(nik[6:8]), nik[8:10], nik[10:12]
-    female = FEMALE.get(sex) if isinstance(sex, str) else None
-    if female is None:
-        female = day > 40
+    female = FEMALE.get(sex if isinstance(sex, str) else "", day > 40)
     if female != (day > 40):  # the sex read and the NIK's day disagree: one is misread
         return date
     century = "20" if year <= today[2:4] else "19"
@@ -1734,20 +1732,29 @@ def _kk_number_by_district(fields: dict[str, Field]) -> dict[str, Field]:
     code: the number's first six digits are the district code of the KK's address
     (``530228``, FAUTMOLO, for NOEBEBA's 530226: a phone KK of seed 353). A district name
     misread as another one a figure's code away is far rarer than a figure misread."""
-    from rules.identifiers import regions
-
     number, district = fields.get("kk_number"), fields.get("district")
     if number is None or district is None or not isinstance(district.value, str):
         return fields
     code = number.value
     if not (isinstance(code, str) and re.fullmatch(r"\d{16}", code)):
         return fields
-    named = [c for c, name in regions().districts.items() if norm.clean_spaces(name.upper()) == district.value]
+    named = _district_codes_by_name().get(district.value, ())
     near = [c for c in named if sum(a != b for a, b in zip(c, code[:6])) == 1]
     if code[:6] in named or len(near) != 1:
         return fields
     return {**fields, "kk_number": number.model_copy(update={
         "value": near[0] + code[6:], "repairs": [*number.repairs, "region code of the district named"]})}
+
+
+@functools.cache
+def _district_codes_by_name() -> dict[str, tuple[str, ...]]:
+    """Kemendagri district codes by their name (upper case, spaces cleaned)."""
+    from rules.identifiers import regions
+
+    codes: dict[str, list[str]] = {}
+    for code, name in regions().districts.items():
+        codes.setdefault(norm.clean_spaces(name.upper()), []).append(code)
+    return {name: tuple(found) for name, found in codes.items()}
 
 
 def _names_a_region(value: str) -> bool:

@@ -329,8 +329,8 @@ SPLIT_NAME_PART = 3
 def name_split_joined(name: str) -> str:
     """``name`` with two words joined where together they are a name word and the first
     alone is none: the white beside an L's stem taken for a space (``MAUL ANA`` for MAULANA:
-    a form of held-out seed 503, letters of seed 347). Two name words stay apart (``NUR
-    AINI``), and so does a short first part (an initial, ``M. ALI``)."""
+    letters of seed 347; a form of held-out seed 503 read so too). Two name words stay apart
+    (``NUR AINI``), and so does a short first part (an initial, ``M. ALI``)."""
     words = name.split(" ")
     known = name_words()
     i = 0
@@ -399,7 +399,8 @@ def normalize_text(raw: str) -> Normalized:
     # DN...; ``DKI`` is short) lost the thin I after it: ``JL. DPONEGORO`` (phone KKs of
     # seeds 237, 270 and 278).
     text = re.sub(r"\bD(?=[BCDFGJKLMNPQSTVXZ][AEIOU][A-Z]{2,})", "DI", text)
-    # A hamlet or village named as a place is (``DUSUN SARIREYO``: a phone KK of seed 347).
+    # A hamlet's or village's name is mended as a place's is (``DUSUN SARIREYO``: a phone KK
+    # of seed 347).
     if re.match(r"(?:DUSUN|DSN\.|DESA|DS\.|KAMPUNG)\s", text):
         text = with_jo_mended(text)
     # ``JL KENANGA`` (the dot lost) and ``KENANGANO, 29`` (``NO.`` run into the street name).
